@@ -1,0 +1,1 @@
+"""Benchmarks: speed and request counts, measured here and never in tests."""

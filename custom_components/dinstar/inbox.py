@@ -1,0 +1,72 @@
+"""Exactly-once handling of incoming SMS, whether pushed, polled, or both.
+
+The gateway numbers received messages with an increasing ``incoming_sms_id``. A plain "highest
+id seen" cursor would lose a message whose push was dropped while a later one got through, so
+the ledger keeps the highest id below which everything is handled, plus the handled ids above
+it. A catch-up (``query_incoming_sms`` with flag ``all`` above the cursor, read to its end)
+closes the gaps: whatever it did not return below its highest id does not exist any more.
+No Home Assistant import; the caller persists :meth:`as_dict`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .api import IncomingSms
+
+
+class InboxLedger:
+    """Which incoming messages were handled."""
+
+    def __init__(self, cursor: int = 0, handled_above: Iterable[int] = ()) -> None:
+        """Start from a persisted state, or from nothing."""
+        self._cursor = cursor
+        self._above = {sms_id for sms_id in handled_above if sms_id > cursor}
+
+    @property
+    def cursor(self) -> int:
+        """Every id up to this one is handled: catch up from here."""
+        return self._cursor
+
+    def claim(self, sms: IncomingSms) -> bool:
+        """Mark a pushed message handled; ``False`` when it already was."""
+        sms_id = sms.incoming_sms_id
+        if sms_id <= self._cursor or sms_id in self._above:
+            return False
+        self._above.add(sms_id)
+        self._advance()
+        return True
+
+    def claim_catch_up(self, messages: Iterable[IncomingSms]) -> list[IncomingSms]:
+        """Take a complete catch-up above the cursor; return the new ones in id order.
+
+        The answer holds every message the gateway still has above the cursor, so ids below
+        its highest that are neither in it nor handled are gaps that will never come.
+        """
+        fresh = sorted(
+            (sms for sms in messages if sms.incoming_sms_id > self._cursor),
+            key=lambda sms: sms.incoming_sms_id,
+        )
+        new = [sms for sms in fresh if sms.incoming_sms_id not in self._above]
+        if fresh:
+            self._cursor = max(self._cursor, fresh[-1].incoming_sms_id)
+        self._above = {sms_id for sms_id in self._above if sms_id > self._cursor}
+        self._advance()
+        return new
+
+    def _advance(self) -> None:
+        while self._cursor + 1 in self._above:
+            self._cursor += 1
+            self._above.discard(self._cursor)
+
+    def as_dict(self) -> dict[str, Any]:
+        """What to persist."""
+        return {"cursor": self._cursor, "handled_above": sorted(self._above)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> InboxLedger:
+        """Restore what :meth:`as_dict` wrote."""
+        if not data:
+            return cls()
+        return cls(int(data.get("cursor", 0)), (int(i) for i in data.get("handled_above", [])))

@@ -1,0 +1,172 @@
+"""Authentication, HTTPS pinning, DRP, the gateway's quirks and failures, through the client."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+import dataclasses
+from typing import Any
+
+import pytest
+
+from custom_components.dinstar.api import (
+    DinstarApiError,
+    DinstarAuthenticationError,
+    DinstarCertificateError,
+    DinstarClient,
+    DinstarConnectionError,
+    DrpLogin,
+    encode_query,
+    fetch_certificate_fingerprint,
+    normalise_fingerprint,
+)
+from simulator import Simulator, SimulatorConfig
+from tests.api.conftest import ClientFactory
+from tests.conftest import PASSWORD, SERIAL, USERNAME
+
+type Control = Callable[..., Awaitable[Any]]
+
+
+async def exercise_every_call(client: DinstarClient) -> None:
+    """One call of each shape: enveloped GET/POST, bare-array POST, STK without envelope."""
+    assert await client.get_port_info()
+    assert (await client.get_status()).cpu_used is not None
+    assert (await client.query_incoming_sms()).messages is not None
+    assert await client.send_ussd([0], "*100#")
+    assert await client.query_ussd_reply([0, 1])
+    assert await client.get_cdr()
+    assert (await client.get_stk_view(0)).frame_id >= 0
+    assert (await client.get_config()).port_group
+    await client.set_call_forwarding(1, "Unconditional", "15013828917")  # type: ignore[arg-type]
+    await client.check_call_forwarding(1)
+    assert await client.get_call_forwarding(1)
+    assert (await client.send_sms("x", ["10086"])).task_ids
+
+
+async def test_wrong_password_is_an_authentication_error(
+    make_client: ClientFactory, simulator: Simulator
+) -> None:
+    client = await make_client(password="wrong")
+    with pytest.raises(DinstarAuthenticationError):
+        await client.get_port_info()
+    assert simulator.state.failed_logins >= 1
+
+
+async def test_basic_only_firmware(make_client: ClientFactory, control: Control) -> None:
+    await control("POST", "faults", {"auth": "basic"})
+    client = await make_client()
+    assert await client.get_port_info()
+    assert await client.get_status()
+    wrong = await make_client(password="wrong")
+    with pytest.raises(DinstarAuthenticationError):
+        await wrong.get_port_info()
+
+
+async def test_any_auth_firmware_uses_digest(make_client: ClientFactory, control: Control) -> None:
+    await control("POST", "faults", {"auth": "any"})
+    client = await make_client()
+    assert await client.get_port_info()
+
+
+async def test_raw_comma_firmware_accepts_encoded_lists(
+    client: DinstarClient, control: Control
+) -> None:
+    await control("POST", "faults", {"raw_comma_401": True})
+    infos = await client.get_port_info([1, 2, 3])
+    assert [info.port for info in infos] == [1, 2, 3]
+    assert (
+        encode_query({"port": [1, 2], "info_type": ["reg"], "x": "a b"})
+        == "port=1%2C2&info_type=reg&x=a%20b"
+    )
+
+
+async def test_malformed_json_everywhere(client: DinstarClient, control: Control) -> None:
+    await control("POST", "faults", {"malformed": True})
+    await exercise_every_call(client)
+
+
+async def test_every_call_over_plain_http(client: DinstarClient) -> None:
+    await exercise_every_call(client)
+
+
+async def test_gateway_errors_and_outages(make_client: ClientFactory, control: Control) -> None:
+    client = await make_client(request_timeout=0.5)
+    await control("POST", "faults", {"error_500": True})
+    with pytest.raises(DinstarConnectionError):
+        await client.get_port_info()
+    await control("POST", "faults", {"error_500": False, "delay": 2})
+    with pytest.raises(DinstarConnectionError):
+        await client.get_port_info()
+    await control("POST", "faults", {"delay": 0})
+    await control("POST", "offline", {"seconds": None})
+    with pytest.raises(DinstarConnectionError):
+        await client.get_port_info()
+    await control("POST", "online")
+    assert await client.get_port_info()
+
+
+async def test_nothing_listening(socket_enabled: None) -> None:
+    import aiohttp  # noqa: PLC0415
+
+    async with aiohttp.ClientSession() as session:
+        client = DinstarClient(session, "127.0.0.1", port=1, username="a", password="b")
+        with pytest.raises(DinstarConnectionError):
+            await client.get_status()
+    with pytest.raises(DinstarConnectionError):
+        await fetch_certificate_fingerprint("127.0.0.1", 1)
+
+
+class TestHttps:
+    """The simulator speaks HTTPS with a self-signed certificate."""
+
+    @pytest.fixture
+    def simulator_config(self, simulator_config: SimulatorConfig) -> SimulatorConfig:
+        return dataclasses.replace(simulator_config, https=True)
+
+    async def test_pinned_fingerprint_every_call(
+        self, make_client: ClientFactory, simulator: Simulator
+    ) -> None:
+        fingerprint = await fetch_certificate_fingerprint("127.0.0.1", simulator.port)
+        assert fingerprint == simulator.certificate_fingerprint
+        pretty = ":".join(fingerprint[i : i + 2].upper() for i in range(0, 64, 2))
+        assert normalise_fingerprint(pretty) == fingerprint
+        client = await make_client(fingerprint=pretty)
+        await exercise_every_call(client)
+
+    async def test_wrong_pin_is_refused(self, make_client: ClientFactory) -> None:
+        client = await make_client(fingerprint="00" * 32)
+        with pytest.raises(DinstarCertificateError):
+            await client.get_port_info()
+
+    async def test_verification_off_and_on(self, make_client: ClientFactory) -> None:
+        assert await (await make_client()).get_port_info()
+        with pytest.raises(DinstarConnectionError):
+            await (await make_client(verify_tls=True)).get_port_info()
+
+    def test_bad_fingerprints(self) -> None:
+        for bad in ("", "zz" * 32, "ab" * 31):
+            with pytest.raises(ValueError, match="64 hexadecimal"):
+                normalise_fingerprint(bad)
+
+
+class TestDrp:
+    """A gateway behind NAT, reached through a DRP server (§26)."""
+
+    @pytest.fixture
+    def simulator_config(self, simulator_config: SimulatorConfig) -> SimulatorConfig:
+        return dataclasses.replace(simulator_config, drp=True)
+
+    async def test_login_then_every_call_forwarded(self, make_client: ClientFactory) -> None:
+        client = await make_client(drp=DrpLogin(USERNAME, PASSWORD, SERIAL))
+        await exercise_every_call(client)
+        assert client.serial == SERIAL
+
+    async def test_wrong_drp_password(self, make_client: ClientFactory) -> None:
+        client = await make_client(drp=DrpLogin(USERNAME, "wrong", SERIAL))
+        with pytest.raises(DinstarAuthenticationError):
+            await client.get_port_info()
+
+    async def test_unknown_serial(self, make_client: ClientFactory) -> None:
+        client = await make_client(drp=DrpLogin(USERNAME, PASSWORD, "0000-0000-0000-0000"))
+        with pytest.raises(DinstarApiError) as err:
+            await client.get_port_info()
+        assert err.value.error_code == 404
