@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+import contextlib
+from typing import Any
 
+import aiohttp
 import pytest
+from yarl import URL
 
 # Imported before the harness's ``hass`` fixture so this package, not the harness's own
 # ``custom_components``, is the one Home Assistant finds.
 import custom_components.dinstar  # noqa: F401
+from custom_components.dinstar.api import DinstarClient, DrpLogin, digest_middleware
 from simulator import Simulator, SimulatorConfig
 
 SERIAL = "da00-0030-1901-2817"
 USERNAME = "admin"
 PASSWORD = "s3cret-pass"
+
+type ClientFactory = Callable[..., Awaitable[DinstarClient]]
 
 
 @pytest.fixture
@@ -40,3 +47,64 @@ async def simulator(
         yield sim
     finally:
         await sim.stop()
+
+
+@pytest.fixture
+async def make_client(simulator: Simulator) -> AsyncIterator[ClientFactory]:
+    """Build clients for the running simulator; their sessions close after the test."""
+    sessions: list[aiohttp.ClientSession] = []
+
+    async def factory(
+        *,
+        username: str = USERNAME,
+        password: str = PASSWORD,
+        fingerprint: str | None = None,
+        verify_tls: bool = False,
+        drp: DrpLogin | None = None,
+        request_timeout: float = 5.0,
+    ) -> DinstarClient:
+        session = aiohttp.ClientSession(
+            middlewares=(digest_middleware(username, password),),
+            cookie_jar=aiohttp.CookieJar(unsafe=True),
+        )
+        sessions.append(session)
+        url = URL(simulator.url)
+        return DinstarClient(
+            session,
+            url.host or "127.0.0.1",
+            port=url.port,
+            use_https=url.scheme == "https",
+            username=username,
+            password=password,
+            fingerprint=fingerprint,
+            verify_tls=verify_tls,
+            drp=drp,
+            request_timeout=request_timeout,
+        )
+
+    yield factory
+    for session in sessions:
+        await session.close()
+
+
+@pytest.fixture
+async def client(make_client: ClientFactory) -> DinstarClient:
+    """A client with the right credentials."""
+    return await make_client()
+
+
+@pytest.fixture
+async def control(simulator: Simulator) -> AsyncIterator[Callable[..., Awaitable[Any]]]:
+    """Call the simulator's control API (``/_sim/...``) over HTTP, as the demo does."""
+    async with aiohttp.ClientSession() as session:
+
+        async def call(method: str, path: str, body: Any = None) -> Any:
+            async with session.request(
+                method, f"{simulator.url}/_sim/{path}", json=body, ssl=False
+            ) as response:
+                response.raise_for_status()
+                with contextlib.suppress(aiohttp.ContentTypeError):
+                    return await response.json()
+                return None
+
+        yield call

@@ -20,8 +20,7 @@ from custom_components.dinstar.api import (
     normalise_fingerprint,
 )
 from simulator import Simulator, SimulatorConfig
-from tests.api.conftest import ClientFactory
-from tests.conftest import PASSWORD, SERIAL, USERNAME
+from tests.conftest import PASSWORD, SERIAL, USERNAME, ClientFactory
 
 type Control = Callable[..., Awaitable[Any]]
 
@@ -80,8 +79,10 @@ async def test_raw_comma_firmware_accepts_encoded_lists(
 
 
 async def test_malformed_json_everywhere(client: DinstarClient, control: Control) -> None:
+    await control("POST", "sms", {"port": 0, "text": "in the inbox", "count": 3})
     await control("POST", "faults", {"malformed": True})
     await exercise_every_call(client)
+    assert len(await client.fetch_incoming_since(0)) == 3
 
 
 async def test_every_call_over_plain_http(client: DinstarClient) -> None:
