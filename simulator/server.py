@@ -47,7 +47,6 @@ class Simulator:
         self._session: aiohttp.ClientSession | None = None
         self._drp_peers: dict[str, str] = {}
         self._locked_until = 0.0
-        self._started = time.monotonic()
 
     async def __aenter__(self) -> Self:
         """Start serving."""
@@ -294,8 +293,8 @@ class Simulator:
         self.push({"register": [self.state.register_event(port)]})
 
     def performance(self) -> dict[str, str]:
-        """§16 values that drift a little over time."""
-        wobble = math.sin(time.monotonic() - self._started)
+        """§16 values that drift a little from one reading to the next, reproducibly."""
+        wobble = math.sin(self.state.requests["/api/get_status"] - 1)
         return {
             "cpu_used": str(int(30 + 10 * wobble)),
             "flash_total": "27648",

@@ -7,18 +7,28 @@ import contextlib
 from typing import Any
 
 import aiohttp
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, CONF_WEBHOOK_ID
+from homeassistant.core import HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from yarl import URL
 
 # Imported before the harness's ``hass`` fixture so this package, not the harness's own
 # ``custom_components``, is the one Home Assistant finds.
 import custom_components.dinstar  # noqa: F401
 from custom_components.dinstar.api import DinstarClient, DrpLogin, digest_middleware
+from custom_components.dinstar.const import (
+    CONF_CERTIFICATE,
+    CONF_USE_HTTPS,
+    DOMAIN,
+    CertificateMode,
+)
 from simulator import Simulator, SimulatorConfig
 
 SERIAL = "da00-0030-1901-2817"
 USERNAME = "admin"
 PASSWORD = "s3cret-pass"
+WEBHOOK_ID = "dinstar-test-webhook"
 
 type ClientFactory = Callable[..., Awaitable[DinstarClient]]
 
@@ -108,3 +118,33 @@ async def control(simulator: Simulator) -> AsyncIterator[Callable[..., Awaitable
                 return None
 
         yield call
+
+
+@pytest.fixture
+def mock_config_entry(simulator: Simulator, enable_custom_integrations: None) -> MockConfigEntry:
+    """A config entry for the running simulator, as the config flow makes it."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=f"Dinstar {SERIAL}",
+        unique_id=SERIAL,
+        data={
+            CONF_HOST: "127.0.0.1",
+            CONF_PORT: simulator.port,
+            CONF_USE_HTTPS: False,
+            CONF_CERTIFICATE: CertificateMode.NO_VERIFY,
+            CONF_USERNAME: USERNAME,
+            CONF_PASSWORD: PASSWORD,
+            CONF_WEBHOOK_ID: WEBHOOK_ID,
+        },
+    )
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """The integration set up against the simulator."""
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    return mock_config_entry

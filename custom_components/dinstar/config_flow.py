@@ -1,0 +1,369 @@
+"""Config flow: direct or through a DRP server, DHCP discovery, reauth, reconfigure, options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.components import webhook
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_SCAN_INTERVAL,
+    CONF_USERNAME,
+    CONF_WEBHOOK_ID,
+)
+from homeassistant.core import callback
+from homeassistant.helpers import selector
+from homeassistant.helpers.device_registry import format_mac
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+import probatio as vol
+
+from .api import (
+    DinstarAuthenticationError,
+    DinstarCertificateError,
+    DinstarConnectionError,
+    DinstarError,
+    fetch_certificate_fingerprint,
+)
+from .connection import create_client, create_session
+from .const import (
+    CONF_CERTIFICATE,
+    CONF_DRP_PASSWORD,
+    CONF_DRP_USERNAME,
+    CONF_FINGERPRINT,
+    CONF_INCOMING_MODE,
+    CONF_MAC,
+    CONF_PORTS,
+    CONF_SERIAL,
+    CONF_USE_HTTPS,
+    DEFAULT_PASSWORD,
+    DEFAULT_SCAN_INTERVAL,
+    DEFAULT_USERNAME,
+    DOMAIN,
+    LOGGER,
+    MAX_SCAN_INTERVAL,
+    MIN_SCAN_INTERVAL,
+    CertificateMode,
+    IncomingMode,
+)
+from .coordinator import DinstarConfigEntry
+from .ports import visible_ports
+
+_PASSWORD = selector.TextSelector(
+    selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
+)
+_PORT = vol.All(vol.Coerce(int), vol.Range(min=1, max=65535))
+_CERTIFICATE = selector.SelectSelector(
+    selector.SelectSelectorConfig(
+        options=[mode.value for mode in CertificateMode], translation_key=CONF_CERTIFICATE
+    )
+)
+
+
+def _credentials_schema(defaults: Mapping[str, Any]) -> dict[vol.Marker, Any]:
+    return {
+        vol.Required(
+            CONF_USERNAME,
+            description={"suggested_value": defaults.get(CONF_USERNAME, DEFAULT_USERNAME)},
+        ): str,
+        vol.Required(
+            CONF_PASSWORD,
+            description={"suggested_value": defaults.get(CONF_PASSWORD, DEFAULT_PASSWORD)},
+        ): _PASSWORD,
+    }
+
+
+def _direct_schema(defaults: Mapping[str, Any]) -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Required(CONF_HOST, default=defaults.get(CONF_HOST, vol.UNDEFINED)): str,
+            vol.Optional(
+                CONF_PORT, description={"suggested_value": defaults.get(CONF_PORT)}
+            ): _PORT,
+            vol.Required(CONF_USE_HTTPS, default=defaults.get(CONF_USE_HTTPS, False)): bool,
+            vol.Required(
+                CONF_CERTIFICATE, default=defaults.get(CONF_CERTIFICATE, CertificateMode.PIN)
+            ): _CERTIFICATE,
+            **_credentials_schema(defaults),
+        }
+    )
+
+
+def _drp_schema(defaults: Mapping[str, Any]) -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Required(CONF_HOST, default=defaults.get(CONF_HOST, vol.UNDEFINED)): str,
+            vol.Optional(
+                CONF_PORT, description={"suggested_value": defaults.get(CONF_PORT)}
+            ): _PORT,
+            vol.Required(CONF_USE_HTTPS, default=defaults.get(CONF_USE_HTTPS, True)): bool,
+            vol.Required(
+                CONF_DRP_USERNAME, default=defaults.get(CONF_DRP_USERNAME, vol.UNDEFINED)
+            ): str,
+            vol.Required(CONF_DRP_PASSWORD): _PASSWORD,
+            vol.Required(CONF_SERIAL, default=defaults.get(CONF_SERIAL, vol.UNDEFINED)): str,
+            **_credentials_schema(defaults),
+        }
+    )
+
+
+class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add a Dinstar gateway."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Nothing known yet."""
+        self._data: dict[str, Any] = {}
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: DinstarConfigEntry) -> DinstarOptionsFlow:
+        """Polling interval, incoming SMS mode, ports shown."""
+        return DinstarOptionsFlow()
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Reach the gateway directly, or through a DRP server (gateway behind NAT)."""
+        return self.async_show_menu(step_id="user", menu_options=["direct", "drp"])
+
+    async def async_step_direct(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """The gateway's address and credentials."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            self._data.update(user_input)
+            if self._wants_pin():
+                return await self.async_step_certificate()
+            if not (errors := await self._async_connect()):
+                return await self.async_step_webhook()
+        return self.async_show_form(
+            step_id="direct", data_schema=_direct_schema(user_input or self._data), errors=errors
+        )
+
+    async def async_step_drp(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """The DRP server, its account, and the gateway's serial and credentials (§26)."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            self._data.update(user_input, **{CONF_CERTIFICATE: CertificateMode.NO_VERIFY})
+            if not (errors := await self._async_connect()):
+                return await self.async_step_webhook()
+        return self.async_show_form(
+            step_id="drp", data_schema=_drp_schema(user_input or {}), errors=errors
+        )
+
+    async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
+        """A Dinstar MAC on the network: update a known gateway, else offer to add it."""
+        mac = format_mac(discovery_info.macaddress)
+        for entry in self._async_current_entries(include_ignore=False):
+            if entry.data.get(CONF_MAC) == mac:
+                self.hass.config_entries.async_update_entry(
+                    entry, data={**entry.data, CONF_HOST: discovery_info.ip}
+                )
+                return self.async_abort(reason="already_configured")
+        self._async_abort_entries_match({CONF_HOST: discovery_info.ip})
+        await self.async_set_unique_id(mac)
+        self._abort_if_unique_id_configured()
+        self._data = {CONF_HOST: discovery_info.ip, CONF_MAC: mac}
+        self.context["title_placeholders"] = {"host": discovery_info.ip}
+        return await self.async_step_dhcp_confirm()
+
+    async def async_step_dhcp_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Confirm a discovered gateway, with its address filled in."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            self._data.update(user_input)
+            if self._wants_pin():
+                return await self.async_step_certificate()
+            if not (errors := await self._async_connect()):
+                return await self.async_step_webhook()
+        return self.async_show_form(
+            step_id="dhcp_confirm",
+            data_schema=_direct_schema(self._data),
+            errors=errors,
+            description_placeholders={"host": self._data[CONF_HOST]},
+        )
+
+    async def async_step_certificate(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the certificate's fingerprint; confirming pins it (trust on first use)."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if not (errors := await self._async_connect()):
+                if self.source == SOURCE_RECONFIGURE:
+                    return self._async_finish_reconfigure()
+                return await self.async_step_webhook()
+        else:
+            try:
+                self._data[CONF_FINGERPRINT] = await fetch_certificate_fingerprint(
+                    self._data[CONF_HOST], self._data.get(CONF_PORT) or 443
+                )
+            except DinstarConnectionError:
+                return self.async_show_form(
+                    step_id=self._form_step(),
+                    data_schema=_direct_schema(self._data),
+                    errors={CONF_HOST: "cannot_connect"},
+                )
+        fingerprint: str = self._data[CONF_FINGERPRINT]
+        return self.async_show_form(
+            step_id="certificate",
+            errors=errors,
+            description_placeholders={
+                "host": self._data[CONF_HOST],
+                "fingerprint": ":".join(fingerprint[i : i + 2] for i in range(0, 64, 2)).upper(),
+            },
+        )
+
+    async def async_step_webhook(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the URL to enter in the gateway's push settings, then create the entry."""
+        self._data.setdefault(CONF_WEBHOOK_ID, webhook.async_generate_id())
+        if user_input is not None:
+            return self.async_create_entry(title=self._title(), data=self._data)
+        return self.async_show_form(
+            step_id="webhook",
+            description_placeholders={
+                "url": webhook.async_generate_url(self.hass, self._data[CONF_WEBHOOK_ID])
+            },
+        )
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """The gateway refused the credentials."""
+        self._data = dict(entry_data)
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for new credentials and check them against the same gateway."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            self._data.update(user_input)
+            if not (errors := await self._async_connect()):
+                return self.async_update_reload_and_abort(
+                    self._get_reauth_entry(), data_updates=user_input
+                )
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=vol.Schema(_credentials_schema({CONF_USERNAME: self._data[CONF_USERNAME]})),
+            errors=errors,
+            description_placeholders={"name": self._get_reauth_entry().title},
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the address, HTTPS or credentials of the same gateway."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            self._data = {**entry.data, **user_input}
+            self._data.pop(CONF_FINGERPRINT, None)
+            if self._wants_pin():
+                return await self.async_step_certificate()
+            if not (errors := await self._async_connect()):
+                return self._async_finish_reconfigure()
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=_direct_schema(user_input or entry.data),
+            errors=errors,
+        )
+
+    def _async_finish_reconfigure(self) -> ConfigFlowResult:
+        return self.async_update_reload_and_abort(self._get_reconfigure_entry(), data=self._data)
+
+    def _wants_pin(self) -> bool:
+        return bool(self._data.get(CONF_USE_HTTPS)) and (
+            self._data.get(CONF_CERTIFICATE) == CertificateMode.PIN
+        )
+
+    def _form_step(self) -> str:
+        if self.source == SOURCE_RECONFIGURE:
+            return "reconfigure"
+        return "dhcp_confirm" if CONF_MAC in self._data else "direct"
+
+    def _title(self) -> str:
+        return f"Dinstar {self.unique_id}"
+
+    async def _async_connect(self) -> dict[str, str]:  # noqa: PLR0911 - one answer per failure
+        """Read the gateway once; set its serial as the unique id. Returns field errors."""
+        session = create_session(self.hass, self._data, auto_cleanup=False)
+        client = create_client(session, self._data)
+        try:
+            await client.get_port_info()
+        except DinstarAuthenticationError:
+            return {CONF_PASSWORD: "invalid_auth"}
+        except DinstarCertificateError:
+            return {"base": "certificate_mismatch"}
+        except DinstarConnectionError:
+            return {CONF_HOST: "cannot_connect"}
+        except DinstarError:
+            return {"base": "cannot_connect"}
+        except Exception:  # noqa: BLE001 - any surprise must leave the flow usable
+            LOGGER.exception("Unexpected error talking to %s", self._data.get(CONF_HOST))
+            return {"base": "unknown"}
+        finally:
+            await session.close()
+        serial = client.serial or ""
+        if self.source in ("reauth", SOURCE_RECONFIGURE):
+            await self.async_set_unique_id(serial)
+            self._abort_if_unique_id_mismatch(reason="different_device")
+            return {}
+        await self.async_set_unique_id(serial, raise_on_progress=False)
+        self._abort_if_unique_id_configured(updates={CONF_HOST: self._data[CONF_HOST]})
+        return {}
+
+
+class DinstarOptionsFlow(OptionsFlowWithReload):
+    """Options of a gateway."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Polling interval, how incoming SMS arrive, which ports to show."""
+        if user_input is not None:
+            return self.async_create_entry(data=user_input)
+        entry: DinstarConfigEntry = self.config_entry
+        data = entry.runtime_data.coordinator.data
+        options = entry.options
+        schema = vol.Schema(
+            {
+                vol.Required(
+                    CONF_SCAN_INTERVAL,
+                    default=options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
+                ): selector.NumberSelector(
+                    selector.NumberSelectorConfig(
+                        min=MIN_SCAN_INTERVAL,
+                        max=MAX_SCAN_INTERVAL,
+                        unit_of_measurement="s",
+                        mode=selector.NumberSelectorMode.BOX,
+                    )
+                ),
+                vol.Required(
+                    CONF_INCOMING_MODE,
+                    default=options.get(CONF_INCOMING_MODE, IncomingMode.PUSH),
+                ): selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=[mode.value for mode in IncomingMode],
+                        translation_key=CONF_INCOMING_MODE,
+                    )
+                ),
+                vol.Optional(
+                    CONF_PORTS,
+                    default=[str(port) for port in sorted(visible_ports(entry, data.ports))],
+                ): selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=[str(port) for port in sorted(data.ports)], multiple=True
+                    )
+                ),
+            }
+        )
+        return self.async_show_form(step_id="init", data_schema=schema)

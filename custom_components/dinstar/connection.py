@@ -1,0 +1,55 @@
+"""Building a gateway client from an entry's data, on a session of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_create_clientsession
+
+from .api import DinstarClient, DrpLogin, digest_middleware
+from .const import (
+    CONF_CERTIFICATE,
+    CONF_DRP_PASSWORD,
+    CONF_DRP_USERNAME,
+    CONF_FINGERPRINT,
+    CONF_SERIAL,
+    CONF_USE_HTTPS,
+    CertificateMode,
+)
+
+
+def create_session(
+    hass: HomeAssistant, data: Mapping[str, Any], *, auto_cleanup: bool = True
+) -> aiohttp.ClientSession:
+    """A session whose digest middleware is bound to this gateway.
+
+    The middleware keeps per-origin state, so every entry (and every connection test in a
+    flow) gets its own session; Home Assistant's own redirect guard stays in front of it.
+    """
+    return async_create_clientsession(
+        hass,
+        auto_cleanup=auto_cleanup,
+        middlewares=(digest_middleware(data[CONF_USERNAME], data[CONF_PASSWORD]),),
+    )
+
+
+def create_client(session: aiohttp.ClientSession, data: Mapping[str, Any]) -> DinstarClient:
+    """The client for an entry's (or a flow's) data."""
+    drp = None
+    if data.get(CONF_DRP_USERNAME):
+        drp = DrpLogin(data[CONF_DRP_USERNAME], data[CONF_DRP_PASSWORD], data[CONF_SERIAL])
+    pinned = data.get(CONF_CERTIFICATE) == CertificateMode.PIN
+    return DinstarClient(
+        session,
+        data[CONF_HOST],
+        port=data.get(CONF_PORT),
+        use_https=data.get(CONF_USE_HTTPS, False),
+        username=data[CONF_USERNAME],
+        password=data[CONF_PASSWORD],
+        fingerprint=data.get(CONF_FINGERPRINT) if pinned else None,
+        drp=drp,
+    )

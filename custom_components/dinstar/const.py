@@ -1,0 +1,44 @@
+"""Constants of the Dinstar integration."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+import logging
+from typing import Final
+
+DOMAIN: Final = "dinstar"
+LOGGER = logging.getLogger(__package__)
+
+CONF_USE_HTTPS: Final = "use_https"
+CONF_CERTIFICATE: Final = "certificate"
+CONF_FINGERPRINT: Final = "fingerprint"
+CONF_SERIAL: Final = "serial"
+CONF_DRP_USERNAME: Final = "drp_username"
+CONF_DRP_PASSWORD: Final = "drp_password"  # noqa: S105 - a key, not a secret
+CONF_MAC: Final = "mac"
+CONF_INCOMING_MODE: Final = "incoming_mode"
+CONF_PORTS: Final = "ports"
+
+DEFAULT_USERNAME: Final = "admin"
+DEFAULT_PASSWORD: Final = "admin"  # noqa: S105 - the factory default we warn about
+DEFAULT_SCAN_INTERVAL: Final = 30
+MIN_SCAN_INTERVAL: Final = 10
+MAX_SCAN_INTERVAL: Final = 3600
+PUSH_SILENCE_LIMIT: Final = timedelta(days=1)
+MANUFACTURER: Final = "Dinstar"
+
+
+class CertificateMode(StrEnum):
+    """How an HTTPS gateway's certificate is trusted."""
+
+    NO_VERIFY = "no_verify"
+    PIN = "pin"
+
+
+class IncomingMode(StrEnum):
+    """How incoming SMS reach Home Assistant."""
+
+    PUSH = "push"
+    POLLING = "polling"
+    BOTH = "both"

@@ -1,0 +1,95 @@
+"""The data update coordinator: one per gateway, two requests per refresh."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_SCAN_INTERVAL
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .api import DeviceStatus, DinstarAuthenticationError, DinstarClient, DinstarError, PortInfo
+from .const import DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER
+
+if TYPE_CHECKING:
+    from .ports import PortTracker
+
+type DinstarConfigEntry = ConfigEntry[DinstarRuntimeData]
+
+
+@dataclass(frozen=True, slots=True)
+class DinstarData:
+    """What one refresh learned of the gateway."""
+
+    serial: str
+    ports: dict[int, PortInfo]
+    status: DeviceStatus
+    sms_in_queue: int
+
+
+@dataclass(slots=True)
+class DinstarRuntimeData:
+    """What a loaded entry holds."""
+
+    client: DinstarClient
+    coordinator: DinstarCoordinator
+    ports: PortTracker
+    watching_pushes_since: datetime
+    last_push: datetime | None = None
+
+
+class DinstarCoordinator(DataUpdateCoordinator[DinstarData]):
+    """Polls port information and device status.
+
+    A refresh is two requests whatever the port count: ``get_port_info`` for every port with
+    every info type at once, and ``get_status``.
+    """
+
+    config_entry: DinstarConfigEntry
+
+    def __init__(
+        self, hass: HomeAssistant, config_entry: DinstarConfigEntry, client: DinstarClient
+    ) -> None:
+        """Poll at the interval the options set."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=config_entry,
+            name=DOMAIN,
+            update_interval=timedelta(
+                seconds=config_entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
+            ),
+        )
+        self.client = client
+        # The queue is read on the first refresh and then only while it may hold messages
+        # (it did last time, or something was sent since): two requests a refresh otherwise.
+        self.queue_may_have_messages = True
+
+    async def _async_update_data(self) -> DinstarData:
+        try:
+            ports = await self.client.get_port_info()
+            status = await self.client.get_status()
+            in_queue = self.data.sms_in_queue if self.data else 0
+            if self.queue_may_have_messages:
+                in_queue = await self.client.query_sms_in_queue()
+                self.queue_may_have_messages = in_queue > 0
+        except DinstarAuthenticationError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="invalid_auth"
+            ) from err
+        except DinstarError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="update_failed",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        return DinstarData(
+            serial=self.client.serial or self.config_entry.unique_id or "",
+            ports={info.port: info for info in ports},
+            status=status,
+            sms_in_queue=in_queue,
+        )

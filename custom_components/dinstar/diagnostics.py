@@ -1,0 +1,56 @@
+"""Diagnostics: the entry and the latest refresh, with everything personal redacted."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, CONF_WEBHOOK_ID
+from homeassistant.core import HomeAssistant
+
+from .const import CONF_DRP_PASSWORD, CONF_DRP_USERNAME, CONF_FINGERPRINT, CONF_MAC, CONF_SERIAL
+from .coordinator import DinstarConfigEntry
+
+TO_REDACT = {
+    CONF_PASSWORD,
+    CONF_USERNAME,
+    CONF_DRP_PASSWORD,
+    CONF_DRP_USERNAME,
+    CONF_WEBHOOK_ID,
+    CONF_SERIAL,
+    CONF_MAC,
+    CONF_FINGERPRINT,
+    "serial",
+    "unique_id",
+    "imei",
+    "imsi",
+    "iccid",
+    "number",
+    "smsc",
+    "call_forwarding",
+    "text",
+}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: DinstarConfigEntry
+) -> dict[str, Any]:
+    """What support needs to see, and nothing that identifies a person or a SIM."""
+    runtime = entry.runtime_data
+    data = runtime.coordinator.data
+    return async_redact_data(
+        {
+            "entry": {"data": dict(entry.data), "options": dict(entry.options)},
+            "gateway": {
+                "serial": data.serial,
+                "port_count": len(data.ports),
+                "ports_shown": sorted(runtime.ports.visible),
+                "status": asdict(data.status),
+                "sms_in_queue": data.sms_in_queue,
+                "last_push": runtime.last_push.isoformat() if runtime.last_push else None,
+            },
+            "ports": [asdict(info) for _, info in sorted(data.ports.items())],
+        },
+        TO_REDACT,
+    )

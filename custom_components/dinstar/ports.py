@@ -1,0 +1,79 @@
+"""Which ports are shown, following SIMs plugged, pulled and slots changed at run time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+
+from .api import PortInfo
+from .const import CONF_PORTS
+from .coordinator import DinstarConfigEntry, DinstarCoordinator
+from .entity import port_identifier
+
+type PortsAdded = Callable[[set[int]], None]
+
+
+def visible_ports(entry: DinstarConfigEntry, ports: dict[int, PortInfo]) -> set[int]:
+    """The ports the options name, or by default every port with a SIM."""
+    chosen = entry.options.get(CONF_PORTS)
+    if chosen:
+        return {int(port) for port in chosen} & set(ports)
+    return {number for number, info in ports.items() if info.has_sim}
+
+
+class PortTracker:
+    """Tells platforms of new ports and removes the devices of ports that are gone."""
+
+    def __init__(self, hass: HomeAssistant, coordinator: DinstarCoordinator) -> None:
+        """Start from the first refresh's ports."""
+        self._hass = hass
+        self._coordinator = coordinator
+        self._entry = coordinator.config_entry
+        self.gateway_device_id = ""
+        self.visible = visible_ports(self._entry, coordinator.data.ports)
+        self._listeners: list[PortsAdded] = []
+
+    @callback
+    def async_add_listener(self, listener: PortsAdded) -> None:
+        """Call ``listener`` with the ports shown now, then with each port that appears."""
+        self._listeners.append(listener)
+        listener(set(self.visible))
+
+    @callback
+    def async_update(self) -> None:
+        """Compare with the latest refresh (a coordinator listener)."""
+        if not self._coordinator.last_update_success:
+            return
+        now = visible_ports(self._entry, self._coordinator.data.ports)
+        added, removed = now - self.visible, self.visible - now
+        self.visible = now
+        if added:
+            for listener in self._listeners:
+                listener(added)
+        if removed:
+            self.async_remove_devices(removed)
+
+    @callback
+    def async_remove_devices(self, ports: set[int]) -> None:
+        """Drop the devices (and so the entities) of ports no longer shown."""
+        registry = dr.async_get(self._hass)
+        serial = self._entry.unique_id or ""
+        for port in ports:
+            device = registry.async_get_device_by_identifier(
+                port_identifier(serial, port), self._entry.entry_id
+            )
+            if device is not None:
+                registry.async_update_device(device.id, remove_config_entry_id=self._entry.entry_id)
+
+    @callback
+    def async_remove_stale_devices(self) -> None:
+        """At set-up: drop devices of ports that went away while Home Assistant was down."""
+        registry = dr.async_get(self._hass)
+        serial = self._entry.unique_id or ""
+        wanted = {port_identifier(serial, port) for port in self.visible}
+        wanted.add((port_identifier(serial, 0)[0], serial))
+        for device in dr.async_entries_for_config_entry(registry, self._entry.entry_id):
+            if not device.identifiers & wanted:
+                registry.async_update_device(device.id, remove_config_entry_id=self._entry.entry_id)

@@ -1,0 +1,58 @@
+"""Repair issues: the factory password, and a push URL that never hears from the gateway."""
+
+from __future__ import annotations
+
+from homeassistant.components import webhook
+from homeassistant.const import CONF_PASSWORD, CONF_WEBHOOK_ID
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+
+from .const import CONF_INCOMING_MODE, DEFAULT_PASSWORD, DOMAIN, PUSH_SILENCE_LIMIT, IncomingMode
+from .coordinator import DinstarConfigEntry
+
+
+def _issue_id(entry: DinstarConfigEntry, kind: str) -> str:
+    return f"{kind}_{entry.entry_id}"
+
+
+@callback
+def async_check_default_password(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
+    """Raise an issue while the gateway still uses its factory password."""
+    issue_id = _issue_id(entry, "default_password")
+    if entry.data.get(CONF_PASSWORD) == DEFAULT_PASSWORD:
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="default_password",
+            translation_placeholders={"name": entry.title},
+        )
+    else:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
+@callback
+def async_check_push_silence(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
+    """Raise an issue when pushes are expected but none came for a day."""
+    issue_id = _issue_id(entry, "no_push")
+    runtime = entry.runtime_data
+    mode = entry.options.get(CONF_INCOMING_MODE, IncomingMode.PUSH)
+    heard = runtime.last_push or runtime.watching_pushes_since
+    if mode != IncomingMode.POLLING and dt_util.utcnow() - heard > PUSH_SILENCE_LIMIT:
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="no_push",
+            translation_placeholders={
+                "name": entry.title,
+                "url": webhook.async_generate_url(hass, entry.data[CONF_WEBHOOK_ID]),
+            },
+        )
+    else:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)

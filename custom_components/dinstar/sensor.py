@@ -1,0 +1,260 @@
+"""Sensors: each SIM port's signal, registration, network, call state and credit; the gateway's load."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import PERCENTAGE, SIGNAL_STRENGTH_DECIBELS_MILLIWATT, EntityCategory
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import CallState, NetworkType, PortInfo, RegistrationState
+from .coordinator import DinstarConfigEntry, DinstarCoordinator, DinstarData
+from .entity import DinstarEntity, DinstarPortEntity
+
+PARALLEL_UPDATES = 0
+
+type StateValue = str | int | float | datetime | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DinstarPortSensorDescription(SensorEntityDescription):
+    """A sensor of one port, read from its port information."""
+
+    value_fn: Callable[[PortInfo], StateValue]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DinstarGatewaySensorDescription(SensorEntityDescription):
+    """A sensor of the gateway, read from the refresh (and the last push time)."""
+
+    value_fn: Callable[[DinstarData, DinstarConfigEntry], StateValue]
+
+
+def _enum(value: RegistrationState | NetworkType | CallState | None) -> str | None:
+    return None if value is None else value.value
+
+
+PORT_SENSORS: tuple[DinstarPortSensorDescription, ...] = (
+    DinstarPortSensorDescription(
+        key="signal_strength",
+        translation_key="signal_strength",
+        device_class=SensorDeviceClass.SIGNAL_STRENGTH,
+        native_unit_of_measurement=SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda info: info.signal_dbm,
+    ),
+    DinstarPortSensorDescription(
+        key="signal_level",
+        translation_key="signal_level",
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda info: info.signal,
+    ),
+    DinstarPortSensorDescription(
+        key="registration",
+        translation_key="registration",
+        device_class=SensorDeviceClass.ENUM,
+        options=[state.value for state in RegistrationState],
+        value_fn=lambda info: _enum(info.registration),
+    ),
+    DinstarPortSensorDescription(
+        key="network_type",
+        translation_key="network_type",
+        device_class=SensorDeviceClass.ENUM,
+        options=[kind.value for kind in NetworkType],
+        value_fn=lambda info: _enum(info.network_type),
+    ),
+    DinstarPortSensorDescription(
+        key="call_state",
+        translation_key="call_state",
+        device_class=SensorDeviceClass.ENUM,
+        options=[state.value for state in CallState],
+        value_fn=lambda info: _enum(info.call_state),
+    ),
+    DinstarPortSensorDescription(
+        key="remain_credit",
+        translation_key="remain_credit",
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=2,
+        value_fn=lambda info: info.remain_credit,
+    ),
+    DinstarPortSensorDescription(
+        key="remain_monthly_credit",
+        translation_key="remain_monthly_credit",
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=2,
+        entity_registry_enabled_default=False,
+        value_fn=lambda info: info.remain_monthly_credit,
+    ),
+    DinstarPortSensorDescription(
+        key="remain_daily_credit",
+        translation_key="remain_daily_credit",
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=2,
+        entity_registry_enabled_default=False,
+        value_fn=lambda info: info.remain_daily_credit,
+    ),
+    DinstarPortSensorDescription(
+        key="remain_daily_call_time",
+        translation_key="remain_daily_call_time",
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda info: info.remain_daily_call_time,
+    ),
+    DinstarPortSensorDescription(
+        key="remain_hourly_call_time",
+        translation_key="remain_hourly_call_time",
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda info: info.remain_hourly_call_time,
+    ),
+    DinstarPortSensorDescription(
+        key="remain_daily_connected",
+        translation_key="remain_daily_connected",
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda info: info.remain_daily_connected,
+    ),
+    DinstarPortSensorDescription(
+        key="phone_number",
+        translation_key="phone_number",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda info: info.number,
+    ),
+    DinstarPortSensorDescription(
+        key="imei",
+        translation_key="imei",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda info: info.imei,
+    ),
+    DinstarPortSensorDescription(
+        key="imsi",
+        translation_key="imsi",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda info: info.imsi,
+    ),
+    DinstarPortSensorDescription(
+        key="iccid",
+        translation_key="iccid",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda info: info.iccid,
+    ),
+)
+
+GATEWAY_SENSORS: tuple[DinstarGatewaySensorDescription, ...] = (
+    DinstarGatewaySensorDescription(
+        key="cpu_usage",
+        translation_key="cpu_usage",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda data, _entry: data.status.cpu_used,
+    ),
+    DinstarGatewaySensorDescription(
+        key="memory_used",
+        translation_key="memory_used",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda data, _entry: data.status.memory_used_percent,
+    ),
+    DinstarGatewaySensorDescription(
+        key="flash_used",
+        translation_key="flash_used",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda data, _entry: data.status.flash_used_percent,
+    ),
+    DinstarGatewaySensorDescription(
+        key="sms_in_queue",
+        translation_key="sms_in_queue",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda data, _entry: data.sms_in_queue,
+    ),
+    DinstarGatewaySensorDescription(
+        key="last_push",
+        translation_key="last_push",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda _data, entry: entry.runtime_data.last_push,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: DinstarConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the gateway's sensors now and each port's as its port is shown."""
+    coordinator = entry.runtime_data.coordinator
+    tracker = entry.runtime_data.ports
+    async_add_entities(
+        DinstarGatewaySensor(coordinator, description) for description in GATEWAY_SENSORS
+    )
+
+    @callback
+    def add_ports(ports: set[int]) -> None:
+        async_add_entities(
+            DinstarPortSensor(coordinator, port, description, tracker.gateway_device_id)
+            for port in sorted(ports)
+            for description in PORT_SENSORS
+        )
+
+    tracker.async_add_listener(add_ports)
+
+
+class DinstarGatewaySensor(DinstarEntity, SensorEntity):
+    """A sensor of the gateway."""
+
+    entity_description: DinstarGatewaySensorDescription
+
+    def __init__(
+        self, coordinator: DinstarCoordinator, description: DinstarGatewaySensorDescription
+    ) -> None:
+        """Describe the sensor."""
+        super().__init__(coordinator, description.key)
+        self.entity_description = description
+
+    @property
+    def native_value(self) -> StateValue:
+        """The value from the latest refresh."""
+        return self.entity_description.value_fn(
+            self.coordinator.data, self.coordinator.config_entry
+        )
+
+
+class DinstarPortSensor(DinstarPortEntity, SensorEntity):
+    """A sensor of one SIM port."""
+
+    entity_description: DinstarPortSensorDescription
+
+    def __init__(
+        self,
+        coordinator: DinstarCoordinator,
+        port: int,
+        description: DinstarPortSensorDescription,
+        gateway_device_id: str,
+    ) -> None:
+        """Describe the sensor."""
+        super().__init__(coordinator, port, description.key, gateway_device_id)
+        self.entity_description = description
+
+    @property
+    def native_value(self) -> StateValue:
+        """The value from the latest refresh."""
+        info = self.port_info
+        return None if info is None else self.entity_description.value_fn(info)

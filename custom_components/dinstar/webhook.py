@@ -1,0 +1,64 @@
+"""The webhook the gateway pushes to (its "push" settings point here)."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from aiohttp import web
+from homeassistant.components import webhook
+from homeassistant.const import CONF_WEBHOOK_ID
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.util import dt as dt_util
+
+from .api import DeviceEvent, DinstarPushError, RegisterEvent, parse_push
+from .const import DOMAIN, LOGGER
+from .coordinator import DinstarConfigEntry
+
+MAX_PUSH_BYTES = 256 * 1024
+_REFRESHING_EVENTS = (RegisterEvent, DeviceEvent)
+
+
+@callback
+def async_register_webhook(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
+    """Listen on the entry's webhook (POST only) until the entry unloads."""
+    webhook_id: str = entry.data[CONF_WEBHOOK_ID]
+    webhook.async_register(
+        hass,
+        DOMAIN,
+        entry.title,
+        webhook_id,
+        _handler(entry),
+        allowed_methods=["POST"],
+    )
+    entry.async_on_unload(lambda: webhook.async_unregister(hass, webhook_id))
+
+
+def _handler(entry: DinstarConfigEntry) -> webhook.HandlerType:
+    refused: set[str] = set()
+
+    async def handle(hass: HomeAssistant, webhook_id: str, request: web.Request) -> web.Response:
+        if (request.content_length or 0) > MAX_PUSH_BYTES:
+            return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        body = await request.content.read(MAX_PUSH_BYTES + 1)
+        if len(body) > MAX_PUSH_BYTES:
+            return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        try:
+            batch = parse_push(body)
+        except DinstarPushError as err:
+            LOGGER.debug("Refused a push that is not the gateway's: %s", err)
+            return web.Response(status=HTTPStatus.BAD_REQUEST)
+        if batch.sn != entry.unique_id:
+            if batch.sn not in refused:
+                refused.add(batch.sn)
+                LOGGER.warning(
+                    "Refused a push from gateway %s on the webhook of %s", batch.sn, entry.title
+                )
+            return web.Response(status=HTTPStatus.FORBIDDEN)
+        runtime = entry.runtime_data
+        runtime.last_push = dt_util.utcnow()
+        if any(isinstance(event, _REFRESHING_EVENTS) for event in batch.events):
+            await runtime.coordinator.async_request_refresh()
+        runtime.coordinator.async_update_listeners()
+        return web.Response(status=HTTPStatus.OK)
+
+    return handle

@@ -1,0 +1,163 @@
+"""Set-up, unload, retry, reauth, outages, and ports that come and go at run time."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import CONF_PASSWORD, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er, issue_registry as ir
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.dinstar.const import DOMAIN
+from simulator import Simulator
+
+from .conftest import SERIAL
+
+PORT_1_SIGNAL = "sensor.port_1_signal_strength"
+
+
+async def refresh(hass: HomeAssistant) -> None:
+    """Let the coordinator poll once (its interval is 30 s)."""
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_setup_unload_and_devices(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    entry = init_integration
+    assert entry.state is ConfigEntryState.LOADED
+    devices = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+    gateway = device_registry.async_get_device_by_identifier((DOMAIN, SERIAL), entry.entry_id)
+    assert gateway is not None
+    ports = [device for device in devices if device.via_device_id == gateway.id]
+    # Ports 3 and 7 have no SIM in the seeded simulator: six port devices, not eight.
+    assert sorted(device.name for device in ports) == [f"Port {n}" for n in (0, 1, 2, 4, 5, 6)]
+    assert {
+        "name": gateway.name,
+        "manufacturer": gateway.manufacturer,
+        "model": gateway.model,
+        "serial_number": gateway.serial_number,
+        "identifiers": gateway.identifiers,
+        "connections": gateway.connections,
+    } == snapshot
+    assert gateway.configuration_url == f"http://127.0.0.1:{entry.data['port']}"
+    await hass.config_entries.async_unload(entry.entry_id)
+    assert entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_setup_retries_while_the_gateway_is_offline(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    simulator.state.offline = True
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_wrong_password_starts_reauth(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry, data={**mock_config_entry.data, CONF_PASSWORD: "wrong"}
+    )
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress()
+    assert [(flow["handler"], flow["context"]["source"]) for flow in flows] == [
+        (DOMAIN, SOURCE_REAUTH)
+    ]
+
+
+async def test_gateway_lost_and_back(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    assert hass.states.get(PORT_1_SIGNAL).state != STATE_UNAVAILABLE
+    simulator.state.offline = True
+    await refresh(hass)
+    assert hass.states.get(PORT_1_SIGNAL).state == STATE_UNAVAILABLE
+    await refresh(hass)
+    simulator.state.offline = False
+    await refresh(hass)
+    assert hass.states.get(PORT_1_SIGNAL).state != STATE_UNAVAILABLE
+    lost = [r for r in caplog.records if "Error fetching dinstar data" in r.message]
+    back = [r for r in caplog.records if "Fetching dinstar data recovered" in r.message]
+    assert (len(lost), len(back)) == (1, 1)
+
+
+async def test_sim_pulled_and_plugged_at_run_time(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    entry = init_integration
+    simulator.state.ports[1].sim = None
+    simulator.state.ports[1].reg = "NO_SIM"
+    await refresh(hass)
+    assert (
+        device_registry.async_get_device_by_identifier((DOMAIN, f"{SERIAL}-port-1"), entry.entry_id)
+        is None
+    )
+    assert entity_registry.async_get(PORT_1_SIGNAL) is None
+    assert hass.states.get(PORT_1_SIGNAL) is None
+
+    simulator.state.ports[3].sim = simulator.state._make_sim()
+    simulator.state.ports[3].reg = "REGISTER_OK"
+    await refresh(hass)
+    assert device_registry.async_get_device_by_identifier(
+        (DOMAIN, f"{SERIAL}-port-3"), entry.entry_id
+    )
+    assert hass.states.get("sensor.port_3_registration").state == "register_ok"
+
+
+async def test_stale_port_devices_removed_at_setup(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    stale = device_registry.async_get_or_create(
+        config_entry_id=mock_config_entry.entry_id, identifiers={(DOMAIN, f"{SERIAL}-port-7")}
+    )
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert device_registry.async_get(stale.id) is None
+
+
+async def test_repairs_default_password_and_silent_push(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    simulator.auth.password = "admin"
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry, data={**mock_config_entry.data, CONF_PASSWORD: "admin"}
+    )
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, f"default_password_{mock_config_entry.entry_id}")
+    no_push = f"no_push_{mock_config_entry.entry_id}"
+    assert issue_registry.async_get_issue(DOMAIN, no_push) is None
+    mock_config_entry.runtime_data.watching_pushes_since -= timedelta(days=1, minutes=1)
+    await refresh(hass)
+    issue = issue_registry.async_get_issue(DOMAIN, no_push)
+    assert issue is not None
+    assert "/api/webhook/" in issue.translation_placeholders["url"]
