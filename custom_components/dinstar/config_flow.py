@@ -313,7 +313,7 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
             LOGGER.exception("Unexpected error talking to %s", self._data.get(CONF_HOST))
             return {"base": "unknown"}
         finally:
-            await session.close()
+            session.detach()
         serial = client.serial or ""
         if self.source in ("reauth", SOURCE_RECONFIGURE):
             await self.async_set_unique_id(serial)

@@ -1,0 +1,440 @@
+"""The config flow against the real simulator: every path, every error and its recovery."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.config_entries import SOURCE_DHCP, SOURCE_USER
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_SCAN_INTERVAL,
+    CONF_USERNAME,
+    CONF_WEBHOOK_ID,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.dinstar.const import (
+    CONF_CERTIFICATE,
+    CONF_DRP_PASSWORD,
+    CONF_DRP_USERNAME,
+    CONF_FINGERPRINT,
+    CONF_INCOMING_MODE,
+    CONF_MAC,
+    CONF_PORTS,
+    CONF_SERIAL,
+    CONF_USE_HTTPS,
+    DOMAIN,
+    CertificateMode,
+    IncomingMode,
+)
+from simulator import Simulator, SimulatorConfig
+
+from .conftest import PASSWORD, SERIAL, USERNAME
+
+pytestmark = pytest.mark.usefixtures("enable_custom_integrations")
+
+
+def direct_input(simulator: Simulator, **changes: Any) -> dict[str, Any]:
+    return {
+        CONF_HOST: "127.0.0.1",
+        CONF_PORT: simulator.port,
+        CONF_USE_HTTPS: simulator.url.startswith("https"),
+        CONF_CERTIFICATE: CertificateMode.NO_VERIFY,
+        CONF_USERNAME: USERNAME,
+        CONF_PASSWORD: PASSWORD,
+        **changes,
+    }
+
+
+async def start_direct(hass: HomeAssistant) -> dict[str, Any]:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["direct", "drp"]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "direct"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "direct"
+    return result
+
+
+async def finish_with_webhook(hass: HomeAssistant, result: dict[str, Any]) -> dict[str, Any]:
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "webhook"
+    assert "/api/webhook/" in result["description_placeholders"]["url"]
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    return result
+
+
+async def test_direct_http(hass: HomeAssistant, simulator: Simulator) -> None:
+    result = await start_direct(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], direct_input(simulator)
+    )
+    result = await finish_with_webhook(hass, result)
+    assert result["title"] == f"Dinstar {SERIAL}"
+    assert result["result"].unique_id == SERIAL
+    data = dict(result["data"])
+    assert data.pop(CONF_WEBHOOK_ID)
+    assert data == direct_input(simulator)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "error"),
+    [
+        ({CONF_PASSWORD: "wrong"}, CONF_PASSWORD, "invalid_auth"),
+        ({CONF_PORT: 1}, CONF_HOST, "cannot_connect"),
+    ],
+)
+async def test_direct_errors_recover(
+    hass: HomeAssistant, simulator: Simulator, changes: dict[str, Any], field: str, error: str
+) -> None:
+    result = await start_direct(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], direct_input(simulator, **changes)
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {field: error}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], direct_input(simulator)
+    )
+    await finish_with_webhook(hass, result)
+
+
+async def test_unexpected_error_recovers(hass: HomeAssistant, simulator: Simulator) -> None:
+    result = await start_direct(hass)
+    # Nothing the gateway can answer makes the client raise anything but its own errors.
+    with patch(
+        "custom_components.dinstar.api.DinstarClient.get_port_info", side_effect=RuntimeError
+    ):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], direct_input(simulator)
+        )
+    assert result["errors"] == {"base": "unknown"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], direct_input(simulator)
+    )
+    await finish_with_webhook(hass, result)
+
+
+async def test_already_configured(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    result = await start_direct(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], direct_input(simulator)
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+class TestHttps:
+    """Pinning the certificate on first use, and not verifying it."""
+
+    @pytest.fixture
+    def simulator_config(self, simulator_config: SimulatorConfig) -> SimulatorConfig:
+        return dataclasses.replace(simulator_config, https=True)
+
+    async def test_pin_shows_and_keeps_the_fingerprint(
+        self, hass: HomeAssistant, simulator: Simulator
+    ) -> None:
+        result = await start_direct(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], direct_input(simulator, **{CONF_CERTIFICATE: CertificateMode.PIN})
+        )
+        assert result["step_id"] == "certificate"
+        shown = result["description_placeholders"]["fingerprint"]
+        assert shown.replace(":", "").lower() == simulator.certificate_fingerprint
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+        result = await finish_with_webhook(hass, result)
+        assert result["data"][CONF_FINGERPRINT] == simulator.certificate_fingerprint
+
+    async def test_pin_with_nothing_listening(
+        self, hass: HomeAssistant, simulator: Simulator
+    ) -> None:
+        result = await start_direct(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            direct_input(simulator, **{CONF_CERTIFICATE: CertificateMode.PIN, CONF_PORT: 1}),
+        )
+        assert (result["step_id"], result["errors"]) == ("direct", {CONF_HOST: "cannot_connect"})
+
+    async def test_pin_then_wrong_password_recovers(
+        self, hass: HomeAssistant, simulator: Simulator
+    ) -> None:
+        result = await start_direct(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            direct_input(
+                simulator, **{CONF_CERTIFICATE: CertificateMode.PIN, CONF_PASSWORD: "wrong"}
+            ),
+        )
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+        assert (result["step_id"], result["errors"]) == (
+            "certificate",
+            {CONF_PASSWORD: "invalid_auth"},
+        )
+        simulator.auth.password = "wrong"
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+        await finish_with_webhook(hass, result)
+
+    async def test_no_verify(self, hass: HomeAssistant, simulator: Simulator) -> None:
+        result = await start_direct(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], direct_input(simulator)
+        )
+        result = await finish_with_webhook(hass, result)
+        assert CONF_FINGERPRINT not in result["data"]
+
+    async def test_reauth_reports_a_changed_certificate(
+        self, hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
+    ) -> None:
+        mock_config_entry.add_to_hass(hass)
+        hass.config_entries.async_update_entry(
+            mock_config_entry,
+            data={
+                **mock_config_entry.data,
+                CONF_USE_HTTPS: True,
+                CONF_CERTIFICATE: CertificateMode.PIN,
+                CONF_FINGERPRINT: "ab" * 32,
+            },
+        )
+        result = await mock_config_entry.start_reauth_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_USERNAME: USERNAME, CONF_PASSWORD: PASSWORD}
+        )
+        assert result["errors"] == {"base": "certificate_mismatch"}
+
+    async def test_reconfigure_pins_again(
+        self, hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
+    ) -> None:
+        mock_config_entry.add_to_hass(hass)
+        result = await mock_config_entry.start_reconfigure_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], direct_input(simulator, **{CONF_CERTIFICATE: CertificateMode.PIN})
+        )
+        assert result["step_id"] == "certificate"
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+        assert (result["type"], result["reason"]) == (
+            FlowResultType.ABORT,
+            "reconfigure_successful",
+        )
+        assert mock_config_entry.data[CONF_FINGERPRINT] == simulator.certificate_fingerprint
+
+
+class TestDrp:
+    """A gateway behind NAT through a DRP server."""
+
+    @pytest.fixture
+    def simulator_config(self, simulator_config: SimulatorConfig) -> SimulatorConfig:
+        return dataclasses.replace(simulator_config, drp=True)
+
+    @staticmethod
+    def drp_input(simulator: Simulator, **changes: Any) -> dict[str, Any]:
+        return {
+            CONF_HOST: "127.0.0.1",
+            CONF_PORT: simulator.port,
+            CONF_USE_HTTPS: False,
+            CONF_DRP_USERNAME: USERNAME,
+            CONF_DRP_PASSWORD: PASSWORD,
+            CONF_SERIAL: SERIAL,
+            CONF_USERNAME: USERNAME,
+            CONF_PASSWORD: PASSWORD,
+            **changes,
+        }
+
+    @pytest.mark.parametrize(
+        ("changes", "errors"),
+        [
+            ({CONF_DRP_PASSWORD: "wrong"}, {CONF_PASSWORD: "invalid_auth"}),
+            ({CONF_SERIAL: "0000-0000-0000-0000"}, {"base": "cannot_connect"}),
+        ],
+    )
+    async def test_drp_errors_then_success(
+        self,
+        hass: HomeAssistant,
+        simulator: Simulator,
+        changes: dict[str, Any],
+        errors: dict[str, str],
+    ) -> None:
+        result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"next_step_id": "drp"}
+        )
+        assert result["step_id"] == "drp"
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], self.drp_input(simulator, **changes)
+        )
+        assert result["errors"] == errors
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], self.drp_input(simulator)
+        )
+        result = await finish_with_webhook(hass, result)
+        assert result["data"][CONF_SERIAL] == SERIAL
+        assert result["data"][CONF_CERTIFICATE] == CertificateMode.NO_VERIFY
+
+
+def dhcp_info(ip: str = "127.0.0.1") -> DhcpServiceInfo:
+    return DhcpServiceInfo(ip=ip, hostname="dinstar", macaddress="f8a03d48e519")
+
+
+async def test_dhcp_discovery_confirm(hass: HomeAssistant, simulator: Simulator) -> None:
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp_info()
+    )
+    assert (result["type"], result["step_id"]) == (FlowResultType.FORM, "dhcp_confirm")
+    assert result["description_placeholders"] == {"host": "127.0.0.1"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], direct_input(simulator, **{CONF_PASSWORD: "wrong"})
+    )
+    assert result["errors"] == {CONF_PASSWORD: "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], direct_input(simulator)
+    )
+    result = await finish_with_webhook(hass, result)
+    assert result["data"][CONF_MAC] == "f8:a0:3d:48:e5:19"
+    assert result["result"].unique_id == SERIAL
+
+
+async def test_dhcp_with_pin_goes_to_the_certificate(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp_info()
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        direct_input(simulator, **{CONF_USE_HTTPS: True, CONF_CERTIFICATE: CertificateMode.PIN}),
+    )
+    # The simulator speaks plain HTTP: no certificate to show, so the same form comes back.
+    assert (result["step_id"], result["errors"]) == ("dhcp_confirm", {CONF_HOST: "cannot_connect"})
+
+
+async def test_dhcp_updates_a_known_gateways_host(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry, data={**mock_config_entry.data, CONF_MAC: "f8:a0:3d:48:e5:19"}
+    )
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp_info("192.0.2.7")
+    )
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "already_configured")
+    assert mock_config_entry.data[CONF_HOST] == "192.0.2.7"
+
+
+async def test_dhcp_of_a_gateway_added_by_hand(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp_info()
+    )
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "already_configured")
+
+
+async def test_reauth(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    result = await mock_config_entry.start_reauth_flow(hass)
+    assert result["step_id"] == "reauth_confirm"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_USERNAME: USERNAME, CONF_PASSWORD: "new-pass"}
+    )
+    assert result["errors"] == {CONF_PASSWORD: "invalid_auth"}
+    simulator.auth.password = "new-pass"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_USERNAME: USERNAME, CONF_PASSWORD: "new-pass"}
+    )
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "reauth_successful")
+    assert mock_config_entry.data[CONF_PASSWORD] == "new-pass"
+
+
+async def test_reauth_refuses_another_gateway(
+    hass: HomeAssistant, simulator: Simulator, enable_custom_integrations: None
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN, unique_id="another-gateway", data=direct_input(simulator)
+    )
+    entry.add_to_hass(hass)
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_USERNAME: USERNAME, CONF_PASSWORD: PASSWORD}
+    )
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "different_device")
+
+
+async def test_reconfigure(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], direct_input(simulator, **{CONF_PORT: 1})
+    )
+    assert result["errors"] == {CONF_HOST: "cannot_connect"}
+    simulator.auth.password = "changed-on-the-gateway"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], direct_input(simulator, **{CONF_PASSWORD: "changed-on-the-gateway"})
+    )
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "reconfigure_successful")
+    assert mock_config_entry.data[CONF_PASSWORD] == "changed-on-the-gateway"
+
+
+async def test_reconfigure_refuses_another_gateway(
+    hass: HomeAssistant, simulator: Simulator, enable_custom_integrations: None
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN, unique_id="another-gateway", data=direct_input(simulator)
+    )
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], direct_input(simulator)
+    )
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "different_device")
+
+
+async def test_options(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    assert (result["type"], result["step_id"]) == (FlowResultType.FORM, "init")
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {CONF_SCAN_INTERVAL: 60, CONF_INCOMING_MODE: IncomingMode.BOTH, CONF_PORTS: ["0", "3"]},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert init_integration.options == {
+        CONF_SCAN_INTERVAL: 60,
+        CONF_INCOMING_MODE: IncomingMode.BOTH,
+        CONF_PORTS: ["0", "3"],
+    }
+    # Reloaded with the choice: port 3 (no SIM) shown, port 1 not.
+    assert hass.states.get("sensor.port_3_registration").state == "no_sim"
+    assert hass.states.get("sensor.port_1_registration") is None
+    assert init_integration.runtime_data.coordinator.update_interval.total_seconds() == 60
+
+
+async def test_reconfigure_pin_without_tls(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        direct_input(simulator, **{CONF_USE_HTTPS: True, CONF_CERTIFICATE: CertificateMode.PIN}),
+    )
+    assert (result["step_id"], result["errors"]) == ("reconfigure", {CONF_HOST: "cannot_connect"})
