@@ -1,0 +1,123 @@
+"""The webhook: accepted pushes, refused ones, and what a push changes at once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from simulator import Simulator
+
+from .conftest import SERIAL, WEBHOOK_ID
+
+URL = f"/api/webhook/{WEBHOOK_ID}"
+
+
+async def post(hass_client_no_auth: ClientSessionGenerator, body: Any) -> int:
+    client = await hass_client_no_auth()
+    data = body if isinstance(body, str | bytes) else json.dumps(body)
+    response = await client.post(URL, data=data, headers={"Content-Type": "application/json"})
+    return response.status
+
+
+async def test_push_is_recorded(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    assert hass.states.get("sensor.dinstar_da00_0030_1901_2817_last_push").state == "unknown"
+    before = dt_util.utcnow()
+    body = {"sn": SERIAL, "ussd": [{"port": 1, "text": "Thank you!"}]}
+    assert (
+        await post(hass_client_no_auth, json.dumps(body) + "]") == 200
+    )  # the spec's extra bracket
+    assert init_integration.runtime_data.last_push is not None
+    assert init_integration.runtime_data.last_push >= before
+    state = hass.states.get("sensor.dinstar_da00_0030_1901_2817_last_push")
+    assert (
+        dt_util.parse_datetime(state.state)
+        == init_integration.runtime_data.last_push.replace(microsecond=0)
+        or state.state != "unknown"
+    )
+
+
+async def test_register_push_updates_the_port_at_once(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
+) -> None:
+    simulator.state.ports[2].reg = "SEARCHING_NETWORK"
+    body = {
+        "sn": SERIAL,
+        "register": [
+            {
+                "port": 2,
+                "iccid": "<NULL>",
+                "imsi": "<NULL>",
+                "number": "",
+                "status": "down",
+                "sequence": 1,
+            }
+        ],
+    }
+    assert await post(hass_client_no_auth, body) == 200
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.port_2_registration").state == "searching_network"
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ("not json", 400),
+        ({"sn": SERIAL}, 400),
+        ({"sn": SERIAL, "sms": [{"port": 1}]}, 400),
+        ({"sn": "another-gateway", "ussd": [{"port": 1, "text": "x"}]}, 403),
+        ("x" * (256 * 1024 + 1), 413),
+    ],
+)
+async def test_junk_is_refused(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    body: Any,
+    status: int,
+) -> None:
+    assert await post(hass_client_no_auth, body) == status
+    assert init_integration.runtime_data.last_push is None
+
+
+async def test_foreign_gateway_logged_once(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    body = {"sn": "another-gateway", "ussd": [{"port": 1, "text": "x"}]}
+    for _ in range(3):
+        assert await post(hass_client_no_auth, body) == 403
+    assert sum("another-gateway" in record.message for record in caplog.records) == 1
+
+
+async def test_simulator_pushes_reach_the_webhook(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
+) -> None:
+    client = await hass_client_no_auth()
+    simulator.push_url = str(client.make_url(URL))
+    simulator.receive_sms(1, "+4917600000000", "hello")
+    for _ in range(100):
+        await hass.async_block_till_done()
+        if init_integration.runtime_data.last_push:
+            break
+        await asyncio.sleep(0.01)
+    assert simulator.state.pushes["sent"] == 1
+    assert init_integration.runtime_data.last_push is not None
