@@ -8,7 +8,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
 from .api import PortInfo
-from .const import CONF_PORTS
+from .const import CONF_PORTS, DOMAIN
 from .coordinator import DinstarConfigEntry, DinstarCoordinator
 from .entity import port_identifier
 
@@ -73,7 +73,7 @@ class PortTracker:
         registry = dr.async_get(self._hass)
         serial = self._entry.unique_id or ""
         wanted = {port_identifier(serial, port) for port in self.visible}
-        wanted.add((port_identifier(serial, 0)[0], serial))
+        wanted.add((DOMAIN, serial))
         for device in dr.async_entries_for_config_entry(registry, self._entry.entry_id):
             if not device.identifiers & wanted:
                 registry.async_update_device(device.id, remove_config_entry_id=self._entry.entry_id)
