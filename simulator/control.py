@@ -22,7 +22,7 @@ def control_routes(sim: Simulator) -> list[web.RouteDef]:  # noqa: PLR0915 - one
         return data
 
     async def get_state(_request: web.Request) -> web.Response:
-        return web.json_response(state.snapshot())
+        return web.json_response(sim.snapshot())
 
     async def inject_sms(request: web.Request) -> web.Response:
         data = await body(request)

@@ -35,7 +35,6 @@ class Simulator:
         self.config = config or SimulatorConfig()
         self.state = GatewayState(self.config)
         self.auth = Authenticator(self.config.username, self.config.password)
-        self.state._failed_logins = lambda: self.auth.failed_logins  # type: ignore[attr-defined]  # noqa: SLF001
         self.push_url = self.config.push_url
         self.url = ""
         self.port = 0
@@ -88,6 +87,10 @@ class Simulator:
             await self._session.close()
         if self._runner is not None:
             await self._runner.cleanup()
+
+    def snapshot(self) -> dict[str, Any]:
+        """The state, with what the server itself counts."""
+        return {**self.state.snapshot(), "failed_logins": self.auth.failed_logins}
 
     def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> None:
         """Run background work that :meth:`stop` cancels."""

@@ -228,11 +228,6 @@ class GatewayState:
         self.offline = False
         self.sip: dict[str, Any] = _default_sip_config(config.ports)
 
-    @property
-    def failed_logins(self) -> int:
-        """Filled in by the server from its authenticator."""
-        return self._failed_logins() if hasattr(self, "_failed_logins") else 0
-
     def _make_port(self, index: int) -> Port:
         rng = self.rng
         has_sim = index % _EMPTY_EVERY != _EMPTY_EVERY - 1  # some ports empty: tests see both
@@ -319,7 +314,6 @@ class GatewayState:
             "requests": dict(self.requests),
             "challenges": self.challenges,
             "pushes": dict(self.pushes),
-            "failed_logins": self.failed_logins,
         }
 
 

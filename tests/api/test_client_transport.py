@@ -47,7 +47,7 @@ async def test_wrong_password_is_an_authentication_error(
     client = await make_client(password="wrong")
     with pytest.raises(DinstarAuthenticationError):
         await client.get_port_info()
-    assert simulator.state.failed_logins >= 1
+    assert simulator.auth.failed_logins >= 1
 
 
 async def test_basic_only_firmware(make_client: ClientFactory, control: Control) -> None:
