@@ -116,15 +116,17 @@ class TestMultiSim:
     async def test_select_entities(
         self,
         hass: HomeAssistant,
-        init_integration: MockConfigEntry,
+        mock_config_entry: MockConfigEntry,
         entity_registry: er.EntityRegistry,
         snapshot: SnapshotAssertion,
     ) -> None:
-        entries = er.async_entries_for_config_entry(entity_registry, init_integration.entry_id)
-        selects = [entry for entry in entries if entry.domain == SELECT_DOMAIN]
-        assert len(selects) == 6
-        assert entity_registry.async_get("select.port_0_sim_slot") == snapshot(name="entry")
-        assert hass.states.get("select.port_0_sim_slot") == snapshot(name="state")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("custom_components.dinstar.PLATFORMS", [Platform.SELECT])
+            mock_config_entry.add_to_hass(hass)
+            await hass.config_entries.async_setup(mock_config_entry.entry_id)
+            await hass.async_block_till_done()
+        await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
+        assert len(hass.states.async_entity_ids(SELECT_DOMAIN)) == 6
 
     async def test_select_slot(
         self, hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator

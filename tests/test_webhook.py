@@ -7,11 +7,13 @@ import json
 from typing import Any
 
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.dinstar.const import DOMAIN
 from simulator import Simulator
 
 from .conftest import SERIAL, WEBHOOK_ID
@@ -121,3 +123,29 @@ async def test_simulator_pushes_reach_the_webhook(
         await asyncio.sleep(0.01)
     assert simulator.state.pushes["sent"] == 1
     assert init_integration.runtime_data.last_push is not None
+
+
+async def test_device_push_teaches_the_mac(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    body = {
+        "sn": SERIAL,
+        "device": {
+            "port_number": 8,
+            "IP": "127.0.0.1",
+            "MAC": "F8-A0-3D-48-E5-19",
+            "status": "power_on",
+        },
+    }
+    assert await post(hass_client_no_auth, body) == 200
+    assert await post(hass_client_no_auth, body) == 200  # known already: nothing changes
+    await hass.async_block_till_done()
+    assert init_integration.data["mac"] == "f8:a0:3d:48:e5:19"
+    gateway = device_registry.async_get_device_by_identifier(
+        (DOMAIN, SERIAL), init_integration.entry_id
+    )
+    assert gateway is not None
+    assert (dr.CONNECTION_NETWORK_MAC, "f8:a0:3d:48:e5:19") in gateway.connections

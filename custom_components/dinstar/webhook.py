@@ -8,10 +8,12 @@ from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, format_mac
 from homeassistant.util import dt as dt_util
 
 from .api import DeviceEvent, DinstarPushError, RegisterEvent, parse_push
-from .const import DOMAIN, LOGGER
+from .const import CONF_MAC, DOMAIN, LOGGER
 from .coordinator import DinstarConfigEntry
 
 MAX_PUSH_BYTES = 256 * 1024
@@ -56,9 +58,26 @@ def _handler(entry: DinstarConfigEntry) -> webhook.HandlerType:
             return web.Response(status=HTTPStatus.FORBIDDEN)
         runtime = entry.runtime_data
         runtime.last_push = dt_util.utcnow()
+        for event in batch.events:
+            if isinstance(event, DeviceEvent) and event.mac:
+                _async_learn_mac(hass, entry, format_mac(event.mac.replace("-", ":")))
         if any(isinstance(event, _REFRESHING_EVENTS) for event in batch.events):
             await runtime.coordinator.async_request_refresh()
         runtime.coordinator.async_update_listeners()
         return web.Response(status=HTTPStatus.OK)
 
     return handle
+
+
+@callback
+def _async_learn_mac(hass: HomeAssistant, entry: DinstarConfigEntry, mac: str) -> None:
+    """The API tells the MAC only in device pushes: keep it for DHCP and the device."""
+    if entry.data.get(CONF_MAC) == mac:
+        return
+    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_MAC: mac})
+    registry = dr.async_get(hass)
+    device = registry.async_get_device_by_identifier(
+        (DOMAIN, entry.unique_id or ""), entry.entry_id
+    )
+    if device is not None:
+        registry.async_update_device(device.id, merge_connections={(CONNECTION_NETWORK_MAC, mac)})

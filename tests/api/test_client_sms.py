@@ -178,3 +178,14 @@ async def test_incoming_sms_pages_and_never_marks_read(
     assert {sms.port for sms in only_port_1} == {1}
     page = await client.query_incoming_sms()
     assert page.unread == 150  # flag=all read nothing as a side effect
+
+
+async def test_too_many_numbers_is_the_gateways_413(client: DinstarClient) -> None:
+    """The client never sends this; a raw call shows the spec's meaning reaches the caller."""
+    params = [{"number": f"1{n:04d}"} for n in range(129)]
+    with pytest.raises(DinstarApiError) as err:
+        await client._transport.call(
+            "POST", "/api/send_sms", json_body={"text": "x", "param": params}, ok_codes=(202,)
+        )
+    assert err.value.error_code == 413
+    assert "too many numbers" in err.value.meaning
