@@ -364,26 +364,36 @@ class Simulator:
         self._pushes.put_nowait(body)
 
     async def _push_worker(self) -> None:
-        assert self._session is not None  # noqa: S101
         while True:
             body = await self._pushes.get()
-            if not self.push_url:
-                self.state.pushes["no_url"] += 1
-                continue
-            if self.state.faults.drop_pushes:
-                self.state.pushes["dropped"] += 1
-                continue
-            data = body if isinstance(body, str) else None
             try:
-                async with self._session.post(
-                    self.push_url,
-                    json=None if data else body,
-                    data=data,
-                    headers={"Content-Type": "application/json"},
-                    timeout=aiohttp.ClientTimeout(total=PUSH_TIMEOUT),
-                    ssl=False,
-                ) as response:
-                    self.state.pushes["sent" if response.status < 300 else "failed"] += 1  # noqa: PLR2004
-            except (aiohttp.ClientError, TimeoutError) as err:
-                self.state.pushes["failed"] += 1
-                _LOGGER.debug("Push to %s failed: %s", self.push_url, err)
+                await self._send_push(body)
+            finally:
+                self._pushes.task_done()
+
+    async def _send_push(self, body: dict[str, Any] | str) -> None:
+        assert self._session is not None  # noqa: S101
+        if not self.push_url:
+            self.state.pushes["no_url"] += 1
+            return
+        if self.state.faults.drop_pushes:
+            self.state.pushes["dropped"] += 1
+            return
+        data = body if isinstance(body, str) else None
+        try:
+            async with self._session.post(
+                self.push_url,
+                json=None if data else body,
+                data=data,
+                headers={"Content-Type": "application/json"},
+                timeout=aiohttp.ClientTimeout(total=PUSH_TIMEOUT),
+                ssl=False,
+            ) as response:
+                self.state.pushes["sent" if response.status < 300 else "failed"] += 1  # noqa: PLR2004
+        except (aiohttp.ClientError, TimeoutError) as err:
+            self.state.pushes["failed"] += 1
+            _LOGGER.debug("Push to %s failed: %s", self.push_url, err)
+
+    async def drain_pushes(self) -> None:
+        """Wait until every queued push was tried (tests and the demo use this)."""
+        await self._pushes.join()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 
 from .connection import create_client, create_session
+from .const import CONF_INCOMING_MODE, IncomingMode
 from .coordinator import DinstarConfigEntry, DinstarCoordinator, DinstarRuntimeData
 from .entity import gateway_device_info
+from .inbox_sync import InboxSync
 from .ports import PortTracker
 from .repairs import async_check_default_password, async_check_push_silence
 from .webhook import async_register_webhook
@@ -30,10 +34,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
     await coordinator.async_config_entry_first_refresh()
 
     tracker = PortTracker(hass, coordinator)
+    inbox = InboxSync(hass, entry)
+    await inbox.async_load()
     entry.runtime_data = DinstarRuntimeData(
         client=client,
         coordinator=coordinator,
         ports=tracker,
+        inbox=inbox,
         watching_pushes_since=dt_util.utcnow(),
     )
     gateway = dr.async_get(hass).async_get_or_create(
@@ -48,9 +55,33 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
     async_check_default_password(hass, entry)
     async_register_webhook(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(coordinator.async_add_listener(_catch_up_trigger(hass, entry)))
+    # Whatever arrived while Home Assistant was away is read once, in the background.
+    entry.async_create_background_task(hass, inbox.async_catch_up(), "dinstar inbox catch-up")
     return True
 
 
+def _catch_up_trigger(hass: HomeAssistant, entry: DinstarConfigEntry) -> Callable[[], None]:
+    """Catch up when the gateway is back after an outage, and on every refresh when polling."""
+    was_available = True
+
+    @callback
+    def on_refresh() -> None:
+        nonlocal was_available
+        runtime = entry.runtime_data
+        available = runtime.coordinator.last_update_success
+        polling = entry.options.get(CONF_INCOMING_MODE, IncomingMode.PUSH) != IncomingMode.PUSH
+        if available and (polling or not was_available):
+            entry.async_create_background_task(
+                hass, runtime.inbox.async_catch_up(), "dinstar inbox catch-up"
+            )
+        was_available = available
+
+    return on_refresh
+
+
 async def async_unload_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> bool:
-    """Unload the platforms; the webhook and listeners go with the entry."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    """Unload the platforms and write the inbox ledger; the webhook goes with the entry."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    await entry.runtime_data.inbox.async_save()
+    return unloaded

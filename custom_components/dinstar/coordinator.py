@@ -16,6 +16,7 @@ from .api import DeviceStatus, DinstarAuthenticationError, DinstarClient, Dinsta
 from .const import DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER
 
 if TYPE_CHECKING:
+    from .inbox_sync import InboxSync
     from .ports import PortTracker
 
 type DinstarConfigEntry = ConfigEntry[DinstarRuntimeData]
@@ -38,6 +39,7 @@ class DinstarRuntimeData:
     client: DinstarClient
     coordinator: DinstarCoordinator
     ports: PortTracker
+    inbox: InboxSync
     watching_pushes_since: datetime
     last_push: datetime | None = None
 

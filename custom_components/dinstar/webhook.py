@@ -12,9 +12,17 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, format_mac
 from homeassistant.util import dt as dt_util
 
-from .api import DeviceEvent, DinstarPushError, RegisterEvent, parse_push
+from .api import (
+    DeviceEvent,
+    DevicePowerStatus,
+    DinstarPushError,
+    RegisterEvent,
+    SmsReceivedEvent,
+    parse_push,
+)
 from .const import CONF_MAC, DOMAIN, LOGGER
 from .coordinator import DinstarConfigEntry
+from .events import async_fire, event_for
 
 MAX_PUSH_BYTES = 256 * 1024
 _REFRESHING_EVENTS = (RegisterEvent, DeviceEvent)
@@ -59,8 +67,18 @@ def _handler(entry: DinstarConfigEntry) -> webhook.HandlerType:
         runtime = entry.runtime_data
         runtime.last_push = dt_util.utcnow()
         for event in batch.events:
-            if isinstance(event, DeviceEvent) and event.mac:
-                _async_learn_mac(hass, entry, format_mac(event.mac.replace("-", ":")))
+            if isinstance(event, SmsReceivedEvent):
+                runtime.inbox.async_pushed(event.sms)
+                continue
+            async_fire(hass, entry, *event_for(event))
+            if isinstance(event, DeviceEvent):
+                if event.mac:
+                    _async_learn_mac(hass, entry, format_mac(event.mac.replace("-", ":")))
+                if event.status is DevicePowerStatus.POWER_ON:
+                    # Pushes made while it restarted may be lost: read what came meanwhile.
+                    entry.async_create_background_task(
+                        hass, runtime.inbox.async_catch_up(), "dinstar inbox catch-up"
+                    )
         if any(isinstance(event, _REFRESHING_EVENTS) for event in batch.events):
             await runtime.coordinator.async_request_refresh()
         runtime.coordinator.async_update_listeners()

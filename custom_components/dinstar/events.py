@@ -1,0 +1,176 @@
+"""Home Assistant events for what the gateway pushes, with readable field names."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Final
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+
+from .api import (
+    CallRecordEvent,
+    DeliveryReportEvent,
+    DeviceEvent,
+    IncomingSms,
+    PortExceptionEvent,
+    PushEvent,
+    RegisterEvent,
+    SmsReceivedEvent,
+    SmsResultEvent,
+    UssdEvent,
+)
+from .const import DOMAIN
+from .coordinator import DinstarConfigEntry
+from .entity import port_identifier
+
+EVENT_SMS_RECEIVED: Final = "dinstar_sms_received"
+EVENT_SMS_SENT: Final = "dinstar_sms_sent"
+EVENT_SMS_DELIVERY: Final = "dinstar_sms_delivery"
+EVENT_USSD_RECEIVED: Final = "dinstar_ussd_received"
+EVENT_SIM_REGISTRATION: Final = "dinstar_sim_registration"
+EVENT_CALL_RECORD: Final = "dinstar_call_record"
+EVENT_DEVICE_POWER: Final = "dinstar_device_power"
+EVENT_PORT_EXCEPTION: Final = "dinstar_port_exception"
+ALL_EVENTS: Final = (
+    EVENT_SMS_RECEIVED,
+    EVENT_SMS_SENT,
+    EVENT_SMS_DELIVERY,
+    EVENT_USSD_RECEIVED,
+    EVENT_SIM_REGISTRATION,
+    EVENT_CALL_RECORD,
+    EVENT_DEVICE_POWER,
+    EVENT_PORT_EXCEPTION,
+)
+
+
+def _time(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def sms_received_data(sms: IncomingSms) -> dict[str, Any]:
+    """Fields of a received SMS."""
+    return {
+        "port": sms.port,
+        "incoming_sms_id": sms.incoming_sms_id,
+        "sender": sms.number,
+        "text": sms.text,
+        "smsc": sms.smsc,
+        "received_at": _time(sms.timestamp),
+    }
+
+
+def event_for(event: PushEvent) -> tuple[str, int | None, dict[str, Any]]:  # noqa: PLR0911 - one answer per kind
+    """The Home Assistant event type, the port, and the fields of a pushed item."""
+    match event:
+        case SmsReceivedEvent(sms=sms):
+            return EVENT_SMS_RECEIVED, sms.port, sms_received_data(sms)
+        case SmsResultEvent(result=result):
+            return (
+                EVENT_SMS_SENT,
+                result.port,
+                {
+                    "port": result.port,
+                    "number": result.number,
+                    "user_id": result.user_id,
+                    "status": result.status.value,
+                    "parts": result.count,
+                    "parts_sent": result.succ_count,
+                    "ref_id": result.ref_id,
+                    "sent_at": _time(result.time),
+                },
+            )
+        case DeliveryReportEvent(report=report):
+            return (
+                EVENT_SMS_DELIVERY,
+                report.port,
+                {
+                    "port": report.port,
+                    "number": report.number,
+                    "ref_id": report.ref_id,
+                    "status_code": report.status_code,
+                    "delivered": report.delivered,
+                    "permanent_error": report.permanent_error,
+                    "reported_at": _time(report.time),
+                },
+            )
+        case UssdEvent(reply=reply):
+            return EVENT_USSD_RECEIVED, reply.port, {"port": reply.port, "text": reply.text}
+        case RegisterEvent():
+            return (
+                EVENT_SIM_REGISTRATION,
+                event.port,
+                {
+                    "port": event.port,
+                    "status": event.status.value,
+                    "iccid": event.iccid,
+                    "imsi": event.imsi,
+                    "number": event.number,
+                    "slot": event.slot,
+                    "sequence": event.sequence,
+                },
+            )
+        case CallRecordEvent(record=record):
+            return (
+                EVENT_CALL_RECORD,
+                record.port,
+                {
+                    "port": record.port,
+                    "start": _time(record.start_date),
+                    "answer": _time(record.answer_date),
+                    "duration": record.duration,
+                    "caller": record.source_number,
+                    "callee": record.destination_number,
+                    "direction": record.direction,
+                    "ip": record.ip,
+                    "codec": record.codec,
+                    "hangup": record.hangup,
+                    "gsm_code": record.gsm_code,
+                },
+            )
+        case DeviceEvent():
+            return (
+                EVENT_DEVICE_POWER,
+                None,
+                {
+                    "status": event.status.value,
+                    "ip": event.ip,
+                    "mac": event.mac,
+                    "port_count": event.port_number,
+                },
+            )
+        case PortExceptionEvent():
+            return (
+                EVENT_PORT_EXCEPTION,
+                event.port,
+                {
+                    "port": event.port,
+                    "type": event.type,
+                    "action": event.action,
+                },
+            )
+    raise AssertionError(event)  # pragma: no cover - the match covers every PushEvent
+
+
+@callback
+def async_fire(
+    hass: HomeAssistant,
+    entry: DinstarConfigEntry,
+    event_type: str,
+    port: int | None,
+    data: dict[str, Any],
+) -> None:
+    """Fire one event, naming the entry and the port's device (the gateway's without one)."""
+    registry = dr.async_get(hass)
+    serial = entry.unique_id or ""
+    device = None
+    if port is not None:
+        device = registry.async_get_device_by_identifier(
+            port_identifier(serial, port), entry.entry_id
+        )
+    if device is None:
+        device = registry.async_get_device_by_identifier((DOMAIN, serial), entry.entry_id)
+    hass.bus.async_fire(
+        event_type,
+        {"config_entry_id": entry.entry_id, "device_id": device.id if device else None, **data},
+    )

@@ -1,0 +1,67 @@
+"""Incoming SMS to events exactly once: pushed, caught up after gaps, polled, or all three."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.storage import Store
+
+from .api import DinstarError, IncomingSms
+from .const import DOMAIN, LOGGER
+from .coordinator import DinstarConfigEntry
+from .events import EVENT_SMS_RECEIVED, async_fire, sms_received_data
+from .inbox import InboxLedger
+
+STORAGE_VERSION = 1
+# Written soon after a change; a restart inside that window may repeat, never lose, a message.
+SAVE_DELAY = 1.0
+
+
+class InboxSync:
+    """Owns the entry's inbox ledger and fires ``dinstar_sms_received`` once per message."""
+
+    def __init__(self, hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
+        """Nothing is read until :meth:`async_load`."""
+        self._hass = hass
+        self._entry = entry
+        self._store: Store[dict[str, Any]] = Store(
+            hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.inbox"
+        )
+        self._ledger = InboxLedger()
+        self._catch_up_lock = asyncio.Lock()
+
+    async def async_load(self) -> None:
+        """Restore where the last run stopped."""
+        self._ledger = InboxLedger.from_dict(await self._store.async_load())
+
+    async def async_save(self) -> None:
+        """Write now (at unload)."""
+        await self._store.async_save(self._ledger.as_dict())
+
+    @callback
+    def async_pushed(self, sms: IncomingSms) -> None:
+        """A pushed message: fire it unless it was handled before."""
+        if self._ledger.claim(sms):
+            self._fire(sms)
+            self._store.async_delay_save(self._ledger.as_dict, SAVE_DELAY)
+
+    async def async_catch_up(self) -> None:
+        """Read every message above the cursor and fire the new ones in id order.
+
+        Reads with flag ``all``, never ``unread``, so the gateway's read marks stay as they are.
+        """
+        async with self._catch_up_lock:
+            client = self._entry.runtime_data.client
+            try:
+                messages = await client.fetch_incoming_since(self._ledger.cursor)
+            except DinstarError as err:
+                LOGGER.debug("Catching up with the gateway's inbox failed: %s", err)
+                return
+            for sms in self._ledger.claim_catch_up(messages):
+                self._fire(sms)
+            self._store.async_delay_save(self._ledger.as_dict, SAVE_DELAY)
+
+    def _fire(self, sms: IncomingSms) -> None:
+        async_fire(self._hass, self._entry, EVENT_SMS_RECEIVED, sms.port, sms_received_data(sms))
