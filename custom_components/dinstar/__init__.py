@@ -6,18 +6,22 @@ from collections.abc import Callable
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers.typing import ConfigType
 from homeassistant.util import dt as dt_util
 
 from .connection import create_client, create_session
-from .const import CONF_INCOMING_MODE, IncomingMode
+from .const import CONF_INCOMING_MODE, DOMAIN, IncomingMode
 from .coordinator import DinstarConfigEntry, DinstarCoordinator, DinstarRuntimeData
 from .entity import gateway_device_info
 from .inbox_sync import InboxSync
 from .ports import PortTracker
 from .repairs import async_check_default_password, async_check_push_silence
+from .services import async_setup_services
+from .user_ids import UserIdAllocator
 from .webhook import async_register_webhook
 
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
@@ -25,6 +29,12 @@ PLATFORMS: list[Platform] = [
     Platform.SENSOR,
     Platform.SWITCH,
 ]
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions, which name their gateway by config entry."""
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> bool:
@@ -41,6 +51,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
         coordinator=coordinator,
         ports=tracker,
         inbox=inbox,
+        user_ids=UserIdAllocator(hass, entry.entry_id),
         watching_pushes_since=dt_util.utcnow(),
     )
     gateway = dr.async_get(hass).async_get_or_create(

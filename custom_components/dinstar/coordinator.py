@@ -18,6 +18,7 @@ from .const import DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER
 if TYPE_CHECKING:
     from .inbox_sync import InboxSync
     from .ports import PortTracker
+    from .user_ids import UserIdAllocator
 
 type DinstarConfigEntry = ConfigEntry[DinstarRuntimeData]
 
@@ -40,6 +41,7 @@ class DinstarRuntimeData:
     coordinator: DinstarCoordinator
     ports: PortTracker
     inbox: InboxSync
+    user_ids: UserIdAllocator
     watching_pushes_since: datetime
     last_push: datetime | None = None
 

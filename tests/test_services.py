@@ -1,0 +1,159 @@
+"""The send_sms and stop_sms_task actions against the simulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.dinstar.const import DOMAIN
+from simulator import Simulator
+
+
+async def send(hass: HomeAssistant, entry: MockConfigEntry, **data: Any) -> dict[str, Any]:
+    response = await hass.services.async_call(
+        DOMAIN,
+        "send_sms",
+        {"config_entry_id": entry.entry_id, **data},
+        blocking=True,
+        return_response=True,
+    )
+    assert isinstance(response, dict)
+    return response
+
+
+async def test_send_with_params_and_parts(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    response = await send(
+        hass, init_integration,
+        number=["+4917612345678", "10086"],
+        message="Hello #param#, the door is open",
+        params={"+4917612345678": ["Ada"]},
+        port=[1],
+    )  # fmt: skip
+    assert len(response["task_ids"]) == 1
+    assert response["encoding"] == "gsm-7bit"
+    assert response["messages"] == [
+        {"number": "+4917612345678", "user_id": 1, "parts": 1},
+        {"number": "10086", "user_id": 2, "parts": 1},
+    ]
+    sent = simulator.state.sent_messages
+    assert [(m.number, m.text, m.port, m.user_id, m.encoding) for m in sent] == [
+        ("+4917612345678", "Hello Ada, the door is open", 1, 1, "gsm-7bit"),
+        ("10086", "Hello #param#, the door is open", 1, 2, "gsm-7bit"),
+    ]
+    assert sent[0].report is True
+
+
+async def test_unicode_and_many_recipients(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    numbers = [f"+4915{n:08d}" for n in range(300)]
+    response = await send(
+        hass, init_integration, number=numbers, message="温度过高" * 20, status_report=False
+    )
+    assert len(response["task_ids"]) == 3
+    assert response["encoding"] == "unicode"
+    assert {m["parts"] for m in response["messages"]} == {2}
+    assert len(simulator.state.sent_messages) == 300
+    assert {m.encoding for m in simulator.state.sent_messages} == {"unicode"}
+    assert {m.report for m in simulator.state.sent_messages} == {False}
+
+
+async def test_user_ids_survive_a_restart(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    first = await send(hass, init_integration, number="10086", message="a")
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    second = await send(hass, init_integration, number=["10086", "10010"], message="b")
+    assert first["messages"][0]["user_id"] == 1
+    assert [m["user_id"] for m in second["messages"]] == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"number": "12ab"}, "invalid_number"),
+        ({"number": "1" * 25}, "invalid_number"),
+        ({"message": "x" * 1501}, "message_too_long"),
+        ({"port": [9]}, "invalid_port"),
+        ({"params": {"999": ["x"]}}, "params_without_number"),
+    ],
+)
+async def test_bad_input_sends_nothing(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    data: dict[str, Any],
+    key: str,
+) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await send(hass, init_integration, **{"number": "10086", "message": "hi", **data})
+    assert err.value.translation_key == key
+    assert simulator.state.sent_messages == []
+    assert simulator.state.requests["/api/send_sms"] == 0
+
+
+async def test_unknown_or_unloaded_gateway(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "send_sms",
+            {"config_entry_id": "nope", "number": "1", "message": "x"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "unknown_gateway"
+    await hass.config_entries.async_unload(init_integration.entry_id)
+    with pytest.raises(ServiceValidationError) as err:
+        await send(hass, init_integration, number="1", message="x")
+    assert err.value.translation_key == "gateway_not_loaded"
+
+
+async def test_gateway_failure_is_named(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    simulator.state.faults.error_500 = True
+    with pytest.raises(HomeAssistantError) as err:
+        await send(hass, init_integration, number="10086", message="x")
+    assert err.value.translation_key == "gateway_failed"
+    assert err.value.translation_placeholders["action"] == "send_sms"
+
+
+async def test_stop_sms_task(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    simulator.config.send_delay = 5
+    response = await send(
+        hass, init_integration, number=[f"1{n:04d}" for n in range(4)], message="x", port=[0]
+    )
+    await hass.services.async_call(
+        DOMAIN,
+        "stop_sms_task",
+        {"config_entry_id": init_integration.entry_id, "task_id": response["task_ids"][0]},
+        blocking=True,
+    )
+    assert {m.status for m in simulator.state.sent_messages[1:]} == {"FAILED"}
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "stop_sms_task",
+            {"config_entry_id": init_integration.entry_id, "task_id": 999},
+            blocking=True,
+        )
+    assert err.value.translation_key == "unknown_task"
+    simulator.state.faults.error_500 = True
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "stop_sms_task",
+            {"config_entry_id": init_integration.entry_id, "task_id": 1},
+            blocking=True,
+        )
+    assert err.value.translation_key == "gateway_failed"
