@@ -17,9 +17,7 @@ from custom_components.dinstar.events import (
     EVENT_DEVICE_POWER,
     EVENT_PORT_EXCEPTION,
     EVENT_SIM_REGISTRATION,
-    EVENT_SMS_DELIVERY,
     EVENT_SMS_RECEIVED,
-    EVENT_SMS_SENT,
     EVENT_USSD_RECEIVED,
 )
 from simulator import Simulator
@@ -46,8 +44,6 @@ async def test_every_pushed_kind_fires_its_event(
         kind: async_capture_events(hass, kind)
         for kind in (
             EVENT_SMS_RECEIVED,
-            EVENT_SMS_SENT,
-            EVENT_SMS_DELIVERY,
             EVENT_USSD_RECEIVED,
             EVENT_SIM_REGISTRATION,
             EVENT_CALL_RECORD,
@@ -148,8 +144,6 @@ async def test_every_pushed_kind_fires_its_event(
         "smsc": "+8613800757511",
         "received_at": "2016-07-12T15:46:18",
     }
-    assert captured[EVENT_SMS_SENT][0].data["status"] == "sent_ok"
-    assert captured[EVENT_SMS_DELIVERY][0].data["delivered"] is True
     assert captured[EVENT_SIM_REGISTRATION][0].data["iccid"] is None
     assert captured[EVENT_CALL_RECORD][0].data["callee"] == "6717"
     assert captured[EVENT_DEVICE_POWER][0].data["device_id"] == gateway.id

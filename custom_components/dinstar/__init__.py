@@ -15,6 +15,7 @@ from .const import CONF_INCOMING_MODE, DOMAIN, IncomingMode
 from .coordinator import DinstarConfigEntry, DinstarCoordinator, DinstarRuntimeData
 from .entity import gateway_device_info
 from .inbox_sync import InboxSync
+from .outbox_sync import OutboxSync
 from .ports import PortTracker
 from .repairs import async_check_default_password, async_check_push_silence
 from .services import async_setup_services
@@ -46,11 +47,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
     tracker = PortTracker(hass, coordinator)
     inbox = InboxSync(hass, entry)
     await inbox.async_load()
+    outbox = OutboxSync(hass, entry)
+    await outbox.async_load()
     entry.runtime_data = DinstarRuntimeData(
         client=client,
         coordinator=coordinator,
         ports=tracker,
         inbox=inbox,
+        outbox=outbox,
         user_ids=UserIdAllocator(hass, entry.entry_id),
         watching_pushes_since=dt_util.utcnow(),
     )
@@ -66,14 +70,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
     async_check_default_password(hass, entry)
     async_register_webhook(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    entry.async_on_unload(coordinator.async_add_listener(_catch_up_trigger(hass, entry)))
+    entry.async_on_unload(coordinator.async_add_listener(_after_refresh(hass, entry)))
     # Whatever arrived while Home Assistant was away is read once, in the background.
     entry.async_create_background_task(hass, inbox.async_catch_up(), "dinstar inbox catch-up")
     return True
 
 
-def _catch_up_trigger(hass: HomeAssistant, entry: DinstarConfigEntry) -> Callable[[], None]:
-    """Catch up when the gateway is back after an outage, and on every refresh when polling."""
+def _after_refresh(hass: HomeAssistant, entry: DinstarConfigEntry) -> Callable[[], None]:
+    """Catch up with the inbox after an outage (and always when polling); poll pending sends."""
     was_available = True
 
     @callback
@@ -86,6 +90,10 @@ def _catch_up_trigger(hass: HomeAssistant, entry: DinstarConfigEntry) -> Callabl
             entry.async_create_background_task(
                 hass, runtime.inbox.async_catch_up(), "dinstar inbox catch-up"
             )
+        if available and runtime.outbox.tracker.pending:
+            entry.async_create_background_task(
+                hass, runtime.outbox.async_poll_if_due(), "dinstar sending results"
+            )
         was_available = available
 
     return on_refresh
@@ -95,4 +103,5 @@ async def async_unload_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> 
     """Unload the platforms and write the inbox ledger; the webhook goes with the entry."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     await entry.runtime_data.inbox.async_save()
+    await entry.runtime_data.outbox.async_save()
     return unloaded

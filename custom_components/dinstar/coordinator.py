@@ -17,6 +17,7 @@ from .const import DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER
 
 if TYPE_CHECKING:
     from .inbox_sync import InboxSync
+    from .outbox_sync import OutboxSync
     from .ports import PortTracker
     from .user_ids import UserIdAllocator
 
@@ -41,6 +42,7 @@ class DinstarRuntimeData:
     coordinator: DinstarCoordinator
     ports: PortTracker
     inbox: InboxSync
+    outbox: OutboxSync
     user_ids: UserIdAllocator
     watching_pushes_since: datetime
     last_push: datetime | None = None

@@ -10,14 +10,10 @@ from homeassistant.helpers import device_registry as dr
 
 from .api import (
     CallRecordEvent,
-    DeliveryReportEvent,
     DeviceEvent,
     IncomingSms,
     PortExceptionEvent,
-    PushEvent,
     RegisterEvent,
-    SmsReceivedEvent,
-    SmsResultEvent,
     UssdEvent,
 )
 from .const import DOMAIN
@@ -60,40 +56,16 @@ def sms_received_data(sms: IncomingSms) -> dict[str, Any]:
     }
 
 
-def event_for(event: PushEvent) -> tuple[str, int | None, dict[str, Any]]:  # noqa: PLR0911 - one answer per kind
-    """The Home Assistant event type, the port, and the fields of a pushed item."""
+type DirectEvent = UssdEvent | RegisterEvent | CallRecordEvent | DeviceEvent | PortExceptionEvent
+
+
+def event_for(event: DirectEvent) -> tuple[str, int | None, dict[str, Any]]:
+    """The event type, the port, and the fields of a pushed item that is fired as it comes.
+
+    Received SMS go through the inbox (exactly once), sending results and delivery reports
+    through the outbox (one event per message outcome).
+    """
     match event:
-        case SmsReceivedEvent(sms=sms):
-            return EVENT_SMS_RECEIVED, sms.port, sms_received_data(sms)
-        case SmsResultEvent(result=result):
-            return (
-                EVENT_SMS_SENT,
-                result.port,
-                {
-                    "port": result.port,
-                    "number": result.number,
-                    "user_id": result.user_id,
-                    "status": result.status.value,
-                    "parts": result.count,
-                    "parts_sent": result.succ_count,
-                    "ref_id": result.ref_id,
-                    "sent_at": _time(result.time),
-                },
-            )
-        case DeliveryReportEvent(report=report):
-            return (
-                EVENT_SMS_DELIVERY,
-                report.port,
-                {
-                    "port": report.port,
-                    "number": report.number,
-                    "ref_id": report.ref_id,
-                    "status_code": report.status_code,
-                    "delivered": report.delivered,
-                    "permanent_error": report.permanent_error,
-                    "reported_at": _time(report.time),
-                },
-            )
         case UssdEvent(reply=reply):
             return EVENT_USSD_RECEIVED, reply.port, {"port": reply.port, "text": reply.text}
         case RegisterEvent():
@@ -149,7 +121,7 @@ def event_for(event: PushEvent) -> tuple[str, int | None, dict[str, Any]]:  # no
                     "action": event.action,
                 },
             )
-    raise AssertionError(event)  # pragma: no cover - the match covers every PushEvent
+    raise AssertionError(event)  # pragma: no cover - the match covers every DirectEvent
 
 
 @callback

@@ -43,6 +43,11 @@ def _enum(value: RegistrationState | NetworkType | CallState | None) -> str | No
     return None if value is None else value.value
 
 
+def _counter(outcome: str) -> Callable[[DinstarData, DinstarConfigEntry], StateValue]:
+    """Read one of the outbox's counters (kept across restarts)."""
+    return lambda _data, entry: entry.runtime_data.outbox.counters[outcome]
+
+
 PORT_SENSORS: tuple[DinstarPortSensorDescription, ...] = (
     DinstarPortSensorDescription(
         key="signal_strength",
@@ -183,6 +188,15 @@ GATEWAY_SENSORS: tuple[DinstarGatewaySensorDescription, ...] = (
         translation_key="sms_in_queue",
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda data, _entry: data.sms_in_queue,
+    ),
+    *(
+        DinstarGatewaySensorDescription(
+            key=f"sms_{outcome}",
+            translation_key=f"sms_{outcome}",
+            state_class=SensorStateClass.TOTAL_INCREASING,
+            value_fn=_counter(outcome),
+        )
+        for outcome in ("sent", "failed", "delivered")
     ),
     DinstarGatewaySensorDescription(
         key="last_push",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import (
     HomeAssistant,
@@ -26,6 +28,7 @@ from .api import (
 from .api.limits import MAX_TEXT_BYTES, check_number
 from .const import DOMAIN
 from .coordinator import DinstarConfigEntry
+from .tracking import TrackedSms
 
 SERVICE_SEND_SMS = "send_sms"
 SERVICE_STOP_SMS_TASK = "stop_sms_task"
@@ -127,6 +130,20 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     except DinstarError as err:
         raise _failed(err, SERVICE_SEND_SMS) from err
     runtime.coordinator.queue_may_have_messages = True
+    parts = [plan_sms(text, encoding).parts for text in texts]
+    sent_at = time.time()
+    runtime.outbox.async_track(
+        [
+            TrackedSms(
+                user_id=user_id,
+                number=recipient.number,
+                created=sent_at,
+                parts=count,
+                wants_report=call.data[ATTR_STATUS_REPORT],
+            )
+            for recipient, user_id, count in zip(recipients, user_ids, parts, strict=True)
+        ]
+    )
     return {
         "task_ids": list(result.task_ids),
         "sms_in_queue": result.sms_in_queue,
@@ -135,9 +152,9 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
             {
                 "number": recipient.number,
                 "user_id": recipient.user_id,
-                "parts": plan_sms(text, encoding).parts,
+                "parts": count,
             }
-            for recipient, text in zip(recipients, texts, strict=True)
+            for recipient, count in zip(recipients, parts, strict=True)
         ],
     }
 

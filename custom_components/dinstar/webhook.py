@@ -13,11 +13,14 @@ from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, format
 from homeassistant.util import dt as dt_util
 
 from .api import (
+    DeliveryReportEvent,
     DeviceEvent,
     DevicePowerStatus,
     DinstarPushError,
+    PushEvent,
     RegisterEvent,
     SmsReceivedEvent,
+    SmsResultEvent,
     parse_push,
 )
 from .const import CONF_MAC, DOMAIN, LOGGER
@@ -67,24 +70,37 @@ def _handler(entry: DinstarConfigEntry) -> webhook.HandlerType:
         runtime = entry.runtime_data
         runtime.last_push = dt_util.utcnow()
         for event in batch.events:
-            if isinstance(event, SmsReceivedEvent):
-                runtime.inbox.async_pushed(event.sms)
-                continue
-            async_fire(hass, entry, *event_for(event))
-            if isinstance(event, DeviceEvent):
-                if event.mac:
-                    _async_learn_mac(hass, entry, format_mac(event.mac.replace("-", ":")))
-                if event.status is DevicePowerStatus.POWER_ON:
-                    # Pushes made while it restarted may be lost: read what came meanwhile.
-                    entry.async_create_background_task(
-                        hass, runtime.inbox.async_catch_up(), "dinstar inbox catch-up"
-                    )
+            _dispatch(hass, entry, event)
         if any(isinstance(event, _REFRESHING_EVENTS) for event in batch.events):
             await runtime.coordinator.async_request_refresh()
         runtime.coordinator.async_update_listeners()
         return web.Response(status=HTTPStatus.OK)
 
     return handle
+
+
+@callback
+def _dispatch(hass: HomeAssistant, entry: DinstarConfigEntry, event: PushEvent) -> None:
+    """Hand one pushed item to whoever owns its kind."""
+    runtime = entry.runtime_data
+    match event:
+        case SmsReceivedEvent(sms=sms):
+            runtime.inbox.async_pushed(sms)
+        case SmsResultEvent(result=result):
+            runtime.outbox.async_result(result)
+        case DeliveryReportEvent(report=report):
+            runtime.outbox.async_report(report)
+        case DeviceEvent():
+            async_fire(hass, entry, *event_for(event))
+            if event.mac:
+                _async_learn_mac(hass, entry, format_mac(event.mac.replace("-", ":")))
+            if event.status is DevicePowerStatus.POWER_ON:
+                # Pushes made while it restarted may be lost: read what came meanwhile.
+                entry.async_create_background_task(
+                    hass, runtime.inbox.async_catch_up(), "dinstar inbox catch-up"
+                )
+        case _:
+            async_fire(hass, entry, *event_for(event))
 
 
 @callback

@@ -1,0 +1,136 @@
+"""Sent SMS followed to their outcome, one event each, kept across restarts.
+
+Pushed results and delivery reports are applied as they come. While messages are pending and
+no push has been heard lately, ``query_sms_result`` on their user_ids fills in, backing off from
+15 seconds to 5 minutes. A message is followed for at most six hours.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict
+from datetime import timedelta
+import time
+from typing import Any
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from .api import DeliveryReport, DinstarError, SmsResult
+from .const import DOMAIN, LOGGER
+from .coordinator import DinstarConfigEntry
+from .events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT, async_fire
+from .tracking import Outcome, SmsTracker, TrackedSms, TrackingUpdate
+
+STORAGE_VERSION = 1
+SAVE_DELAY = 1.0
+FOLLOW_FOR = timedelta(hours=6)
+POLL_FIRST = 15.0
+POLL_MAX = 300.0
+PUSH_FRESH = timedelta(minutes=2)
+_SENT_OUTCOMES = {Outcome.SENT: "sent", Outcome.FAILED: "failed"}
+
+
+class OutboxSync:
+    """Owns the entry's tracker, its counters and their store."""
+
+    def __init__(self, hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
+        """Nothing is read until :meth:`async_load`."""
+        self._hass = hass
+        self._entry = entry
+        self._store: Store[dict[str, Any]] = Store(
+            hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.outbox"
+        )
+        self.tracker = SmsTracker(FOLLOW_FOR.total_seconds())
+        self.counters: Counter[str] = Counter()
+        self._poll_wait = POLL_FIRST
+        self._next_poll = 0.0
+
+    async def async_load(self) -> None:
+        """Restore messages still followed and the counters."""
+        stored = await self._store.async_load() or {}
+        for item in stored.get("pending", []):
+            self.tracker.track(TrackedSms(**item))
+        self.counters.update(stored.get("counters", {}))
+
+    async def async_save(self) -> None:
+        """Write now (at unload)."""
+        await self._store.async_save(self._as_dict())
+
+    def _as_dict(self) -> dict[str, Any]:
+        return {
+            "pending": [asdict(sms) for sms in self.tracker.pending],
+            "counters": dict(self.counters),
+        }
+
+    @callback
+    def async_track(self, messages: list[TrackedSms]) -> None:
+        """Follow messages the gateway accepted; poll soon if no push tells first."""
+        for sms in messages:
+            self.tracker.track(sms)
+        # The next refresh may ask at once; later asks back off.
+        self._poll_wait = POLL_FIRST
+        self._next_poll = 0.0
+        self._store.async_delay_save(self._as_dict, SAVE_DELAY)
+
+    @callback
+    def async_result(self, result: SmsResult) -> None:
+        """A sending result, pushed or polled."""
+        self._apply(self.tracker.apply_result(result))
+
+    @callback
+    def async_report(self, report: DeliveryReport) -> None:
+        """A delivery report for one part."""
+        self._apply(self.tracker.apply_report(report))
+
+    async def async_poll_if_due(self) -> None:
+        """Query pending messages when pushes are silent and the back-off allows."""
+        pending = self.tracker.pending
+        self._apply(self.tracker.expire(time.time()))
+        if not pending or time.monotonic() < self._next_poll:
+            return
+        last_push = self._entry.runtime_data.last_push
+        if last_push is not None and dt_util.utcnow() - last_push < PUSH_FRESH:
+            return
+        self._next_poll = time.monotonic() + self._poll_wait
+        self._poll_wait = min(self._poll_wait * 2, POLL_MAX)
+        try:
+            results = await self._entry.runtime_data.client.query_sms_result(
+                user_ids=[sms.user_id for sms in pending]
+            )
+        except DinstarError as err:
+            LOGGER.debug("Polling sending results failed: %s", err)
+            return
+        for result in results:
+            self.async_result(result)
+
+    def _apply(self, updates: list[TrackingUpdate]) -> None:
+        if not updates:
+            return
+        for update in updates:
+            self._fire(update)
+        self._store.async_delay_save(self._as_dict, SAVE_DELAY)
+        self._entry.runtime_data.coordinator.async_update_listeners()
+
+    def _fire(self, update: TrackingUpdate) -> None:
+        sms = update.sms
+        base = {"number": sms.number, "user_id": sms.user_id, "port": sms.port, "parts": sms.parts}
+        if update.outcome in _SENT_OUTCOMES:
+            outcome = _SENT_OUTCOMES[update.outcome]
+            self.counters[outcome] += 1
+            async_fire(
+                self._hass, self._entry, EVENT_SMS_SENT, sms.port, {**base, "outcome": outcome}
+            )
+        elif update.outcome is Outcome.EXPIRED:
+            LOGGER.debug("Stopped following SMS %s to %s: no outcome", sms.user_id, sms.number)
+        else:
+            delivered = update.outcome is Outcome.DELIVERED
+            self.counters["delivered" if delivered else "undelivered"] += 1
+            async_fire(
+                self._hass,
+                self._entry,
+                EVENT_SMS_DELIVERY,
+                sms.port,
+                {**base, "delivered": delivered, "status_code": update.status_code},
+            )

@@ -1,0 +1,116 @@
+"""Sent SMS followed to one outcome event each: by push, by polling, across a restart."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.dinstar.const import DOMAIN
+from custom_components.dinstar.events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT
+from simulator import Simulator
+
+from .conftest import WEBHOOK_ID
+
+GATEWAY = "sensor.dinstar_da00_0030_1901_2817"
+
+
+async def send(
+    hass: HomeAssistant, entry: MockConfigEntry, numbers: list[str], **data: object
+) -> None:
+    await hass.services.async_call(
+        DOMAIN,
+        "send_sms",
+        {"config_entry_id": entry.entry_id, "number": numbers, "message": "Alarm", **data},
+        blocking=True,
+    )
+
+
+async def worked_off(simulator: Simulator) -> None:
+    """Until the simulator has a final status for every message it accepted."""
+    async with asyncio.timeout(5):
+        while any(
+            m.status == "SENDING" or (m.report and m.status == "SENT_OK")
+            for m in simulator.state.sent_messages
+        ):
+            await asyncio.sleep(0.01)
+    await simulator.drain_pushes()
+
+
+async def refresh(hass: HomeAssistant) -> None:
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_pushed_outcomes(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    sent, delivery = (
+        async_capture_events(hass, EVENT_SMS_SENT),
+        async_capture_events(hass, EVENT_SMS_DELIVERY),
+    )
+    client = await hass_client_no_auth()
+    simulator.push_url = str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
+    simulator.state.faults.failing_numbers = ["10010"]
+    await send(hass, init_integration, ["+4917612345678", "10010"], port=[1])
+    await worked_off(simulator)
+    await hass.async_block_till_done()
+    assert sorted((e.data["number"], e.data["outcome"], e.data["user_id"]) for e in sent) == [
+        ("+4917612345678", "sent", 1),
+        ("10010", "failed", 2),
+    ]
+    assert [(e.data["number"], e.data["delivered"], e.data["port"]) for e in delivery] == [
+        ("+4917612345678", True, 1)
+    ]
+    assert hass.states.get(f"{GATEWAY}_sms_sent").state == "1"
+    assert hass.states.get(f"{GATEWAY}_sms_failed").state == "1"
+    assert hass.states.get(f"{GATEWAY}_sms_delivered").state == "1"
+    assert init_integration.runtime_data.outbox.tracker.pending == []
+
+
+async def test_polled_outcomes_survive_a_restart(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """No push: the outcome is read with query_sms_result, even after a restart."""
+    sent, delivery = (
+        async_capture_events(hass, EVENT_SMS_SENT),
+        async_capture_events(hass, EVENT_SMS_DELIVERY),
+    )
+    await send(hass, init_integration, ["10086", "10087"])
+    await worked_off(simulator)
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert [sms.user_id for sms in init_integration.runtime_data.outbox.tracker.pending] == [1, 2]
+    queried = simulator.state.requests["/api/query_sms_result"]
+    await refresh(hass)
+    assert simulator.state.requests["/api/query_sms_result"] == queried + 1
+    assert sorted(e.data["user_id"] for e in sent) == [1, 2]
+    assert sorted(e.data["user_id"] for e in delivery) == [1, 2]
+    await refresh(hass)
+    assert (
+        simulator.state.requests["/api/query_sms_result"] == queried + 1
+    )  # nothing pending: no query
+    assert len(sent) == 2
+
+
+async def test_polling_backs_off(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    simulator.config.send_delay = 60  # nothing will finish during the test
+    await send(hass, init_integration, ["10086"])
+    queried = simulator.state.requests["/api/query_sms_result"]
+    for _ in range(3):
+        await refresh(hass)
+    # The first refresh asks; the next ones are within the 15 s back-off.
+    assert simulator.state.requests["/api/query_sms_result"] == queried + 1
