@@ -16,6 +16,7 @@ from .coordinator import DinstarConfigEntry, DinstarCoordinator, DinstarRuntimeD
 from .entity import gateway_device_info
 from .inbox_sync import InboxSync
 from .outbox_sync import OutboxSync
+from .port_services import async_setup_port_services
 from .ports import PortTracker
 from .repairs import async_check_default_password, async_check_push_silence
 from .services import async_setup_services
@@ -35,6 +36,7 @@ PLATFORMS: list[Platform] = [
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions, which name their gateway by config entry."""
     async_setup_services(hass)
+    async_setup_port_services(hass)
     return True
 
 

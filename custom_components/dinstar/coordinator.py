@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,7 @@ class DinstarRuntimeData:
     user_ids: UserIdAllocator
     watching_pushes_since: datetime
     last_push: datetime | None = None
+    ussd_waiters: dict[int, asyncio.Future[str]] = field(default_factory=dict)
 
 
 class DinstarCoordinator(DataUpdateCoordinator[DinstarData]):

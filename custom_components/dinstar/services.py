@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -12,10 +11,10 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 import probatio as vol
 
+from .action_helpers import gateway_failed, invalid_input, loaded_entry
 from .api import (
     DinstarApiError,
     DinstarError,
@@ -27,7 +26,6 @@ from .api import (
 )
 from .api.limits import MAX_TEXT_BYTES, check_number
 from .const import DOMAIN
-from .coordinator import DinstarConfigEntry
 from .tracking import TrackedSms
 
 SERVICE_SEND_SMS = "send_sms"
@@ -63,39 +61,16 @@ STOP_SMS_TASK_SCHEMA = vol.Schema(
 )
 
 
-def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
-    return ServiceValidationError(
-        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
-    )
-
-
-def _failed(err: DinstarError, action: str) -> HomeAssistantError:
-    return HomeAssistantError(
-        translation_domain=DOMAIN,
-        translation_key="gateway_failed",
-        translation_placeholders={"action": action, "error": str(err)},
-    )
-
-
-def _loaded_entry(hass: HomeAssistant, entry_id: str) -> DinstarConfigEntry:
-    entry: DinstarConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
-    if entry is None or entry.domain != DOMAIN:
-        raise _invalid("unknown_gateway", entry_id=entry_id)
-    if entry.state is not ConfigEntryState.LOADED:
-        raise _invalid("gateway_not_loaded", name=entry.title)
-    return entry
-
-
 def _check_recipients(numbers: list[str]) -> None:
     for number in numbers:
         try:
             check_number(number)
         except DinstarValidationError:
-            raise _invalid("invalid_number", number=number) from None
+            raise invalid_input("invalid_number", number=number) from None
 
 
 async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
-    entry = _loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     runtime = entry.runtime_data
     numbers: list[str] = call.data[ATTR_NUMBER]
     message: str = call.data[ATTR_MESSAGE]
@@ -103,11 +78,11 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     params: dict[str, list[str]] = call.data.get(ATTR_PARAMS, {})
     _check_recipients(numbers)
     if len(message.encode()) > MAX_TEXT_BYTES:
-        raise _invalid("message_too_long", limit=str(MAX_TEXT_BYTES))
+        raise invalid_input("message_too_long", limit=str(MAX_TEXT_BYTES))
     if unknown := sorted(set(ports) - set(runtime.coordinator.data.ports)):
-        raise _invalid("invalid_port", port=", ".join(map(str, unknown)))
+        raise invalid_input("invalid_port", port=", ".join(map(str, unknown)))
     if stray := sorted(set(params) - set(numbers)):
-        raise _invalid("params_without_number", number=", ".join(stray))
+        raise invalid_input("params_without_number", number=", ".join(stray))
     user_ids = await runtime.user_ids.async_allocate(len(numbers))
     recipients = [
         SmsRecipient(number, user_id, tuple(params.get(number, ())))
@@ -128,7 +103,7 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
             request_status_report=call.data[ATTR_STATUS_REPORT],
         )
     except DinstarError as err:
-        raise _failed(err, SERVICE_SEND_SMS) from err
+        raise gateway_failed(err, SERVICE_SEND_SMS) from err
     runtime.coordinator.queue_may_have_messages = True
     parts = [plan_sms(text, encoding).parts for text in texts]
     sent_at = time.time()
@@ -166,16 +141,16 @@ def _filled(text: str, values: tuple[str, ...]) -> str:
 
 
 async def _async_stop_sms_task(call: ServiceCall) -> None:
-    entry = _loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     task_id: int = call.data[ATTR_TASK_ID]
     try:
         await entry.runtime_data.client.stop_sms(task_id)
     except DinstarApiError as err:
         if err.error_code == _HTTP_NOT_FOUND:
-            raise _invalid("unknown_task", task_id=str(task_id)) from err
-        raise _failed(err, SERVICE_STOP_SMS_TASK) from err
+            raise invalid_input("unknown_task", task_id=str(task_id)) from err
+        raise gateway_failed(err, SERVICE_STOP_SMS_TASK) from err
     except DinstarError as err:
-        raise _failed(err, SERVICE_STOP_SMS_TASK) from err
+        raise gateway_failed(err, SERVICE_STOP_SMS_TASK) from err
 
 
 @callback

@@ -21,6 +21,7 @@ from .api import (
     RegisterEvent,
     SmsReceivedEvent,
     SmsResultEvent,
+    UssdEvent,
     parse_push,
 )
 from .const import CONF_MAC, DOMAIN, LOGGER
@@ -99,6 +100,10 @@ def _dispatch(hass: HomeAssistant, entry: DinstarConfigEntry, event: PushEvent) 
                 entry.async_create_background_task(
                     hass, runtime.inbox.async_catch_up(), "dinstar inbox catch-up"
                 )
+        case UssdEvent(reply=reply):
+            async_fire(hass, entry, *event_for(event))
+            if (waiter := runtime.ussd_waiters.get(reply.port)) and not waiter.done():
+                waiter.set_result(reply.text)
         case _:
             async_fire(hass, entry, *event_for(event))
 

@@ -1,0 +1,178 @@
+"""USSD, SIM Toolkit, port, call forwarding and record actions against the simulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.dinstar import port_services
+from custom_components.dinstar.const import DOMAIN
+from simulator import Simulator
+
+from .conftest import WEBHOOK_ID
+
+
+async def act(hass: HomeAssistant, entry: MockConfigEntry, name: str, /, **data: Any) -> Any:
+    return await hass.services.async_call(
+        DOMAIN, name, {"config_entry_id": entry.entry_id, **data}, blocking=True,
+        return_response=name not in ("cancel_ussd", "set_port", "set_call_forwarding"),
+    )  # fmt: skip
+
+
+async def test_ussd_reply_by_push(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    client = await hass_client_no_auth()
+    simulator.push_url = str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
+    response = await act(hass, init_integration, "send_ussd", port=1, code="*100#")
+    assert response == {
+        "port": 1,
+        "code": "*100#",
+        "reply": f"Your balance is {simulator.state.ports[1].remain_credit} EUR",
+    }
+
+
+async def test_ussd_reply_by_polling(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(port_services, "USSD_POLL_AFTER", 0.05)  # no push comes: do not wait 3 s
+    response = await act(hass, init_integration, "send_ussd", port=2, code="*999#")
+    assert response["reply"] == "Unknown USSD code"
+    await act(hass, init_integration, "cancel_ussd", port=2)
+    assert simulator.state.ports[2].ussd_reply == ""
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"port": 3, "code": "*100#"}, "ussd_refused"),  # no SIM: 503
+        ({"port": 1, "code": "*" * 61}, "invalid_ussd"),
+        ({"port": 9, "code": "*100#"}, "invalid_port"),
+    ],
+)
+async def test_ussd_refused(
+    hass: HomeAssistant, init_integration: MockConfigEntry, data: dict[str, Any], key: str
+) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await act(hass, init_integration, "send_ussd", **data)
+    assert err.value.translation_key == key
+
+
+async def test_ussd_timeout(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(port_services, "USSD_POLL_AFTER", 0.05)
+    simulator.config.ussd_delay = 60
+    with pytest.raises(ServiceValidationError) as err:
+        await act(hass, init_integration, "send_ussd", port=1, code="*100#", timeout=1)
+    assert err.value.translation_key == "ussd_timeout"
+
+
+async def test_sim_toolkit(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
+    home = await act(hass, init_integration, "stk_get_view", port=0)
+    assert home["title"] == "SIM Services"
+    assert [item["text"] for item in home["items"]] == ["Balance", "Top up", "Settings"]
+    balance = await act(hass, init_integration, "stk_select", port=0, item=1)
+    assert (balance["text"], balance["input_type"]) == ("Your balance is 12.34 EUR", 0)
+    assert balance["frame_id"] == home["frame_id"] + 1
+    back = await act(hass, init_integration, "stk_select", port=0, action="home")
+    assert back["title"] == "SIM Services"
+    await act(hass, init_integration, "stk_select", port=0, item=2)
+    done = await act(hass, init_integration, "stk_select", port=0, param="12345678")
+    assert done["text"] == "Voucher accepted"
+    with pytest.raises(ServiceValidationError) as err:
+        await act(hass, init_integration, "stk_select", port=0)
+    assert err.value.translation_key == "invalid_parameter"
+
+
+async def test_set_port(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    await act(hass, init_integration, "set_port", port=1, action="power", param="off")
+    assert simulator.state.ports[1].powered is False
+    await act(hass, init_integration, "set_port", port=1, action="imei", param="863070017005173")
+    assert simulator.state.ports[1].imei == "863070017005173"
+    for data in (
+        {"action": "power", "param": "maybe"},
+        {"action": "slot", "param": "7"},
+        {"action": "lock", "param": "12"},
+    ):
+        with pytest.raises(ServiceValidationError) as err:
+            await act(hass, init_integration, "set_port", port=1, **data)
+        assert err.value.translation_key == "invalid_parameter"
+    assert simulator.state.ports[1].powered is False
+
+
+async def test_call_forwarding(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
+    await act(
+        hass,
+        init_integration,
+        "set_call_forwarding",
+        port=1,
+        condition="Busy",
+        number="15013828917",
+    )
+    assert await act(hass, init_integration, "get_call_forwarding", port=1) == {
+        "port": 1,
+        "forwarding": {"Busy": "15013828917"},
+    }
+    await act(hass, init_integration, "set_call_forwarding", port=1, condition="CancelAll")
+    assert await act(hass, init_integration, "get_call_forwarding", port=1) == {
+        "port": 1,
+        "forwarding": {},
+    }
+    with pytest.raises(ServiceValidationError):
+        await act(hass, init_integration, "set_call_forwarding", port=1, condition="Busy")
+
+
+async def test_records(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    records = (await act(hass, init_integration, "get_call_records"))["records"]
+    assert len(records) == len(simulator.state.cdrs)
+    assert isinstance(records[0]["start_date"], str)
+    only = (await act(hass, init_integration, "get_call_records", port=[records[0]["port"]]))[
+        "records"
+    ]
+    assert {record["port"] for record in only} == {records[0]["port"]}
+    await hass.services.async_call(
+        DOMAIN,
+        "send_sms",
+        {"config_entry_id": init_integration.entry_id, "number": "10086", "message": "x"},
+        blocking=True,
+    )
+    results = (await act(hass, init_integration, "get_sms_results", user_id=[1]))["results"]
+    assert [(r["number"], r["user_id"]) for r in results] == [("10086", 1)]
+    reports = (
+        await act(
+            hass,
+            init_integration,
+            "get_delivery_reports",
+            number=["10086"],
+            start="2000-01-01 00:00:00",
+        )
+    )["reports"]
+    assert all(report["number"] == "10086" for report in reports)
+
+
+async def test_gateway_failure(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    simulator.state.faults.error_500 = True
+    with pytest.raises(HomeAssistantError) as err:
+        await act(hass, init_integration, "get_call_records")
+    assert err.value.translation_placeholders["action"] == "get_call_records"
