@@ -10,6 +10,7 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util import dt as dt_util
 
+from .config_services import async_setup_config_services
 from .connection import create_client, create_session
 from .const import CONF_INCOMING_MODE, DOMAIN, IncomingMode
 from .coordinator import DinstarConfigEntry, DinstarCoordinator, DinstarRuntimeData
@@ -37,6 +38,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions, which name their gateway by config entry."""
     async_setup_services(hass)
     async_setup_port_services(hass)
+    async_setup_config_services(hass)
     return True
 
 

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import datetime
+from typing import Any
 
-from .api import DinstarError
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+import probatio as vol
+
+from .api import DinstarError, DinstarValidationError
 from .const import DOMAIN
 from .coordinator import DinstarConfigEntry
 
@@ -42,3 +54,48 @@ def check_port(entry: DinstarConfigEntry, port: int) -> int:
     if port not in entry.runtime_data.coordinator.data.ports:
         raise invalid_input("invalid_port", port=str(port))
     return port
+
+
+def as_json(value: Any) -> Any:
+    """Records as JSON-friendly dicts for an action's response."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: as_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [as_json(item) for item in value]
+    return value
+
+
+ATTR_CONFIG_ENTRY_ID = "config_entry_id"
+
+type ActionHandler = Callable[[ServiceCall, DinstarConfigEntry], Awaitable[ServiceResponse]]
+type ActionTable = dict[str, tuple[ActionHandler, dict[vol.Marker, Any], SupportsResponse]]
+
+
+def _run_on_entry(
+    name: str, handler: ActionHandler
+) -> Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]:
+    async def run(call: ServiceCall) -> ServiceResponse:
+        entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+        try:
+            return await handler(call, entry)
+        except DinstarValidationError as err:
+            raise invalid_input("invalid_parameter", error=str(err)) from err
+        except DinstarError as err:
+            raise gateway_failed(err, name) from err
+
+    return run
+
+
+@callback
+def async_register_actions(hass: HomeAssistant, actions: ActionTable) -> None:
+    """Register actions that each name their gateway by ``config_entry_id``."""
+    for name, (handler, fields, response) in actions.items():
+        hass.services.async_register(
+            DOMAIN,
+            name,
+            _run_on_entry(name, handler),
+            schema=vol.Schema({vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string, **fields}),
+            supports_response=response,
+        )

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import asdict
-from datetime import datetime
 from typing import Any
 
 from homeassistant.core import (
@@ -18,18 +16,15 @@ from homeassistant.core import (
 from homeassistant.helpers import config_validation as cv
 import probatio as vol
 
-from .action_helpers import check_port, gateway_failed, invalid_input, loaded_entry
-from .api import CallForwardCondition, DinstarError, DinstarValidationError, PortAction, StkAction
+from .action_helpers import ActionTable, as_json, async_register_actions, check_port, invalid_input
+from .api import CallForwardCondition, PortAction, StkAction
 from .api.limits import MAX_USSD_BYTES
-from .const import DOMAIN
 from .coordinator import DinstarConfigEntry
 
-ATTR_CONFIG_ENTRY_ID = "config_entry_id"
 ATTR_PORT = "port"
 ATTR_CODE = "code"
 ATTR_TIMEOUT = "timeout"
 USSD_POLL_AFTER = 3.0
-_ENTRY: dict[vol.Marker, Any] = {vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string}
 _PORT: dict[vol.Marker, Any] = {
     vol.Required(ATTR_PORT): vol.All(vol.Coerce(int), vol.Range(min=0, max=31))
 }
@@ -42,19 +37,6 @@ _TIMES: dict[vol.Marker, Any] = {
     vol.Optional("start"): cv.datetime,
     vol.Optional("end"): cv.datetime,
 }
-
-type Handler = Callable[[ServiceCall, DinstarConfigEntry], Awaitable[ServiceResponse]]
-
-
-def _json(value: Any) -> Any:
-    """Records as JSON-friendly dicts for an action's response."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {key: _json(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json(item) for item in value]
-    return value
 
 
 async def _send_ussd(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResponse:
@@ -157,7 +139,7 @@ async def _get_call_records(call: ServiceCall, entry: DinstarConfigEntry) -> Ser
     records = await entry.runtime_data.client.get_cdr(
         ports=ports, time_after=call.data.get("start"), time_before=call.data.get("end")
     )
-    return {"records": _json([asdict(record) for record in records])}
+    return {"records": as_json([asdict(record) for record in records])}
 
 
 async def _get_sms_results(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResponse:
@@ -169,7 +151,7 @@ async def _get_sms_results(call: ServiceCall, entry: DinstarConfigEntry) -> Serv
         time_after=call.data.get("start"),
         time_before=call.data.get("end"),
     )
-    return {"results": _json([asdict(result) for result in results])}
+    return {"results": as_json([asdict(result) for result in results])}
 
 
 async def _get_delivery_reports(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResponse:
@@ -180,10 +162,10 @@ async def _get_delivery_reports(call: ServiceCall, entry: DinstarConfigEntry) ->
         time_after=call.data.get("start"),
         time_before=call.data.get("end"),
     )
-    return {"reports": _json([asdict(report) for report in reports])}
+    return {"reports": as_json([asdict(report) for report in reports])}
 
 
-_ACTIONS: dict[str, tuple[Handler, dict[vol.Marker, Any], SupportsResponse]] = {
+_ACTIONS: ActionTable = {
     "send_ussd": (
         _send_ussd,
         {
@@ -251,29 +233,7 @@ _ACTIONS: dict[str, tuple[Handler, dict[vol.Marker, Any], SupportsResponse]] = {
 }
 
 
-def _wrap(
-    name: str, handler: Handler
-) -> Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]:
-    async def run(call: ServiceCall) -> ServiceResponse:
-        entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
-        try:
-            return await handler(call, entry)
-        except DinstarValidationError as err:
-            raise invalid_input("invalid_parameter", error=str(err)) from err
-        except DinstarError as err:
-            raise gateway_failed(err, name) from err
-
-    return run
-
-
 @callback
 def async_setup_port_services(hass: HomeAssistant) -> None:
     """Register the actions once for every gateway."""
-    for name, (handler, fields, response) in _ACTIONS.items():
-        hass.services.async_register(
-            DOMAIN,
-            name,
-            _wrap(name, handler),
-            schema=vol.Schema({**_ENTRY, **fields}),
-            supports_response=response,
-        )
+    async_register_actions(hass, _ACTIONS)
