@@ -10,6 +10,7 @@ from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
     ConfigFlow,
     ConfigFlowResult,
+    ConfigSubentryFlow,
     OptionsFlowWithReload,
 )
 from homeassistant.const import (
@@ -54,6 +55,7 @@ from .const import (
     CertificateMode,
     IncomingMode,
 )
+from .contact_flow import SUBENTRY_CONTACT, ContactSubentryFlow
 from .coordinator import DinstarConfigEntry
 from .ports import visible_ports
 
@@ -123,6 +125,14 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
     def __init__(self) -> None:
         """Nothing known yet."""
         self._data: dict[str, Any] = {}
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: DinstarConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Contacts to notify by SMS."""
+        return {SUBENTRY_CONTACT: ContactSubentryFlow}
 
     @staticmethod
     @callback

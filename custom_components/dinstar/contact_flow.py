@@ -1,0 +1,61 @@
+"""Contacts: each is a config subentry and becomes a notify entity."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from homeassistant.config_entries import ConfigEntryState, ConfigSubentryFlow, SubentryFlowResult
+from homeassistant.const import CONF_NAME, CONF_PORT
+from homeassistant.helpers import selector
+import probatio as vol
+
+from .api import DinstarValidationError
+from .api.limits import MAX_PORT, check_number
+from .coordinator import DinstarConfigEntry
+
+SUBENTRY_CONTACT: Final = "contact"
+CONF_NUMBER: Final = "number"
+
+CONTACT_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_NAME): str,
+        vol.Required(CONF_NUMBER): selector.TextSelector(
+            selector.TextSelectorConfig(type=selector.TextSelectorType.TEL)
+        ),
+        vol.Optional(CONF_PORT): selector.NumberSelector(
+            selector.NumberSelectorConfig(min=0, max=MAX_PORT, mode=selector.NumberSelectorMode.BOX)
+        ),
+    }
+)
+
+
+class ContactSubentryFlow(ConfigSubentryFlow):
+    """Add a contact that automations can notify by SMS."""
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Name, number, and optionally the port to send from."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = dict(user_input)
+            if CONF_PORT in data:
+                data[CONF_PORT] = int(data[CONF_PORT])
+            try:
+                check_number(data[CONF_NUMBER])
+            except DinstarValidationError:
+                errors[CONF_NUMBER] = "invalid_number"
+            entry: DinstarConfigEntry = self._get_entry()
+            if (
+                CONF_PORT in data
+                and entry.state is ConfigEntryState.LOADED
+                and data[CONF_PORT] not in entry.runtime_data.coordinator.data.ports
+            ):
+                errors[CONF_PORT] = "invalid_port"
+            if not errors:
+                return self.async_create_entry(
+                    title=data[CONF_NAME], data=data, unique_id=data[CONF_NUMBER]
+                )
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(CONTACT_SCHEMA, user_input),
+            errors=errors,
+        )

@@ -1,0 +1,78 @@
+"""Notify entities: one per contact (a config subentry), sending SMS from automations."""
+
+from __future__ import annotations
+
+from homeassistant.components.notify import NotifyEntity
+from homeassistant.config_entries import (
+    SIGNAL_CONFIG_ENTRY_CHANGED,
+    ConfigEntry,
+    ConfigEntryChange,
+    ConfigSubentry,
+)
+from homeassistant.const import CONF_PORT
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .contact_flow import CONF_NUMBER, SUBENTRY_CONTACT
+from .coordinator import DinstarConfigEntry
+from .sending import async_send_sms
+
+PARALLEL_UPDATES = 1
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: DinstarConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a notify entity for every contact, now and as contacts are added."""
+    added: set[str] = set()
+
+    @callback
+    def add_contacts() -> None:
+        for subentry_id, subentry in entry.subentries.items():
+            if subentry.subentry_type == SUBENTRY_CONTACT and subentry_id not in added:
+                added.add(subentry_id)
+                async_add_entities(
+                    [DinstarContactNotify(entry, subentry)], config_subentry_id=subentry_id
+                )
+
+    add_contacts()
+
+    @callback
+    def on_entry_changed(change: ConfigEntryChange, changed: ConfigEntry) -> None:
+        # A contact added from the UI shows up without a reload of the gateway.
+        if change is ConfigEntryChange.UPDATED and changed.entry_id == entry.entry_id:
+            add_contacts()
+
+    entry.async_on_unload(
+        async_dispatcher_connect(hass, SIGNAL_CONFIG_ENTRY_CHANGED, on_entry_changed)
+    )
+
+
+class DinstarContactNotify(NotifyEntity):
+    """Send an SMS to one contact."""
+
+    _attr_has_entity_name = True
+    _attr_translation_key = "contact"
+
+    def __init__(self, entry: DinstarConfigEntry, subentry: ConfigSubentry) -> None:
+        """Bound to the contact's number and preferred port."""
+        self._entry = entry
+        self._number: str = subentry.data[CONF_NUMBER]
+        self._port: int | None = subentry.data.get(CONF_PORT)
+        self._attr_unique_id = f"{entry.unique_id}-contact-{subentry.subentry_id}"
+        self._attr_translation_placeholders = {"name": subentry.title}
+
+    async def async_send_message(self, message: str, title: str | None = None) -> None:
+        """Send the message (the title, if any, as its first line)."""
+        await async_send_sms(
+            self._entry,
+            [self._number],
+            f"{title}\n{message}" if title else message,
+            ports=[] if self._port is None else [self._port],
+            encoding=None,
+            status_report=True,
+            params={},
+        )

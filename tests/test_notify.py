@@ -1,0 +1,90 @@
+"""Contacts (config subentries) as notify entities, sending through the simulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.notify import (
+    ATTR_MESSAGE,
+    ATTR_TITLE,
+    DOMAIN as NOTIFY_DOMAIN,
+    SERVICE_SEND_MESSAGE,
+)
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.dinstar.const import DOMAIN
+from simulator import Simulator
+
+
+async def add_contact(hass: HomeAssistant, entry: MockConfigEntry, **data: Any) -> dict[str, Any]:
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "contact"), context={"source": SOURCE_USER}
+    )
+    assert (result["type"], result["step_id"]) == (FlowResultType.FORM, "user")
+    return await hass.config_entries.subentries.async_configure(result["flow_id"], data)
+
+
+async def test_contact_becomes_a_notify_entity(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    result = await add_contact(hass, init_integration, name="Ada", number="+4917612345678", port=2)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    entity_id = "notify.sms_to_ada"
+    assert hass.states.get(entity_id).state == STATE_UNKNOWN
+    entry = entity_registry.async_get(entity_id)
+    assert entry is not None
+    assert entry.config_subentry_id == next(iter(init_integration.subentries))
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        SERVICE_SEND_MESSAGE,
+        {ATTR_ENTITY_ID: entity_id, ATTR_MESSAGE: "Water leak", ATTR_TITLE: "Basement"},
+        blocking=True,
+    )
+    (sent,) = simulator.state.sent_messages
+    assert (sent.number, sent.text, sent.port, sent.encoding) == (
+        "+4917612345678",
+        "Basement\nWater leak",
+        2,
+        "gsm-7bit",
+    )
+    assert hass.states.get(entity_id).state != STATE_UNKNOWN  # the send was recorded
+    # After a restart the contact is still there.
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(entity_id) is not None
+
+
+async def test_contact_errors_recover(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    result = await add_contact(hass, init_integration, name="Bob", number="12ab", port=9)
+    assert result["errors"] == {"number": "invalid_number", "port": "invalid_port"}
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Bob", "number": "10086"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    result = await add_contact(hass, init_integration, name="Bob again", number="10086")
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "already_configured")
+
+
+async def test_contact_on_an_unloaded_gateway(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    result = await add_contact(hass, mock_config_entry, name="Cy", number="10010", port=5)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert next(iter(mock_config_entry.subentries.values())).data == {
+        "name": "Cy",
+        "number": "10010",
+        "port": 5,
+    }
+    assert mock_config_entry.domain == DOMAIN
