@@ -1,0 +1,68 @@
+"""Logbook lines for the gateway's events, in words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from homeassistant.components.logbook.const import LOGBOOK_ENTRY_MESSAGE, LOGBOOK_ENTRY_NAME
+from homeassistant.core import Event, HomeAssistant, callback
+
+from .const import DOMAIN
+from .events import (
+    EVENT_CALL_RECORD,
+    EVENT_DEVICE_POWER,
+    EVENT_PORT_EXCEPTION,
+    EVENT_SIM_REGISTRATION,
+    EVENT_SMS_DELIVERY,
+    EVENT_SMS_RECEIVED,
+    EVENT_SMS_SENT,
+    EVENT_USSD_RECEIVED,
+)
+
+_MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
+    EVENT_SMS_RECEIVED: lambda d: f"received an SMS from {d.get('sender')} on port {d.get('port')}",
+    EVENT_SMS_SENT: lambda d: (
+        f"sent an SMS to {d.get('number')} on port {d.get('port')}"
+        if d.get("outcome") == "sent"
+        else f"failed to send an SMS to {d.get('number')}"
+    ),
+    EVENT_SMS_DELIVERY: lambda d: (
+        f"delivered an SMS to {d.get('number')}"
+        if d.get("delivered")
+        else f"could not deliver an SMS to {d.get('number')} (status {d.get('status_code')})"
+    ),
+    EVENT_USSD_RECEIVED: lambda d: f"received a USSD reply on port {d.get('port')}",
+    EVENT_SIM_REGISTRATION: lambda d: (
+        f"registered the SIM on port {d.get('port')}"
+        if d.get("status") == "up"
+        else f"lost the SIM registration on port {d.get('port')}"
+    ),
+    EVENT_CALL_RECORD: lambda d: (
+        f"recorded a {d.get('duration')} s call from {d.get('caller')} to {d.get('callee')}"
+    ),
+    EVENT_DEVICE_POWER: lambda d: (
+        "powered on" if d.get("status") == "power_on" else "is powering off"
+    ),
+    EVENT_PORT_EXCEPTION: lambda d: (
+        f"handled a {d.get('type')} on port {d.get('port')} ({d.get('action')})"
+    ),
+}
+
+
+@callback
+def async_describe_events(
+    hass: HomeAssistant,
+    async_describe_event: Callable[[str, str, Callable[[Event], dict[str, str]]], None],
+) -> None:
+    """Describe each event the integration fires."""
+
+    @callback
+    def describe(event: Event) -> dict[str, str]:
+        return {
+            LOGBOOK_ENTRY_NAME: "Dinstar gateway",
+            LOGBOOK_ENTRY_MESSAGE: _MESSAGES[str(event.event_type)](dict(event.data)),
+        }
+
+    for event_type in _MESSAGES:
+        async_describe_event(DOMAIN, event_type, describe)

@@ -1,0 +1,104 @@
+"""Per-port event entities and the logbook's words for every event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+import json
+
+from homeassistant.const import STATE_UNKNOWN
+from homeassistant.core import Event, HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.dinstar.events import ALL_EVENTS
+from custom_components.dinstar.logbook import async_describe_events
+
+from .conftest import SERIAL, WEBHOOK_ID
+
+
+async def test_sms_and_ussd_event_entities(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    assert hass.states.get("event.port_1_sms_received").state == STATE_UNKNOWN
+    client = await hass_client_no_auth()
+    body = {
+        "sn": SERIAL,
+        "sms": [{"incoming_sms_id": 3, "port": 1, "number": "+4930123456", "text": "Code 4711"}],
+        "ussd": [{"port": 2, "text": "Balance 5 EUR"}],
+    }
+    assert (await client.post(f"/api/webhook/{WEBHOOK_ID}", data=json.dumps(body))).status == 200
+    await hass.async_block_till_done()
+    sms = hass.states.get("event.port_1_sms_received")
+    assert sms.state != STATE_UNKNOWN
+    assert sms.attributes["event_type"] == "sms_received"
+    assert (sms.attributes["sender"], sms.attributes["text"]) == ("+4930123456", "Code 4711")
+    assert "config_entry_id" not in sms.attributes
+    assert hass.states.get("event.port_2_sms_received").state == STATE_UNKNOWN  # another port's
+    ussd = hass.states.get("event.port_2_ussd_reply")
+    assert ussd.attributes["text"] == "Balance 5 EUR"
+
+
+@pytest.mark.parametrize(
+    ("event_type", "data", "words"),
+    [
+        (
+            "dinstar_sms_received",
+            {"sender": "+491", "port": 1},
+            "received an SMS from +491 on port 1",
+        ),
+        (
+            "dinstar_sms_sent",
+            {"number": "10086", "port": 2, "outcome": "sent"},
+            "sent an SMS to 10086 on port 2",
+        ),
+        (
+            "dinstar_sms_sent",
+            {"number": "10086", "outcome": "failed"},
+            "failed to send an SMS to 10086",
+        ),
+        (
+            "dinstar_sms_delivery",
+            {"number": "10086", "delivered": True},
+            "delivered an SMS to 10086",
+        ),
+        (
+            "dinstar_sms_delivery",
+            {"number": "10086", "delivered": False, "status_code": 65},
+            "could not deliver an SMS to 10086 (status 65)",
+        ),
+        ("dinstar_ussd_received", {"port": 3}, "received a USSD reply on port 3"),
+        ("dinstar_sim_registration", {"port": 4, "status": "up"}, "registered the SIM on port 4"),
+        (
+            "dinstar_sim_registration",
+            {"port": 4, "status": "down"},
+            "lost the SIM registration on port 4",
+        ),
+        (
+            "dinstar_call_record",
+            {"duration": 3, "caller": "1010", "callee": "6717"},
+            "recorded a 3 s call from 1010 to 6717",
+        ),
+        ("dinstar_device_power", {"status": "power_on"}, "powered on"),
+        ("dinstar_device_power", {"status": "power_off"}, "is powering off"),
+        (
+            "dinstar_port_exception",
+            {"port": 0, "type": "call_fail", "action": "reset"},
+            "handled a call_fail on port 0 (reset)",
+        ),
+    ],
+)
+async def test_logbook_words(
+    hass: HomeAssistant, event_type: str, data: dict[str, object], words: str
+) -> None:
+    described: dict[str, Callable[[Event], dict[str, str]]] = {}
+    async_describe_events(
+        hass, lambda _domain, kind, describe: described.__setitem__(kind, describe)
+    )
+    assert set(described) == set(ALL_EVENTS)
+    assert described[event_type](Event(event_type, data)) == {
+        "name": "Dinstar gateway",
+        "message": words,
+    }
