@@ -8,16 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import statistics
-import tempfile
 import time
 
-from homeassistant import loader
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, CONF_WEBHOOK_ID
-from homeassistant.helpers import frame
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_test_home_assistant
-
 from bench.common import report
-from custom_components.dinstar.const import DOMAIN
+from bench.ha_instance import add_gateway, home_assistant
 from simulator import Simulator, SimulatorConfig
 
 REFRESHES = 20
@@ -27,37 +21,20 @@ PASSWORD = "bench-pass"
 async def measure(port_count: int) -> dict[str, float | int]:
     """Set up one entry, then refresh it repeatedly."""
     config = SimulatorConfig(ports=port_count, password=PASSWORD, send_delay=0)
-    async with Simulator(config) as sim:
-        with tempfile.TemporaryDirectory() as config_dir:
-            async with async_test_home_assistant(config_dir=config_dir) as hass:
-                hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
-                frame.async_setup(hass)
-                entry = MockConfigEntry(
-                    domain=DOMAIN,
-                    unique_id=sim.state.serial,
-                    data={
-                        CONF_HOST: "127.0.0.1",
-                        CONF_PORT: sim.port,
-                        CONF_USERNAME: "admin",
-                        CONF_PASSWORD: PASSWORD,
-                        CONF_WEBHOOK_ID: "bench",
-                    },
-                )
-                entry.add_to_hass(hass)
-                started = time.perf_counter()
-                assert await hass.config_entries.async_setup(entry.entry_id)
-                await hass.async_block_till_done()
-                setup_ms = (time.perf_counter() - started) * 1000
-                coordinator = entry.runtime_data.coordinator
-                before = sum(sim.state.requests.values()) + sim.state.challenges
-                durations = []
-                for _ in range(REFRESHES):
-                    started = time.perf_counter()
-                    await coordinator.async_refresh()
-                    durations.append(time.perf_counter() - started)
-                after = sum(sim.state.requests.values()) + sim.state.challenges
-                entities = len(hass.states.async_all())
-                await hass.config_entries.async_unload(entry.entry_id)
+    async with Simulator(config) as sim, home_assistant() as (hass, _port):
+        started = time.perf_counter()
+        entry = await add_gateway(hass, sim, PASSWORD)
+        setup_ms = (time.perf_counter() - started) * 1000
+        coordinator = entry.runtime_data.coordinator
+        before = sum(sim.state.requests.values()) + sim.state.challenges
+        durations = []
+        for _ in range(REFRESHES):
+            started = time.perf_counter()
+            await coordinator.async_refresh()
+            durations.append(time.perf_counter() - started)
+        after = sum(sim.state.requests.values()) + sim.state.challenges
+        entities = len(hass.states.async_all())
+        await hass.config_entries.async_unload(entry.entry_id)
     return {
         "ports": port_count,
         "entities": entities,

@@ -7,14 +7,16 @@ from collections.abc import Callable
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers.debounce import Debouncer
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util import dt as dt_util
 
 from .config_services import async_setup_config_services
 from .connection import create_client, create_session
-from .const import CONF_INCOMING_MODE, DOMAIN, IncomingMode
+from .const import CONF_INCOMING_MODE, DOMAIN, LOGGER, IncomingMode
 from .coordinator import DinstarConfigEntry, DinstarCoordinator, DinstarRuntimeData
-from .entity import gateway_device_info
+from .entity import gateway_device_info, pushed_state_signal
 from .inbox_sync import InboxSync
 from .outbox_sync import OutboxSync
 from .port_services import async_setup_port_services
@@ -24,6 +26,7 @@ from .services import async_setup_services
 from .user_ids import UserIdAllocator
 from .webhook import async_register_webhook
 
+PUSHED_STATE_COOLDOWN = 1.0
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -55,6 +58,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
     await inbox.async_load()
     outbox = OutboxSync(hass, entry)
     await outbox.async_load()
+
+    @callback
+    def signal_pushed_state() -> None:
+        async_dispatcher_send(hass, pushed_state_signal(entry.entry_id))
+
+    pushed_state: Debouncer[None] = Debouncer(
+        hass, LOGGER, cooldown=PUSHED_STATE_COOLDOWN, immediate=True, function=signal_pushed_state
+    )
+    entry.async_on_unload(pushed_state.async_shutdown)
     entry.runtime_data = DinstarRuntimeData(
         client=client,
         coordinator=coordinator,
@@ -63,6 +75,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
         outbox=outbox,
         user_ids=UserIdAllocator(hass, entry.entry_id),
         watching_pushes_since=dt_util.utcnow(),
+        pushed_state=pushed_state,
     )
     gateway = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **gateway_device_info(coordinator)

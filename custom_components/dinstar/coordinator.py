@@ -11,6 +11,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .api import DeviceStatus, DinstarAuthenticationError, DinstarClient, DinstarError, PortInfo
@@ -46,6 +47,9 @@ class DinstarRuntimeData:
     outbox: OutboxSync
     user_ids: UserIdAllocator
     watching_pushes_since: datetime
+    # Pushes change only the push-fed gateway sensors (last push, SMS counters); they are
+    # written at most once a second, not every entity on every push.
+    pushed_state: Debouncer[None]
     last_push: datetime | None = None
     ussd_waiters: dict[int, asyncio.Future[str]] = field(default_factory=dict)
 

@@ -30,6 +30,11 @@ def gateway_device_info(coordinator: DinstarCoordinator) -> DeviceInfo:
     return info
 
 
+def pushed_state_signal(entry_id: str) -> str:
+    """Dispatcher signal: the push-fed gateway sensors have news."""
+    return f"{DOMAIN}_{entry_id}_pushed_state"
+
+
 def port_identifier(serial: str, port: int) -> tuple[str, str]:
     """The registry identifier of a port's device."""
     return (DOMAIN, f"{serial}-port-{port}")

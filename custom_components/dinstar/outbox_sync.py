@@ -111,7 +111,9 @@ class OutboxSync:
         for update in updates:
             self._fire(update)
         self._store.async_delay_save(self._as_dict, SAVE_DELAY)
-        self._entry.runtime_data.coordinator.async_update_listeners()
+        self._entry.async_create_task(
+            self._hass, self._entry.runtime_data.pushed_state.async_call(), eager_start=True
+        )
 
     def _fire(self, update: TrackingUpdate) -> None:
         sms = update.sms

@@ -14,11 +14,12 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.const import PERCENTAGE, SIGNAL_STRENGTH_DECIBELS_MILLIWATT, EntityCategory
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import CallState, NetworkType, PortInfo, RegistrationState
 from .coordinator import DinstarConfigEntry, DinstarCoordinator, DinstarData
-from .entity import DinstarEntity, DinstarPortEntity
+from .entity import DinstarEntity, DinstarPortEntity, pushed_state_signal
 
 PARALLEL_UPDATES = 0
 
@@ -37,6 +38,7 @@ class DinstarGatewaySensorDescription(SensorEntityDescription):
     """A sensor of the gateway, read from the refresh (and the last push time)."""
 
     value_fn: Callable[[DinstarData, DinstarConfigEntry], StateValue]
+    push_fed: bool = False
 
 
 def _enum(value: RegistrationState | NetworkType | CallState | None) -> str | None:
@@ -195,6 +197,7 @@ GATEWAY_SENSORS: tuple[DinstarGatewaySensorDescription, ...] = (
             translation_key=f"sms_{outcome}",
             state_class=SensorStateClass.TOTAL_INCREASING,
             value_fn=_counter(outcome),
+            push_fed=True,
         )
         for outcome in ("sent", "failed", "delivered")
     ),
@@ -204,6 +207,7 @@ GATEWAY_SENSORS: tuple[DinstarGatewaySensorDescription, ...] = (
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda _data, entry: entry.runtime_data.last_push,
+        push_fed=True,
     ),
 )
 
@@ -242,6 +246,18 @@ class DinstarGatewaySensor(DinstarEntity, SensorEntity):
         """Describe the sensor."""
         super().__init__(coordinator, description.key)
         self.entity_description = description
+
+    async def async_added_to_hass(self) -> None:
+        """Push-fed sensors also follow pushes, not only refreshes."""
+        await super().async_added_to_hass()
+        if self.entity_description.push_fed:
+            self.async_on_remove(
+                async_dispatcher_connect(
+                    self.hass,
+                    pushed_state_signal(self.coordinator.config_entry.entry_id),
+                    self.async_write_ha_state,
+                )
+            )
 
     @property
     def native_value(self) -> StateValue:

