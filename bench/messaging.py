@@ -92,12 +92,18 @@ async def catch_up() -> dict[str, float | int]:
         for n in range(MISSED):
             sim.receive_sms(n % 6, "+4930123456", f"missed {n}: " + "x" * 40)
         fired: list[object] = []
-        hass.bus.async_listen(EVENT_SMS_RECEIVED, fired.append)
+        all_fired = asyncio.Event()
+
+        def count(event: object) -> None:
+            fired.append(event)
+            if len(fired) == MISSED:
+                all_fired.set()
+
+        hass.bus.async_listen(EVENT_SMS_RECEIVED, count)
         before = sim.state.requests["/api/query_incoming_sms"]
         started = time.perf_counter()
         await add_gateway(hass, sim, PASSWORD)
-        while len(fired) < MISSED:
-            await asyncio.sleep(0.005)
+        await all_fired.wait()
         elapsed = time.perf_counter() - started
     return {
         "missed": MISSED,
