@@ -15,6 +15,7 @@ import time
 
 import aiohttp
 from homeassistant.components import webhook
+from homeassistant.core import callback
 
 from bench.common import report
 from bench.ha_instance import WEBHOOK_ID, add_gateway, home_assistant
@@ -94,6 +95,7 @@ async def catch_up() -> dict[str, float | int]:
         fired: list[object] = []
         all_fired = asyncio.Event()
 
+        @callback
         def count(event: object) -> None:
             fired.append(event)
             if len(fired) == MISSED:
