@@ -5,11 +5,12 @@ from __future__ import annotations
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.components.button.const import ButtonDeviceClass
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import DinstarConfigEntry
 from .entity import DinstarPortEntity, async_gateway_call
+from .ports import async_add_port_entities
 
 PARALLEL_UPDATES = 1
 
@@ -28,16 +29,9 @@ async def async_setup_entry(
 ) -> None:
     """Add each shown port's reset button."""
     coordinator = entry.runtime_data.coordinator
-    tracker = entry.runtime_data.ports
-
-    @callback
-    def add_ports(ports: set[int]) -> None:
-        async_add_entities(
-            DinstarResetButton(coordinator, port, RESET.key, tracker.gateway_device_id)
-            for port in sorted(ports)
-        )
-
-    tracker.async_add_listener(add_ports)
+    async_add_port_entities(
+        entry, async_add_entities, lambda port: [DinstarResetButton(coordinator, port, RESET.key)]
+    )
 
 
 class DinstarResetButton(DinstarPortEntity, ButtonEntity):

@@ -57,9 +57,7 @@ class DinstarPortEntity(CoordinatorEntity[DinstarCoordinator]):
 
     _attr_has_entity_name = True
 
-    def __init__(
-        self, coordinator: DinstarCoordinator, port: int, key: str, gateway_device_id: str
-    ) -> None:
+    def __init__(self, coordinator: DinstarCoordinator, port: int, key: str) -> None:
         """Attach to the port's device, linked to the gateway's."""
         super().__init__(coordinator)
         self.port = port
@@ -70,7 +68,7 @@ class DinstarPortEntity(CoordinatorEntity[DinstarCoordinator]):
             manufacturer=MANUFACTURER,
             translation_key="port",
             translation_placeholders={"port": str(port)},
-            via_device_id=gateway_device_id,
+            via_device_id=coordinator.config_entry.runtime_data.ports.gateway_device_id,
         )
 
     @property

@@ -13,6 +13,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .coordinator import DinstarConfigEntry, DinstarCoordinator
 from .entity import DinstarPortEntity
 from .events import EVENT_SMS_RECEIVED, EVENT_USSD_RECEIVED
+from .ports import async_add_port_entities
 
 PARALLEL_UPDATES = 0
 _BOOKKEEPING = ("config_entry_id", "device_id", "port")
@@ -51,17 +52,11 @@ async def async_setup_entry(
 ) -> None:
     """Add each shown port's event entities."""
     coordinator = entry.runtime_data.coordinator
-    tracker = entry.runtime_data.ports
-
-    @callback
-    def add_ports(ports: set[int]) -> None:
-        async_add_entities(
-            DinstarPortEvent(coordinator, port, description, tracker.gateway_device_id)
-            for port in sorted(ports)
-            for description in EVENTS
-        )
-
-    tracker.async_add_listener(add_ports)
+    async_add_port_entities(
+        entry,
+        async_add_entities,
+        lambda port: [DinstarPortEvent(coordinator, port, description) for description in EVENTS],
+    )
 
 
 class DinstarPortEvent(DinstarPortEntity, EventEntity):
@@ -74,10 +69,9 @@ class DinstarPortEvent(DinstarPortEntity, EventEntity):
         coordinator: DinstarCoordinator,
         port: int,
         description: DinstarEventDescription,
-        gateway_device_id: str,
     ) -> None:
         """Describe the entity."""
-        super().__init__(coordinator, port, description.key, gateway_device_id)
+        super().__init__(coordinator, port, description.key)
         self.entity_description = description
 
     async def async_added_to_hass(self) -> None:

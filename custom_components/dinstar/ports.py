@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import PortInfo
 from .const import CONF_PORTS, DOMAIN
@@ -77,3 +79,18 @@ class PortTracker:
         for device in dr.async_entries_for_config_entry(registry, self._entry.entry_id):
             if not device.identifiers & wanted:
                 registry.async_update_device(device.id, remove_config_entry_id=self._entry.entry_id)
+
+
+@callback
+def async_add_port_entities(
+    entry: DinstarConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    make: Callable[[int], Iterable[Entity]],
+) -> None:
+    """Add a platform's entities for every port shown now, and for each port that appears."""
+
+    @callback
+    def add_ports(ports: set[int]) -> None:
+        async_add_entities(entity for port in sorted(ports) for entity in make(port))
+
+    entry.runtime_data.ports.async_add_listener(add_ports)

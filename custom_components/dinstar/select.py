@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api.limits import MAX_SLOT
 from .coordinator import DinstarConfigEntry
 from .entity import DinstarPortEntity, async_gateway_call
+from .ports import async_add_port_entities
 
 PARALLEL_UPDATES = 1
 
@@ -28,17 +29,16 @@ async def async_setup_entry(
 ) -> None:
     """Add a slot select for each shown port that has slots (255 means none)."""
     coordinator = entry.runtime_data.coordinator
-    tracker = entry.runtime_data.ports
 
-    @callback
-    def add_ports(ports: set[int]) -> None:
-        async_add_entities(
-            DinstarSlotSelect(coordinator, port, SLOT.key, tracker.gateway_device_id)
-            for port in sorted(ports)
-            if (info := coordinator.data.ports.get(port)) is not None and info.slot is not None
+    def make(port: int) -> list[DinstarSlotSelect]:
+        info = coordinator.data.ports.get(port)
+        return (
+            []
+            if info is None or info.slot is None
+            else [DinstarSlotSelect(coordinator, port, SLOT.key)]
         )
 
-    tracker.async_add_listener(add_ports)
+    async_add_port_entities(entry, async_add_entities, make)
 
 
 class DinstarSlotSelect(DinstarPortEntity, SelectEntity):

@@ -13,13 +13,14 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import PERCENTAGE, SIGNAL_STRENGTH_DECIBELS_MILLIWATT, EntityCategory
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import CallState, NetworkType, PortInfo, RegistrationState
 from .coordinator import DinstarConfigEntry, DinstarCoordinator, DinstarData
 from .entity import DinstarEntity, DinstarPortEntity, pushed_state_signal
+from .ports import async_add_port_entities
 
 PARALLEL_UPDATES = 0
 
@@ -219,20 +220,17 @@ async def async_setup_entry(
 ) -> None:
     """Add the gateway's sensors now and each port's as its port is shown."""
     coordinator = entry.runtime_data.coordinator
-    tracker = entry.runtime_data.ports
     async_add_entities(
         DinstarGatewaySensor(coordinator, description) for description in GATEWAY_SENSORS
     )
 
-    @callback
-    def add_ports(ports: set[int]) -> None:
-        async_add_entities(
-            DinstarPortSensor(coordinator, port, description, tracker.gateway_device_id)
-            for port in sorted(ports)
-            for description in PORT_SENSORS
-        )
-
-    tracker.async_add_listener(add_ports)
+    async_add_port_entities(
+        entry,
+        async_add_entities,
+        lambda port: [
+            DinstarPortSensor(coordinator, port, description) for description in PORT_SENSORS
+        ],
+    )
 
 
 class DinstarGatewaySensor(DinstarEntity, SensorEntity):
@@ -277,10 +275,9 @@ class DinstarPortSensor(DinstarPortEntity, SensorEntity):
         coordinator: DinstarCoordinator,
         port: int,
         description: DinstarPortSensorDescription,
-        gateway_device_id: str,
     ) -> None:
         """Describe the sensor."""
-        super().__init__(coordinator, port, description.key, gateway_device_id)
+        super().__init__(coordinator, port, description.key)
         self.entity_description = description
 
     @property

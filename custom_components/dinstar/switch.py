@@ -6,12 +6,13 @@ from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RegistrationState
 from .coordinator import DinstarConfigEntry
 from .entity import DinstarPortEntity, async_gateway_call
+from .ports import async_add_port_entities
 
 PARALLEL_UPDATES = 1
 
@@ -29,16 +30,9 @@ async def async_setup_entry(
 ) -> None:
     """Add each shown port's power switch."""
     coordinator = entry.runtime_data.coordinator
-    tracker = entry.runtime_data.ports
-
-    @callback
-    def add_ports(ports: set[int]) -> None:
-        async_add_entities(
-            DinstarPowerSwitch(coordinator, port, POWER.key, tracker.gateway_device_id)
-            for port in sorted(ports)
-        )
-
-    tracker.async_add_listener(add_ports)
+    async_add_port_entities(
+        entry, async_add_entities, lambda port: [DinstarPowerSwitch(coordinator, port, POWER.key)]
+    )
 
 
 class DinstarPowerSwitch(DinstarPortEntity, SwitchEntity):
