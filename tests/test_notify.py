@@ -14,7 +14,9 @@ from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dinstar.const import DOMAIN
@@ -88,3 +90,30 @@ async def test_contact_on_an_unloaded_gateway(
         "port": 5,
     }
     assert mock_config_entry.domain == DOMAIN
+
+
+async def test_legacy_notify_service_with_targets(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    await hass.async_block_till_done()
+    service = "dinstar_da00_0030_1901_2817"
+    assert hass.services.has_service(NOTIFY_DOMAIN, service)
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        service,
+        {ATTR_MESSAGE: "Alarm", ATTR_TITLE: "Garage", "target": ["+4917600000001", "10086"]},
+        blocking=True,
+    )
+    assert [(m.number, m.text) for m in simulator.state.sent_messages] == [
+        ("+4917600000001", "Garage\nAlarm"),
+        ("10086", "Garage\nAlarm"),
+    ]
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            NOTIFY_DOMAIN, service, {ATTR_MESSAGE: "Alarm"}, blocking=True
+        )
+    assert err.value.translation_key == "no_target"
+    await hass.services.async_call(
+        NOTIFY_DOMAIN, service, {ATTR_MESSAGE: "plain", "target": "10010"}, blocking=True
+    )
+    assert simulator.state.sent_messages[-1].text == "plain"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from homeassistant.const import Platform
+from homeassistant.const import CONF_NAME, Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import config_validation as cv, device_registry as dr, discovery
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
 
 from .config_services import async_setup_config_services
 from .connection import create_client, create_session
@@ -18,6 +19,7 @@ from .const import CONF_INCOMING_MODE, DOMAIN, LOGGER, IncomingMode
 from .coordinator import DinstarConfigEntry, DinstarCoordinator, DinstarRuntimeData
 from .entity import gateway_device_info, pushed_state_signal
 from .inbox_sync import InboxSync
+from .notify import DISCOVERY_ENTRY_ID
 from .outbox_sync import OutboxSync
 from .port_services import async_setup_port_services
 from .ports import PortTracker
@@ -27,6 +29,7 @@ from .user_ids import UserIdAllocator
 from .webhook import async_register_webhook
 
 PUSHED_STATE_COOLDOWN = 1.0
+DATA_HASS_CONFIG: HassKey[ConfigType] = HassKey(f"{DOMAIN}_hass_config")
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -41,6 +44,7 @@ PLATFORMS: list[Platform] = [
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions, which name their gateway by config entry."""
+    hass.data[DATA_HASS_CONFIG] = config
     async_setup_services(hass)
     async_setup_port_services(hass)
     async_setup_config_services(hass)
@@ -89,6 +93,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
     async_check_default_password(hass, entry)
     async_register_webhook(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # The legacy notify service (targets by number) is discovered, not forwarded.
+    entry.async_create_task(
+        hass,
+        discovery.async_load_platform(
+            hass,
+            Platform.NOTIFY,
+            DOMAIN,
+            {CONF_NAME: entry.title, DISCOVERY_ENTRY_ID: entry.entry_id},
+            hass.data[DATA_HASS_CONFIG],
+        ),
+    )
     entry.async_on_unload(coordinator.async_add_listener(_after_refresh(hass, entry)))
     # Whatever arrived while Home Assistant was away is read once, in the background.
     entry.async_create_background_task(hass, inbox.async_catch_up(), "dinstar inbox catch-up")

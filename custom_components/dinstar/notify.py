@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.components.notify import NotifyEntity
+from homeassistant.components.notify.const import ATTR_TARGET, ATTR_TITLE
+from homeassistant.components.notify.legacy import BaseNotificationService
 from homeassistant.config_entries import (
     SIGNAL_CONFIG_ENTRY_CHANGED,
     ConfigEntry,
@@ -13,12 +17,50 @@ from homeassistant.const import CONF_PORT
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 
+from .action_helpers import invalid_input, loaded_entry
 from .contact_flow import CONF_NUMBER, SUBENTRY_CONTACT
 from .coordinator import DinstarConfigEntry
 from .sending import async_send_sms
 
 PARALLEL_UPDATES = 1
+DISCOVERY_ENTRY_ID = "entry_id"
+
+
+async def async_get_service(
+    hass: HomeAssistant,
+    config: ConfigType,
+    discovery_info: DiscoveryInfoType | None = None,
+) -> DinstarNotificationService | None:
+    """The legacy ``notify.<gateway>`` service, for ``alert`` and older automations."""
+    if discovery_info is None:
+        return None
+    return DinstarNotificationService(discovery_info[DISCOVERY_ENTRY_ID])
+
+
+class DinstarNotificationService(BaseNotificationService):
+    """Send an SMS to the ``target`` numbers through one gateway."""
+
+    def __init__(self, entry_id: str) -> None:
+        """Bound to the gateway's entry, looked up at each send."""
+        self._entry_id = entry_id
+
+    async def async_send_message(self, message: str = "", **kwargs: Any) -> None:
+        """Send to every target; the title, if any, as the first line."""
+        targets: list[str] | None = kwargs.get(ATTR_TARGET)
+        if not targets:
+            raise invalid_input("no_target")
+        title: str | None = kwargs.get(ATTR_TITLE)
+        await async_send_sms(
+            loaded_entry(self.hass, self._entry_id),
+            list(targets),
+            f"{title}\n{message}" if title else message,
+            ports=[],
+            encoding=None,
+            status_report=True,
+            params={},
+        )
 
 
 async def async_setup_entry(
