@@ -50,7 +50,7 @@ def control_routes(sim: Simulator) -> list[web.RouteDef]:  # noqa: PLR0915 - one
         if "slot" in data:
             port.slot = int(data["slot"])
         if "sim" in data:
-            port.sim = state._make_sim() if data["sim"] else None  # noqa: SLF001
+            port.sim = state.make_sim() if data["sim"] else None
             sim.set_registration(
                 port,
                 "REGISTER_OK"

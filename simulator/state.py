@@ -235,7 +235,7 @@ class GatewayState:
             index=index,
             type=NETWORK_TYPES[index % len(NETWORK_TYPES)],
             imei=_luhn("86307001" + _digits(rng, 6)),
-            sim=self._make_sim() if has_sim else None,
+            sim=self.make_sim() if has_sim else None,
             reg="REGISTER_OK" if has_sim else "NO_SIM",
             signal=rng.randint(12, 31),
             gprs="attached" if rng.random() < 0.7 else "detached",  # noqa: PLR2004
@@ -243,7 +243,8 @@ class GatewayState:
             remain_credit=f"{rng.uniform(5, 50):.2f}",
         )
 
-    def _make_sim(self) -> Sim:
+    def make_sim(self) -> Sim:
+        """A new, seeded SIM card (plugged by the control API)."""
         rng = self.rng
         mccmnc, smsc = OPERATORS[rng.randrange(len(OPERATORS))]
         return Sim(

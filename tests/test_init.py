@@ -117,7 +117,7 @@ async def test_sim_pulled_and_plugged_at_run_time(
     assert entity_registry.async_get(PORT_1_SIGNAL) is None
     assert hass.states.get(PORT_1_SIGNAL) is None
 
-    simulator.state.ports[3].sim = simulator.state._make_sim()
+    simulator.state.ports[3].sim = simulator.state.make_sim()
     simulator.state.ports[3].reg = "REGISTER_OK"
     await refresh(hass)
     assert device_registry.async_get_device_by_identifier(

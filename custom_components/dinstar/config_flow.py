@@ -83,14 +83,19 @@ def _credentials_schema(defaults: Mapping[str, Any]) -> dict[vol.Marker, Any]:
     }
 
 
+def _server_schema(defaults: Mapping[str, Any], *, https: bool) -> dict[vol.Marker, Any]:
+    """Where to connect: the gateway itself, or the DRP server in front of it."""
+    return {
+        vol.Required(CONF_HOST, default=defaults.get(CONF_HOST, vol.UNDEFINED)): str,
+        vol.Optional(CONF_PORT, description={"suggested_value": defaults.get(CONF_PORT)}): _PORT,
+        vol.Required(CONF_USE_HTTPS, default=defaults.get(CONF_USE_HTTPS, https)): bool,
+    }
+
+
 def _direct_schema(defaults: Mapping[str, Any]) -> vol.Schema:
     return vol.Schema(
         {
-            vol.Required(CONF_HOST, default=defaults.get(CONF_HOST, vol.UNDEFINED)): str,
-            vol.Optional(
-                CONF_PORT, description={"suggested_value": defaults.get(CONF_PORT)}
-            ): _PORT,
-            vol.Required(CONF_USE_HTTPS, default=defaults.get(CONF_USE_HTTPS, False)): bool,
+            **_server_schema(defaults, https=False),
             vol.Required(
                 CONF_CERTIFICATE, default=defaults.get(CONF_CERTIFICATE, CertificateMode.PIN)
             ): _CERTIFICATE,
@@ -102,11 +107,7 @@ def _direct_schema(defaults: Mapping[str, Any]) -> vol.Schema:
 def _drp_schema(defaults: Mapping[str, Any]) -> vol.Schema:
     return vol.Schema(
         {
-            vol.Required(CONF_HOST, default=defaults.get(CONF_HOST, vol.UNDEFINED)): str,
-            vol.Optional(
-                CONF_PORT, description={"suggested_value": defaults.get(CONF_PORT)}
-            ): _PORT,
-            vol.Required(CONF_USE_HTTPS, default=defaults.get(CONF_USE_HTTPS, True)): bool,
+            **_server_schema(defaults, https=True),
             vol.Required(
                 CONF_DRP_USERNAME, default=defaults.get(CONF_DRP_USERNAME, vol.UNDEFINED)
             ): str,
