@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.config_entries import SOURCE_DHCP, SOURCE_USER
+from homeassistant.config_entries import SOURCE_DHCP, SOURCE_USER, ConfigEntryState
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -334,6 +334,55 @@ async def test_dhcp_updates_a_known_gateways_host(
     assert mock_config_entry.data[CONF_HOST] == "192.0.2.7"
 
 
+# The old address is refused by the socket guard: to the client, a gateway that is gone.
+@pytest.mark.filterwarnings("ignore:A test tried to use socket")
+async def test_dhcp_moves_a_gateway_that_changed_address(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Retrying at its old address, the gateway is found at a new one and reloaded there."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry,
+        data={**mock_config_entry.data, CONF_HOST: "127.0.0.2", CONF_MAC: "f8:a0:3d:48:e5:19"},
+    )
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp_info("127.0.0.1")
+    )
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "already_configured")
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert "//127.0.0.1:" in mock_config_entry.runtime_data.client.base_url
+    # Found again at the same address: nothing changes, nothing reloads.
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp_info("127.0.0.1")
+    )
+    assert result["reason"] == "already_configured"
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+
+
+async def test_dhcp_confirm_of_a_known_gateway_learns_its_address_and_mac(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Added by hand at another address: confirming updates the address and stores the MAC."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry, data={**mock_config_entry.data, CONF_HOST: "127.0.0.2"}
+    )
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp_info("127.0.0.1")
+    )
+    assert result["step_id"] == "dhcp_confirm"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], direct_input(simulator)
+    )
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "already_configured")
+    assert mock_config_entry.data[CONF_HOST] == "127.0.0.1"
+    assert mock_config_entry.data[CONF_MAC] == "f8:a0:3d:48:e5:19"
+
+
 async def test_dhcp_of_a_gateway_added_by_hand(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
@@ -426,6 +475,27 @@ async def test_options(hass: HomeAssistant, init_integration: MockConfigEntry) -
     assert hass.states.get("sensor.port_3_registration").state == "no_sim"
     assert hass.states.get("sensor.port_1_registration") is None
     assert init_integration.runtime_data.coordinator.update_interval.total_seconds() == 60
+
+
+async def test_options_default_ports_keep_following_sims(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Changing only the interval does not freeze the ports shown."""
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    defaults = {key.schema: key.default() for key in result["data_schema"].schema if key.default}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**defaults, CONF_SCAN_INTERVAL: 45}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert CONF_PORTS in defaults
+    assert CONF_PORTS not in init_integration.options
+    # A SIM plugged into port 3 later still brings its entities.
+    simulator.state.ports[3].sim = simulator.state.make_sim()
+    simulator.state.ports[3].reg = "REGISTER_OK"
+    await init_integration.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.port_3_registration").state == "register_ok"
 
 
 async def test_reconfigure_pin_without_tls(

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
-from homeassistant.const import CONF_PASSWORD, STATE_UNAVAILABLE
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    CONF_PASSWORD,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er, issue_registry as ir
 from homeassistant.util import dt as dt_util
@@ -19,6 +28,7 @@ from simulator import Simulator
 from .conftest import SERIAL
 
 PORT_1_SIGNAL = "sensor.port_1_signal_strength"
+PORT_1_POWER = "switch.port_1_module_power"
 
 
 async def refresh(hass: HomeAssistant) -> None:
@@ -124,6 +134,46 @@ async def test_sim_pulled_and_plugged_at_run_time(
         (DOMAIN, f"{SERIAL}-port-3"), entry.entry_id
     )
     assert hass.states.get("sensor.port_3_registration").state == "register_ok"
+
+
+async def test_powered_off_port_keeps_its_switch(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """A module powered off may stop reading its SIM: the port stays, to be powered on again."""
+    port = simulator.state.ports[1]
+    sim = port.sim
+    port.powered, port.reg, port.sim = False, "POWER_OFF", None
+    await refresh(hass)
+    assert device_registry.async_get_device_by_identifier(
+        (DOMAIN, f"{SERIAL}-port-1"), init_integration.entry_id
+    )
+    assert hass.states.get(PORT_1_POWER).state == STATE_OFF
+    # ... and after a restart.
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(PORT_1_POWER).state == STATE_OFF
+
+    port.sim = sim  # the SIM never left; the module reads it again once powered
+    await hass.services.async_call(
+        SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: PORT_1_POWER}, blocking=True
+    )
+    await refresh(hass)
+    assert hass.states.get(PORT_1_POWER).state == STATE_ON
+
+    # Pulled while off, then powered on: now the gateway says there is no SIM, the port goes.
+    await hass.services.async_call(
+        SWITCH_DOMAIN, SERVICE_TURN_OFF, {ATTR_ENTITY_ID: PORT_1_POWER}, blocking=True
+    )
+    port.sim = None
+    await hass.services.async_call(
+        SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: PORT_1_POWER}, blocking=True
+    )
+    await refresh(hass)
+    assert port.reg == "NO_SIM"
+    assert hass.states.get(PORT_1_POWER) is None
 
 
 async def test_stale_port_devices_removed_at_setup(

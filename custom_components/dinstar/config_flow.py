@@ -8,6 +8,7 @@ from typing import Any
 from homeassistant.components import webhook
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
@@ -174,9 +175,13 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
         mac = format_mac(discovery_info.macaddress)
         for entry in self._async_current_entries(include_ignore=False):
             if entry.data.get(CONF_MAC) == mac:
-                self.hass.config_entries.async_update_entry(
+                # A new address needs a new session (its digest state is bound to the old
+                # origin): reload the entry if it runs or is retrying, as Home Assistant's
+                # own unique-id update does.
+                if self.hass.config_entries.async_update_entry(
                     entry, data={**entry.data, CONF_HOST: discovery_info.ip}
-                )
+                ) and entry.state in (ConfigEntryState.LOADED, ConfigEntryState.SETUP_RETRY):
+                    self.hass.config_entries.async_schedule_reload(entry.entry_id)
                 return self.async_abort(reason="already_configured")
         self._async_abort_entries_match({CONF_HOST: discovery_info.ip})
         await self.async_set_unique_id(mac)
@@ -331,7 +336,12 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
             self._abort_if_unique_id_mismatch(reason="different_device")
             return {}
         await self.async_set_unique_id(serial, raise_on_progress=False)
-        self._abort_if_unique_id_configured(updates={CONF_HOST: self._data[CONF_HOST]})
+        # A known gateway found again (by hand or by DHCP): its address, and its MAC when
+        # discovery told it, so that the next discovery recognises it at once.
+        updates = {CONF_HOST: self._data[CONF_HOST]}
+        if CONF_MAC in self._data:
+            updates[CONF_MAC] = self._data[CONF_MAC]
+        self._abort_if_unique_id_configured(updates=updates)
         return {}
 
 
@@ -340,10 +350,15 @@ class DinstarOptionsFlow(OptionsFlowWithReload):
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Polling interval, how incoming SMS arrive, which ports to show."""
-        if user_input is not None:
-            return self.async_create_entry(data=user_input)
         entry: DinstarConfigEntry = self.config_entry
         data = entry.runtime_data.coordinator.data
+        if user_input is not None:
+            # Left at the default (the ports with a SIM), the choice is not stored: the
+            # ports shown keep following SIMs plugged and pulled.
+            with_sim = {number for number, info in data.ports.items() if info.has_sim}
+            if {int(port) for port in user_input.get(CONF_PORTS, [])} in (set(), with_sim):
+                user_input = {k: v for k, v in user_input.items() if k != CONF_PORTS}
+            return self.async_create_entry(data=user_input)
         options = entry.options
         schema = vol.Schema(
             {

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set as AbstractSet
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import PortInfo
+from .api import PortInfo, RegistrationState
 from .const import CONF_PORTS, DOMAIN
 from .coordinator import DinstarConfigEntry, DinstarCoordinator
 from .entity import port_identifier
@@ -17,12 +17,22 @@ from .entity import port_identifier
 type PortsAdded = Callable[[set[int]], None]
 
 
-def visible_ports(entry: DinstarConfigEntry, ports: dict[int, PortInfo]) -> set[int]:
-    """The ports the options name, or by default every port with a SIM."""
+def visible_ports(
+    entry: DinstarConfigEntry, ports: dict[int, PortInfo], shown: AbstractSet[int] = frozenset()
+) -> set[int]:
+    """The ports the options name, or by default every port with a SIM.
+
+    A shown port whose module is powered off stays shown even if the gateway no longer
+    reads its SIM: its power switch is the only way back.
+    """
     chosen = entry.options.get(CONF_PORTS)
     if chosen:
         return {int(port) for port in chosen} & set(ports)
-    return {number for number, info in ports.items() if info.has_sim}
+    return {
+        number
+        for number, info in ports.items()
+        if info.has_sim or (number in shown and info.registration is RegistrationState.POWER_OFF)
+    }
 
 
 class PortTracker:
@@ -34,7 +44,17 @@ class PortTracker:
         self._coordinator = coordinator
         self._entry = coordinator.config_entry
         self.gateway_device_id = ""
-        self.visible = visible_ports(self._entry, coordinator.data.ports)
+        # Ports that had a device before (a restart) count as shown: a powered-off one stays.
+        registry = dr.async_get(hass)
+        serial = self._entry.unique_id or ""
+        had_device = {
+            port
+            for port in coordinator.data.ports
+            if registry.async_get_device_by_identifier(
+                port_identifier(serial, port), self._entry.entry_id
+            )
+        }
+        self.visible = visible_ports(self._entry, coordinator.data.ports, had_device)
         self._listeners: list[PortsAdded] = []
 
     @callback
@@ -48,7 +68,7 @@ class PortTracker:
         """Compare with the latest refresh (a coordinator listener)."""
         if not self._coordinator.last_update_success:
             return
-        now = visible_ports(self._entry, self._coordinator.data.ports)
+        now = visible_ports(self._entry, self._coordinator.data.ports, self.visible)
         added, removed = now - self.visible, self.visible - now
         self.visible = now
         if added:
