@@ -28,6 +28,7 @@ def parse_args(argv: list[str] | None = None) -> SimulatorConfig:
     parser.add_argument("--username", default="admin")
     parser.add_argument("--password", default="admin")
     parser.add_argument("--serial", default="da00-0030-1901-2817")
+    parser.add_argument("--mac", default="F8-A0-3D-48-E5-19", help="MAC address in device pushes")
     parser.add_argument("--push-url", default=None, help="where events are pushed")
     parser.add_argument("--multi-sim", action="store_true", help="four SIM slots per port")
     parser.add_argument("--drp", action="store_true", help="also play a DRP server (NAT, §26)")
@@ -35,13 +36,22 @@ def parse_args(argv: list[str] | None = None) -> SimulatorConfig:
         "--send-delay", type=float, default=2.0, help="seconds per SMS part on a port"
     )
     parser.add_argument(
+        "--register-delay",
+        type=float,
+        default=3.0,
+        help="seconds a module searches the network after power-on or reset",
+    )
+    parser.add_argument(
         "--incoming-every", type=float, default=None, help="receive a random SMS every N seconds"
     )
     args = parser.parse_args(argv)
+    if args.incoming_every is not None and args.incoming_every <= 0:
+        parser.error("--incoming-every must be positive")
     return SimulatorConfig(
         ports=args.ports, seed=args.seed, host=args.host, port=args.port, https=args.https,
-        username=args.username, password=args.password, serial=args.serial, push_url=args.push_url,
-        multi_sim=args.multi_sim, drp=args.drp, send_delay=args.send_delay, incoming_every=args.incoming_every,
+        username=args.username, password=args.password, serial=args.serial, mac=args.mac,
+        push_url=args.push_url, multi_sim=args.multi_sim, drp=args.drp, send_delay=args.send_delay,
+        register_delay=args.register_delay, incoming_every=args.incoming_every,
     )  # fmt: skip
 
 

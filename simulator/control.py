@@ -1,141 +1,319 @@
-"""The control API under ``/_sim/``: what tests and the demo use to drive the gateway."""
+"""The control API under ``/_sim/``: what tests and the demo drive the gateway with.
+
+JSON in and out, no authentication. Bad input gets a 400 (a 404 for a port in the path that the
+gateway does not have).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from .auth import MODES
+
 if TYPE_CHECKING:
+    from .models import Port
     from .server import Simulator
+    from .state import GatewayState
+
+CONTROL_PREFIX = "/_sim/"
+MAX_INJECTED = 100_000
+MAX_SIGNAL = 31
+_SLOTS = (0, 1, 2, 3, 255)
+_CREDITS = (
+    "remain_credit",
+    "remain_monthly_credit",
+    "remain_daily_credit",
+    "remain_daily_call_time",
+    "remain_hourly_call_time",
+    "remain_daily_connected",
+)
 
 
-def control_routes(sim: Simulator) -> list[web.RouteDef]:  # noqa: PLR0915 - one small handler a route
-    """Routes that change the simulated gateway; no authentication."""
-    state = sim.state
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("true or false")
+    return value
 
-    async def body(request: web.Request) -> dict[str, Any]:
-        data = await request.json() if request.can_read_body else {}
+
+def _seconds(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise TypeError("a number of seconds, 0 or more")
+    return float(value)
+
+
+def _optional_seconds(value: Any) -> float | None:
+    return None if value is None else _seconds(value)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("a string")
+    return value
+
+
+def _count(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise TypeError("null or a positive integer")
+    return value
+
+
+def _rate(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise TypeError("a share from 0 to 1")
+    return float(value)
+
+
+def _auth(value: Any) -> str:
+    if value not in MODES:
+        raise TypeError(f"one of {', '.join(MODES)}")
+    return str(value)
+
+
+def _numbers(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise TypeError("a list of numbers as strings")
+    return list(value)
+
+
+def _power(value: Any) -> bool:
+    if value not in ("on", "off") and not isinstance(value, bool):
+        raise TypeError('"on" or "off"')
+    return value in ("on", True)
+
+
+def _signal(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SIGNAL:
+        raise TypeError(f"0 to {MAX_SIGNAL}")
+    return value
+
+
+def _slot(value: Any) -> int:
+    if isinstance(value, bool) or value not in _SLOTS:
+        raise TypeError("0 to 3, or 255")
+    return int(value)
+
+
+def _credit(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise TypeError("a string or a number")
+    return value if isinstance(value, str) else f"{value:.2f}"
+
+
+def _attribute(name: str) -> Callable[[GatewayState, Port, Any], None]:
+    def apply(_state: GatewayState, port: Port, value: Any) -> None:
+        setattr(port, name, value)
+
+    return apply
+
+
+def _sim_number(_state: GatewayState, port: Port, value: Any) -> None:
+    if port.sim is not None:
+        port.sim.number = value
+
+
+# Port fields the control API changes: (check, apply), applied in this order (SIM, then power,
+# then registration, so that {"sim": true, "reg": "UNKNOWN"} ends UNKNOWN).
+_PORT_FIELDS: dict[str, tuple[Callable[[Any], Any], Callable[[GatewayState, Port, Any], None]]] = {
+    "sim": (_bool, lambda state, port, value: state.plug_sim(port, present=value)),
+    "power": (_power, lambda state, port, value: state.power(port, on=value)),
+    # Any text: real firmware has states the spec does not list ("Mobile Registered").
+    "reg": (_text, lambda state, port, value: state.set_registration(port, value)),
+    "signal": (_signal, _attribute("signal")),
+    "slot": (_slot, _attribute("slot")),
+    "callstate": (_text, _attribute("callstate")),
+    "gprs": (_text, _attribute("gprs")),
+    "type": (_text, _attribute("type")),
+    "number": (_text, _sim_number),
+    **{name: (_credit, _attribute(name)) for name in _CREDITS},
+}
+
+FAULTS: dict[str, Callable[[Any], Any]] = {
+    "error_500": _bool,
+    "delay": _seconds,
+    "drop_pushes": _bool,
+    "malformed": _bool,
+    "auth": _auth,
+    "raw_comma_401": _bool,
+    "queue_alias_only": _bool,
+    "cdr_under_info": _bool,
+    "lockout_after": _count,
+    "lockout_seconds": _seconds,
+    "failing_numbers": _numbers,
+    "failure_rate": _rate,
+    "drp_cookie_required": _bool,
+}
+
+
+def _checked(name: str, check: Callable[[Any], Any], value: Any) -> Any:
+    try:
+        return check(value)
+    except TypeError as err:
+        raise web.HTTPBadRequest(text=f"{name}: {err}") from None
+
+
+class ControlApi:
+    """The ``/_sim/`` routes of one simulator."""
+
+    def __init__(self, sim: Simulator) -> None:
+        """Drive ``sim``."""
+        self.sim = sim
+        self.state = sim.state
+
+    def routes(self) -> list[web.RouteDef]:
+        """Every control call."""
+        prefix = CONTROL_PREFIX
+        return [
+            web.get(f"{prefix}state", self.get_state),
+            web.post(f"{prefix}sms", self.inject_sms),
+            web.post(prefix + "ports/{port}", self.change_port),
+            web.post(f"{prefix}reboot", self.reboot),
+            web.post(f"{prefix}offline", self.offline),
+            web.post(f"{prefix}online", self.online),
+            web.get(f"{prefix}faults", self.faults),
+            web.post(f"{prefix}faults", self.faults),
+            web.post(f"{prefix}push", self.push),
+            web.post(f"{prefix}config", self.config),
+            web.post(f"{prefix}exception", self.exception),
+            web.post(f"{prefix}cdr", self.cdr),
+        ]
+
+    @staticmethod
+    async def _body(request: web.Request) -> dict[str, Any]:
+        if not (await request.read()).strip():
+            return {}
+        try:
+            data = await request.json()
+        except ValueError:
+            raise web.HTTPBadRequest(text="the body is not JSON") from None
         if not isinstance(data, dict):
             raise web.HTTPBadRequest(text="a JSON object is expected")
         return data
 
-    async def get_state(_request: web.Request) -> web.Response:
-        return web.json_response(sim.snapshot())
+    def _port_number(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or self.state.port(value) is None:
+            raise web.HTTPBadRequest(text=f"no port {value!r}")
+        return value
 
-    async def inject_sms(request: web.Request) -> web.Response:
-        data = await body(request)
-        port = int(data.get("port", 0))
-        if state.port(port) is None:
-            raise web.HTTPBadRequest(text="no such port")
-        ids = [
-            sim.receive_sms(
-                port,
-                str(data.get("number", "+4917600000000")),
-                f"{data.get('text', 'Hello')}{f' #{n}' if data.get('count') else ''}",
-            )
-            for n in range(int(data.get("count", 1)))
-        ]
+    async def get_state(self, _request: web.Request) -> web.Response:
+        """GET state: everything, with the counters."""
+        return web.json_response(self.sim.snapshot())
+
+    async def inject_sms(self, request: web.Request) -> web.Response:
+        """POST sms {"port", "number", "text", "smsc"?, "count"?}: receive SMS (pushed)."""
+        data = await self._body(request)
+        port = self._port_number(data.get("port", 0))
+        number = _checked("number", _text, data.get("number", "+4917600000000"))
+        text = _checked("text", _text, data.get("text", "Hello"))
+        smsc = None if data.get("smsc") is None else _checked("smsc", _text, data["smsc"])
+        count = _checked("count", _count, data.get("count"))
+        if count is not None and count > MAX_INJECTED:
+            raise web.HTTPBadRequest(text=f"count: at most {MAX_INJECTED}")
+        if count is None:
+            ids = [self.state.receive_sms(port, number, text, smsc)]
+        else:
+            ids = [self.state.receive_sms(port, number, f"{text} #{n}", smsc) for n in range(count)]
         return web.json_response({"incoming_sms_id": ids[-1], "ids": ids})
 
-    async def change_port(request: web.Request) -> web.Response:
-        port = state.port(int(request.match_info["port"]))
+    async def change_port(self, request: web.Request) -> web.Response:
+        """POST ports/{n}: SIM, power, registration, signal, slot, call state, credit..."""
+        match = request.match_info["port"]
+        port = self.state.port(int(match)) if match.isdigit() else None
         if port is None:
-            raise web.HTTPNotFound(text="no such port")
-        data = await body(request)
-        for name in ("signal", "callstate", "remain_credit", "gprs", "type"):
-            if name in data:
-                setattr(port, name, data[name])
-        if "slot" in data:
-            port.slot = int(data["slot"])
-        if "sim" in data:
-            port.sim = state.make_sim() if data["sim"] else None
-            sim.set_registration(
-                port,
-                "REGISTER_OK"
-                if port.sim and port.powered
-                else ("NO_SIM" if port.powered else "POWER_OFF"),
-            )
-        if "power" in data:
-            sim.port_action(port, "power", data["power"], None)
-        if "reg" in data:
-            sim.set_registration(port, str(data["reg"]))
-        return web.json_response(state.snapshot()["ports"][port.index])
+            raise web.HTTPNotFound(text=f"no port {match}")
+        data = await self._body(request)
+        if unknown := set(data) - set(_PORT_FIELDS):
+            raise web.HTTPBadRequest(text=f"unknown fields {sorted(unknown)}")
+        if "number" in data and port.sim is None and data.get("sim") is not True:
+            raise web.HTTPBadRequest(text="number: the port has no SIM")
+        # Every value is checked before any is applied: a bad request changes nothing.
+        values = {
+            name: _checked(name, check, data[name])
+            for name, (check, _apply) in _PORT_FIELDS.items()
+            if name in data
+        }
+        for name, value in values.items():
+            _PORT_FIELDS[name][1](self.state, port, value)
+        return web.json_response(port.as_json())
 
-    async def reboot(request: web.Request) -> web.Response:
-        sim.spawn(sim.reboot(float((await body(request)).get("seconds", 1.0))))
-        return web.json_response({"rebooting": True})
+    async def reboot(self, request: web.Request) -> web.Response:
+        """POST reboot {"seconds"}: power_off pushed, unreachable, back up (pushed)."""
+        seconds = _checked("seconds", _seconds, (await self._body(request)).get("seconds", 1.0))
+        self.sim.spawn(self.sim.reboot(seconds), "reboot")
+        return web.json_response({"rebooting": True, "seconds": seconds})
 
-    async def offline(request: web.Request) -> web.Response:
-        seconds = (await body(request)).get("seconds")
-        state.offline = True
-        if seconds is not None:
+    async def offline(self, request: web.Request) -> web.Response:
+        """POST offline {"seconds": null or N}: drop every API connection (for N seconds)."""
+        data = await self._body(request)
+        seconds = _checked("seconds", _optional_seconds, data.get("seconds"))
+        self.state.go_offline(seconds)
+        return web.json_response({"offline": True, "seconds": seconds})
 
-            async def back() -> None:
-                import asyncio  # noqa: PLC0415
-
-                await asyncio.sleep(float(seconds))
-                state.offline = False
-
-            sim.spawn(back())
-        return web.json_response({"offline": True})
-
-    async def online(_request: web.Request) -> web.Response:
-        state.offline = False
+    async def online(self, _request: web.Request) -> web.Response:
+        """POST online: answer again."""
+        self.state.go_online()
         return web.json_response({"offline": False})
 
-    async def faults(request: web.Request) -> web.Response:
+    async def faults(self, request: web.Request) -> web.Response:
+        """GET faults: the switches; POST faults {...}: set any of them."""
         if request.method == "POST":
-            for key, value in (await body(request)).items():
-                if not hasattr(state.faults, key):
-                    raise web.HTTPBadRequest(text=f"unknown fault {key}")
-                setattr(state.faults, key, value)
-        return web.json_response(dataclasses.asdict(state.faults))
+            data = await self._body(request)
+            if unknown := set(data) - set(FAULTS):
+                raise web.HTTPBadRequest(text=f"unknown faults {sorted(unknown)}")
+            values = {name: _checked(name, FAULTS[name], value) for name, value in data.items()}
+            for name, value in values.items():
+                setattr(self.state.faults, name, value)
+        return web.json_response(dataclasses.asdict(self.state.faults))
 
-    async def push(request: web.Request) -> web.Response:
-        sim.push((await body(request)).get("body", ""))
+    async def push(self, request: web.Request) -> web.Response:
+        """POST push {"body"}: push this body, exactly as given, behind those queued."""
+        data = await self._body(request)
+        if "body" not in data:
+            raise web.HTTPBadRequest(text="body: missing")
+        self.state.push_raw(data["body"])
         return web.json_response({"queued": True})
 
-    async def config(request: web.Request) -> web.Response:
-        data = await body(request)
+    async def config(self, request: web.Request) -> web.Response:
+        """POST config {"push_url", "send_delay", "ussd_delay", "register_delay"}."""
+        data = await self._body(request)
+        delays = ("send_delay", "ussd_delay", "register_delay")
+        if unknown := set(data) - {"push_url", *delays}:
+            raise web.HTTPBadRequest(text=f"unknown settings {sorted(unknown)}")
+        values = {name: _checked(name, _seconds, data[name]) for name in delays if name in data}
         if "push_url" in data:
-            sim.push_url = data["push_url"]
-        if "send_delay" in data:
-            sim.config.send_delay = float(data["send_delay"])
-        return web.json_response({"push_url": sim.push_url, "send_delay": sim.config.send_delay})
-
-    async def exception(request: web.Request) -> web.Response:
-        data = await body(request)
-        sim.push(
-            {
-                "exception_info": {
-                    "port": int(data.get("port", 0)),
-                    "type": data.get("type", "call_fail"),
-                    "action": data.get("action", "reset"),
-                }
-            }
+            url = data["push_url"]
+            self.state.push_url = None if url is None else _checked("push_url", _text, url)
+        for name, value in values.items():
+            setattr(self.sim.config, name, value)
+        return web.json_response(
+            {"push_url": self.state.push_url}
+            | {name: getattr(self.sim.config, name) for name in delays}
         )
+
+    async def exception(self, request: web.Request) -> web.Response:
+        """POST exception {"port", "type", "action"}: push exception_info."""
+        data = await self._body(request)
+        port = self._port_number(data.get("port", 0))
+        kind = _checked("type", _text, data.get("type", "call_fail"))
+        action = _checked("action", _text, data.get("action", "reset"))
+        self.state.push_exception(port, kind, action)
         return web.json_response({"queued": True})
 
-    async def cdr(request: web.Request) -> web.Response:
-        record = {**state.cdrs[0], **(await body(request))}
-        state.cdrs.append(record)
-        sim.push({"cdr": [record]})
+    async def cdr(self, request: web.Request) -> web.Response:
+        """POST cdr {...}: record a call (any §12 field; answered ones are pushed)."""
+        data = await self._body(request)
+        try:
+            record = self.state.add_cdr(data)
+        except ValueError as err:
+            raise web.HTTPBadRequest(text=str(err)) from None
         return web.json_response(record)
 
-    prefix = "/_sim"
-    return [
-        web.get(f"{prefix}/state", get_state),
-        web.post(f"{prefix}/sms", inject_sms),
-        web.post(prefix + "/ports/{port}", change_port),
-        web.post(f"{prefix}/reboot", reboot),
-        web.post(f"{prefix}/offline", offline),
-        web.post(f"{prefix}/online", online),
-        web.get(f"{prefix}/faults", faults),
-        web.post(f"{prefix}/faults", faults),
-        web.post(f"{prefix}/push", push),
-        web.post(f"{prefix}/config", config),
-        web.post(f"{prefix}/exception", exception),
-        web.post(f"{prefix}/cdr", cdr),
-    ]
+
+def control_routes(sim: Simulator) -> list[web.RouteDef]:
+    """The control routes of ``sim``."""
+    return ControlApi(sim).routes()

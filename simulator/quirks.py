@@ -1,4 +1,4 @@
-"""The spec's malformed JSON, sent when the quirk switch is on (NOTES.md lists them)."""
+"""The spec's malformed JSON, sent when the ``malformed`` switch is on (NOTES.md lists them)."""
 
 from __future__ import annotations
 
@@ -7,24 +7,40 @@ from typing import Any
 
 # What each endpoint's example in the spec appends after the value.
 _TRAILERS = {
-    "get_cdr": "{}",
-    "get_port_info_callforward": "{}",
-    "send_ussd": " }",
-    "query_ussd_reply": "]",
-    "set_config": "]",
+    "get_cdr": "{}",  # §12
+    "get_port_info_callforward": "{}",  # §18.7
+    "send_ussd": " }",  # §7
+    "query_ussd_reply": "]",  # §8
+    "set_config": "]",  # §20.4
 }
+# §17 prints these push kinds with one "]" too many at the end.
+_PUSH_TRAILER_KINDS = ("ussd", "register", "cdr")
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON with non-ASCII text as is, as the gateway writes it."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def render(endpoint: str, value: Any, *, malformed: bool) -> str:
-    """Write ``value`` as the gateway would, malformed when asked."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """Write an answer as the gateway would, malformed the spec's way when asked."""
+    text = dumps(value)
     if not malformed:
         return text
     if endpoint == "query_incoming_sms" and value.get("sms"):
         # §6: a dangling comma after the last message.
         head, _, tail = text.rpartition("}]")
         return f"{head}}},]{tail}"
-    if endpoint == "GetSTKView" and "item" in value:
-        # §13: a doubled comma across a line break before "item".
-        return text.replace(',"item":', ',\n,"item":', 1)
+    if endpoint == "GetSTKView":
+        # §13: a doubled comma across a line break after the title.
+        head = '{"title":' + dumps(value["title"]) + ","
+        return head + "\n," + text.removeprefix(head)
     return text + _TRAILERS.get(endpoint, "")
+
+
+def render_push(body: dict[str, Any], *, malformed: bool) -> str:
+    """Write a push body, with §17's extra "]" for the kinds printed that way when asked."""
+    text = dumps(body)
+    if malformed and any(kind in body for kind in _PUSH_TRAILER_KINDS):
+        return text + "]"
+    return text

@@ -1,293 +1,205 @@
-"""The simulated gateway's state: ports and SIMs, queues, inbox, records, configuration."""
+"""The simulated gateway's state: ports and SIMs, queue, inbox, records, configuration, events.
+
+Everything here runs in the caller's event loop; background work goes through
+:class:`~.tasks.Background`, so :meth:`GatewayState.stop` leaves no task behind.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from dataclasses import asdict
 import random
 from typing import Any
 
+from . import actions
 from .config import SimulatorConfig
-from .stk import StkSession
+from .models import Faults, IncomingSms, OutgoingSms, Port, Sim, now_text
+from .push import Pusher
+from .seed import SEEDED_CDRS, default_sip_config, make_cdr, make_port, make_sim, more_cdrs
+from .sending import SendQueue
+from .tasks import Background
 
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-NOT_MULTI_SIM = 255
-_EMPTY_EVERY = 4
-NETWORK_TYPES = ("GSM", "WCDMA", "LTE")
-# (MCC+MNC, smsc) of a few real networks, so IMSIs look like the field's.
-OPERATORS = (
-    ("26201", "+491722270333"),
-    ("26202", "+491710760000"),
-    ("23415", "+447785016005"),
-    ("46000", "+8613800100500"),
+_RUNTIME_SEED_OFFSET = 0x5EED
+_INCOMING_TEXTS = (
+    "Your code is {n}",
+    "Reminder: invoice {n} is due",
+    "Hi, call me back",
+    "Balance low: {n} EUR left",
+    "Parcel {n} arrives today",
 )
 
 
-def now_text() -> str:
-    """The gateway's local time, without a zone, as it writes it."""
-    return datetime.now().strftime(TIME_FORMAT)  # noqa: DTZ005 - the gateway has no zone
-
-
-def _digits(rng: random.Random, count: int) -> str:
-    return "".join(str(rng.randrange(10)) for _ in range(count))
-
-
-def _luhn(body: str) -> str:
-    total = 0
-    for index, char in enumerate(reversed(body)):
-        digit = int(char) * (2 if index % 2 == 0 else 1)
-        total += digit - 9 if digit > 9 else digit  # noqa: PLR2004
-    return body + str((10 - total % 10) % 10)
-
-
-@dataclass(slots=True)
-class Sim:
-    """A SIM card."""
-
-    imsi: str
-    iccid: str
-    number: str
-    smsc: str
-    pin: str = "1234"
-    blocked: bool = False
-
-
-@dataclass(slots=True)
-class Port:
-    """One GSM/LTE module with its SIM (or none)."""
-
-    index: int
-    type: str
-    imei: str
-    sim: Sim | None
-    powered: bool = True
-    reg: str = "REGISTER_OK"
-    callstate: str = "Idle"
-    signal: int = 20
-    gprs: str = "attached"
-    slot: int = NOT_MULTI_SIM
-    remain_credit: str = "1000.00"
-    remain_monthly_credit: str = "500.00"
-    remain_daily_credit: str = "300.00"
-    remain_daily_call_time: str = "100"
-    remain_hourly_call_time: str = "10"
-    remain_daily_connected: str = "100"
-    call_forward_set: dict[str, str] = field(default_factory=dict)
-    call_forward_checked: dict[str, str] | None = None
-    next_ref_id: int = 0
-    ussd_reply: str = ""
-    socks: bool = False
-    mms_config: dict[str, Any] | None = None
-    stk: StkSession = field(default_factory=StkSession)
-    register_sequence: int = 0
-
-    @property
-    def registered(self) -> bool:
-        """Ready to send and receive."""
-        return self.powered and self.sim is not None and self.reg == "REGISTER_OK"
-
-    def take_ref_ids(self, count: int) -> int:
-        """Reserve one reference per part; return the first (they wrap past 255)."""
-        first = self.next_ref_id
-        self.next_ref_id = (self.next_ref_id + count) % 256
-        return first
-
-    def info(self, field_name: str) -> Any:
-        """One info_type of get_port_info, with the example's spellings."""
-        sim = self.sim
-        values: dict[str, Any] = {
-            "type": self.type,
-            "imei": self.imei,
-            "imsi": sim.imsi if sim else "",
-            "iccid": sim.iccid if sim else "",
-            "smsc": sim.smsc if sim else "",
-            "number": sim.number if sim else "",
-            "reg": self.reg,
-            "slot": self.slot,
-            "callstate": self.callstate,
-            "signal": self.signal if self.registered else 0,
-            "gprs": self.gprs if self.registered else "detached",
-            "remain_credit": self.remain_credit,
-            "remain_monthly_credit": self.remain_monthly_credit,
-            "remain_daily_credit": self.remain_daily_credit,
-            "remain_daily_call_time": self.remain_daily_call_time,
-            "remain_hourly_call_time": self.remain_hourly_call_time,
-            "remain_daily_connected": self.remain_daily_connected,
-        }
-        return values[field_name]
-
-
-@dataclass(slots=True)
-class OutgoingSms:
-    """One message of a send_sms request, to one number."""
-
-    task_id: int
-    port: int
-    number: str
-    text: str
-    encoding: str
-    user_id: int | None
-    report: bool
-    count: int
-    status: str = "SENDING"
-    succ_count: int = 0
-    ref_id: int | None = None
-    time: str = field(default_factory=now_text)
-    imsi: str = ""
-
-    def result(self) -> dict[str, Any]:
-        """The §3 result object."""
-        item: dict[str, Any] = {
-            "port": self.port,
-            "number": self.number,
-            "time": self.time,
-            "status": self.status,
-            "count": self.count,
-            "succ_count": self.succ_count,
-            "ref_id": self.ref_id if self.ref_id is not None else 0,
-            "imsi": self.imsi,
-        }
-        if self.user_id is not None:
-            item["user_id"] = self.user_id
-        return item
-
-
-@dataclass(slots=True)
-class IncomingSms:
-    """A received message in the gateway's database."""
-
-    incoming_sms_id: int
-    port: int
-    number: str
-    smsc: str
-    timestamp: str
-    text: str
-    read: bool = False
-
-    def as_api(self) -> dict[str, Any]:
-        """The §6 message object."""
-        return {
-            "incoming_sms_id": self.incoming_sms_id,
-            "port": self.port,
-            "number": self.number,
-            "smsc": self.smsc,
-            "timestamp": self.timestamp,
-            "text": self.text,
-        }
-
-
-def segments(text: str, encoding: str) -> int:
-    """Parts a text takes: the gateway's own count (7-bit 160/153, UCS-2 70/67)."""
-    if encoding == "gsm-7bit":
-        units, single, part = len(text), 160, 153
-    else:
-        units, single, part = len(text.encode("utf-16-le")) // 2, 70, 67
-    return 1 if units <= single else -(-units // part)
-
-
-@dataclass(slots=True)
-class Faults:
-    """Run-time switches for failures and firmware quirks."""
-
-    error_500: bool = False
-    delay: float = 0.0
-    drop_pushes: bool = False
-    malformed: bool = False
-    auth: str = "digest"
-    raw_comma_401: bool = False
-    queue_alias_only: bool = False
-    cdr_under_info: bool = False
-    lockout_after: int | None = None
-    failing_numbers: list[str] = field(default_factory=list)
-
-
 class GatewayState:
-    """Everything the gateway knows; background work is done by the server around it."""
+    """Everything the gateway knows, and the events it pushes when that changes."""
 
     def __init__(self, config: SimulatorConfig) -> None:
-        """Build seeded, reproducible ports and records."""
+        """Build seeded, reproducible ports and records; nothing runs until :meth:`start`."""
         self.config = config
         self.serial = config.serial
         self.rng = random.Random(config.seed)
+        # Draws made while running (failure rate, generated SMS) use their own generator, so
+        # that SIMs made later by make_sim() stay the same whatever happened before.
+        self.runtime_rng = random.Random(config.seed + _RUNTIME_SEED_OFFSET)
         self.faults = Faults()
-        self.ports = [self._make_port(index) for index in range(config.ports)]
+        self.ports = [
+            make_port(self.rng, index, multi_sim=config.multi_sim) for index in range(config.ports)
+        ]
+        self.cdrs = [make_cdr(self.rng, index, config.ports) for index in range(SEEDED_CDRS)]
+        self.cdrs += more_cdrs(config.seed, config.ports)
+        self.sip: dict[str, Any] = default_sip_config(config.ports)
         self.inbox: list[IncomingSms] = []
         self.sent_messages: list[OutgoingSms] = []
+        self.tasks: dict[int, list[OutgoingSms]] = {}  # send_sms task id -> its messages
+        self.delivery_reports: list[dict[str, Any]] = []
+        self.mms_files: dict[int, bytes] = {}
+        self.mms: dict[int, int] = {}  # mms_id -> its §24 status code
         self.next_task_id = 1
         self.next_incoming_id = 1
         self.next_mms_id = 1
-        self.tasks: dict[int, list[OutgoingSms]] = {}
-        self.delivery_reports: list[dict[str, Any]] = []
-        self.cdrs = [self._make_cdr(index) for index in range(6)]
-        self.mms_files: dict[int, bytes] = {}
-        self.mms: dict[int, int] = {}
-        self.requests: Counter[str] = Counter()
-        self.challenges = 0
-        self.pushes = Counter[str]()
+        self.requests: Counter[str] = Counter()  # API requests served, by path
+        self.challenges = 0  # 401 answers
+        self.pushes: Counter[str] = Counter()
+        self.push_url = config.push_url
+        self.background = Background()
+        self.pusher = Pusher(self.serial, self.faults, self.pushes, lambda: self.push_url)
+        self.sender = SendQueue(self)
+        self.running = asyncio.Event()  # cleared while the gateway reboots
+        self.running.set()
+        self._offline = False
+        self._offline_timer: asyncio.Task[Any] | None = None
+
+    # --- Life cycle ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the push sender (and the SMS generator when configured)."""
+        self.background.open()
+        self.background.spawn(self.pusher.run(), "pusher")
+        if self.config.incoming_every:
+            self.background.spawn(self._generate_incoming(self.config.incoming_every), "inbox")
+
+    async def stop(self) -> None:
+        """Cancel every task this state started."""
+        await self.background.cancel_all()
+
+    @property
+    def offline(self) -> bool:
+        """Unreachable: every API request's connection is closed unanswered."""
+        return self._offline
+
+    @offline.setter
+    def offline(self, value: bool) -> None:
+        self._offline = value
+        if self._offline_timer is not None:
+            self._offline_timer.cancel()
+            self._offline_timer = None
+
+    def go_offline(self, seconds: float | None = None) -> None:
+        """Become unreachable, for ``seconds`` or until :meth:`go_online`."""
+        self.offline = True
+        if seconds is not None:
+            self._offline_timer = self.background.spawn(self._back_after(seconds), "offline")
+
+    def go_online(self) -> None:
+        """Be reachable again."""
         self.offline = False
-        self.sip: dict[str, Any] = _default_sip_config(config.ports)
 
-    def _make_port(self, index: int) -> Port:
-        rng = self.rng
-        has_sim = index % _EMPTY_EVERY != _EMPTY_EVERY - 1  # some ports empty: tests see both
-        return Port(
-            index=index,
-            type=NETWORK_TYPES[index % len(NETWORK_TYPES)],
-            imei=_luhn("86307001" + _digits(rng, 6)),
-            sim=self.make_sim() if has_sim else None,
-            reg="REGISTER_OK" if has_sim else "NO_SIM",
-            signal=rng.randint(12, 31),
-            gprs="attached" if rng.random() < 0.7 else "detached",  # noqa: PLR2004
-            slot=0 if self.config.multi_sim else NOT_MULTI_SIM,
-            remain_credit=f"{rng.uniform(5, 50):.2f}",
-        )
+    async def _back_after(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        self._offline_timer = None  # this task ends here: nothing to cancel
+        self.offline = False
 
-    def make_sim(self) -> Sim:
-        """A new, seeded SIM card (plugged by the control API)."""
-        rng = self.rng
-        mccmnc, smsc = OPERATORS[rng.randrange(len(OPERATORS))]
-        return Sim(
-            imsi=mccmnc + _digits(rng, 10),
-            iccid=_luhn("8949" + _digits(rng, 14)),
-            number="+4917" + _digits(rng, 8),
-            smsc=smsc,
-        )
+    async def reboot(self, seconds: float) -> None:
+        """Power off (pushed), be unreachable and send nothing for a while, then come back.
 
-    def _make_cdr(self, index: int) -> dict[str, Any]:
-        start = datetime.now() - timedelta(hours=index * 5 + 1)  # noqa: DTZ005
-        duration = self.rng.randint(5, 300)
-        return {
-            "port": index % len(self.ports),
-            "start_date": start.strftime(TIME_FORMAT),
-            "answer_date": (start + timedelta(seconds=8)).strftime(TIME_FORMAT),
-            "duration": duration,
-            "source_number": "+4930" + _digits(self.rng, 7),
-            "destination_number": "+4917" + _digits(self.rng, 8),
-            "direction": ("gsm->ip", "ip->gsm", "callback")[index % 3],
-            "ip": "172.16.100.136",
-            "codec": ("G.711U", "G.711A", "G.729AB", "G.723.1")[index % 4],
-            "hangup": ("called", "calling", "gateway")[index % 3],
-            "gsm_code": 16,
-            "bcch": "",
-        }
+        Back up, the gateway pushes power_on and a register "up" for each registered SIM. The
+        inbox, the sent messages and the queue survive (they are the gateway's database).
+        """
+        self.push({"device": self.device_item("power_off")})
+        self.running.clear()
+        self.offline = True
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            self.offline = False
+            self.running.set()
+        self.push({"device": self.device_item("power_on")})
+        for port in self.ports:
+            if port.registered:
+                self.push({"register": [self.register_event(port)]})
+
+    # --- Look-ups ------------------------------------------------------------------------------
 
     def port(self, index: int) -> Port | None:
         """The port, or ``None`` when the gateway has no such port."""
         return self.ports[index] if 0 <= index < len(self.ports) else None
 
-    def add_incoming(self, port: int, number: str, text: str) -> IncomingSms:
-        """Store a received message (the server pushes it)."""
-        sim = self.ports[port].sim
+    def make_sim(self) -> Sim:
+        """A new, seeded SIM card (what the control API plugs in)."""
+        return make_sim(self.rng)
+
+    def in_queue(self) -> int:
+        """Messages waiting to be sent."""
+        return self.sender.in_queue()
+
+    # --- Events --------------------------------------------------------------------------------
+
+    def push(self, body: dict[str, Any]) -> None:
+        """Push an event body (``sn`` added) to the push URL, in order."""
+        self.pusher.push(body)
+
+    def push_raw(self, body: Any) -> None:
+        """Push ``body`` exactly as given."""
+        self.pusher.push_raw(body)
+
+    def receive_sms(self, port: int, number: str, text: str, smsc: str | None = None) -> int:
+        """A message arrives on ``port``: stored in the inbox and pushed; returns its id."""
+        receiving = self.port(port)
+        if receiving is None:
+            raise ValueError(f"no port {port}")
+        sim = receiving.sim
         sms = IncomingSms(
-            self.next_incoming_id, port, number, sim.smsc if sim else "", now_text(), text
+            incoming_sms_id=self.next_incoming_id,
+            port=port,
+            number=number,
+            smsc=smsc if smsc is not None else (sim.smsc if sim else ""),
+            timestamp=now_text(),
+            text=text,
         )
         self.next_incoming_id += 1
         self.inbox.append(sms)
-        return sms
+        self.push({"sms": [sms.as_api()]})
+        return sms.incoming_sms_id
+
+    def add_cdr(self, record: Mapping[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
+        """Record a call (any §12 field given wins over a fresh default); answered ones are pushed.
+
+        §17: "Only answered call will be pushed": a record with an empty ``answer_date`` is not.
+        """
+        fresh = make_cdr(self.runtime_rng, 0, len(self.ports))
+        full = {**fresh, **(record or {}), **fields}
+        port = full.get("port")
+        if not isinstance(port, int) or self.port(port) is None:
+            raise ValueError(f"no port {port}")
+        self.cdrs.append(full)
+        if full.get("answer_date"):
+            self.push({"cdr": [full]})
+        return full
+
+    def push_exception(self, port: int, kind: str = "call_fail", action: str = "reset") -> None:
+        """Push an exception_info event (§17, "Abnormal")."""
+        self.push({"exception_info": {"port": port, "type": kind, "action": action}})
+
+    def set_registration(self, port: Port, reg: str, *, force_push: bool = False) -> None:
+        """Change a port's registration; push ``register`` when it goes up or down."""
+        was_up = port.registered
+        port.reg = reg
+        if force_push or port.registered != was_up:
+            self.push({"register": [self.register_event(port)]})
 
     def register_event(self, port: Port) -> dict[str, Any]:
-        """The §17 register push item for a port's current SIM state."""
+        """The §17 register push item for a port's current SIM state (``slot`` on multi-SIM)."""
         port.register_sequence += 1
         sim = port.sim
         up = port.registered
@@ -303,72 +215,74 @@ class GatewayState:
             item["slot"] = port.slot
         return item
 
+    def device_item(self, status: str) -> dict[str, Any]:
+        """The §17 device push object."""
+        host = self.config.host
+        return {
+            "port_number": len(self.ports),
+            "IP": "127.0.0.1" if host in ("", "0.0.0.0", "::") else host,  # noqa: S104
+            "MAC": self.config.mac,
+            "status": status,
+        }
+
+    async def _generate_incoming(self, every: float) -> None:
+        rng = self.runtime_rng
+        while True:
+            await asyncio.sleep(every)
+            if ready := [port.index for port in self.ports if port.registered]:
+                self.receive_sms(
+                    rng.choice(ready),
+                    "+4917" + str(rng.randrange(10**7, 10**8)),
+                    rng.choice(_INCOMING_TEXTS).format(n=rng.randrange(1000, 9999)),
+                )
+
+    # --- What the gateway does (the rules live in actions.py) ----------------------------------
+
+    def port_action(self, port: Port, action: str, param: str | None, number: str | None) -> bool:
+        """§11/§18 set_port_info; ``False`` for a bad action or parameter."""
+        return actions.port_action(self, port, action, param, number)
+
+    def power(self, port: Port, *, on: bool) -> None:
+        """Switch a port's module; it registers again a moment after power-on."""
+        actions.power(self, port, on=on)
+
+    def plug_sim(self, port: Port, *, present: bool) -> None:
+        """Pull the SIM, or plug a new one (registered at once when the module is on)."""
+        actions.plug_sim(self, port, present=present)
+
+    def send_ussd(self, port: Port, command: str, text: str) -> int:
+        """§7 for one port: the per-port status (200, 486 or 503)."""
+        return actions.send_ussd(self, port, command, text)
+
+    def send_mms(self, port: Port) -> int:
+        """§23: queue an MMS from an uploaded file; returns its id."""
+        return actions.send_mms(self, port)
+
+    def performance(self) -> dict[str, str]:
+        """§16 values, drifting a little from one reading to the next."""
+        return actions.performance(self)
+
     def snapshot(self) -> dict[str, Any]:
         """The whole state for the control API."""
         return {
             "serial": self.serial,
             "offline": self.offline,
+            "rebooting": not self.running.is_set(),
+            "push_url": self.push_url,
+            "send_delay": self.config.send_delay,
             "faults": asdict(self.faults),
-            "ports": [{k: v for k, v in asdict(p).items() if k != "stk"} for p in self.ports],
+            "ports": [port.as_json() for port in self.ports],
             "inbox": [sms.as_api() | {"read": sms.read} for sms in self.inbox],
             "sent_messages": [asdict(sms) for sms in self.sent_messages],
+            "in_queue": self.in_queue(),
+            "delivery_reports": self.delivery_reports,
+            "cdrs": self.cdrs,
+            "sip": self.sip,
+            "mms": {str(mms_id): code for mms_id, code in self.mms.items()},
+            "mms_files": {str(file_id): len(data) for file_id, data in self.mms_files.items()},
             "requests": dict(self.requests),
             "challenges": self.challenges,
             "pushes": dict(self.pushes),
+            "pushes_pending": self.pusher.pending,
+            "background_tasks": len(self.background),
         }
-
-
-def _default_sip_config(ports: int) -> dict[str, Any]:
-    """The spec's §19 example configuration."""
-    route = {
-        "index": 63,
-        "enable": "on",
-        "description": "default",
-        "operation": "Allow",
-        "src_prefix": "",
-        "dst_prefix": "",
-        "prefix_to_be_added": "",
-        "suffix_to_be_added": "",
-        "del_digit": 0,
-        "reserve_digit": 0,
-    }
-    return {
-        "sip_proxy": {"domain": "", "port": 5060, "check_network_status": "off"},
-        "sip_trunk": [
-            {
-                "index": 31,
-                "enable": "on",
-                "domain": "172.18.110.110",
-                "port": 9367,
-                "description": "cs",
-                "check_network_status": "off",
-            }
-        ],
-        "ip_to_tel_routing": [
-            {**route, "src_mode": "sip_trunk", "dst_mode": "port", "src_id": 31, "dst_id": 0}
-        ],
-        "tel_to_ip_routing": [
-            {
-                **route,
-                "src_mode": "port_group",
-                "dst_mode": "sip_trunk_group",
-                "src_id": 0,
-                "dst_id": 0,
-            }
-        ],
-        "port_group": [
-            {
-                "index": 0,
-                "enable": "on",
-                "description": "all",
-                "sip_account": "",
-                "sip_authid": "",
-                "sip_authpswd": "",
-                "port_map": str(list(range(ports))).replace(" ", ""),
-                "reg_type": "no_register",
-                "select_type": "cyclicAscending",
-                "tel_to_ip_hot_line": "",
-                "ip_to_tel_hot_line": "",
-            }
-        ],
-    }

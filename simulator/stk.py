@@ -1,24 +1,36 @@
-"""A small SIM Toolkit menu tree with frame ids, per port."""
+"""A small SIM Toolkit menu tree with frame ids, per port (§13-§15).
+
+``input_type`` goes out as a string in every mode, as in the spec's example (its table says
+Integer): real firmware writes it that way, so a client has to accept the string anyway.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-# node id -> (title, text, input_type, [(item id, label, target node)])
+DISPLAY, DESKTOP, SELECT, YES_NO, DIGITS = 0, 1, 2, 3, 8
+_MENU_TYPES = (DESKTOP, SELECT)
+FIRST_FRAME_ID = 750  # the spec example's
+
+# screen -> (title, text, input_type, [(item id, label, target screen)])
 MENU: dict[str, tuple[str, str, int, list[tuple[int, str, str]]]] = {
     "home": (
         "SIM Services",
         "",
-        2,
+        SELECT,
         [(1, "Balance", "balance"), (2, "Top up", "topup"), (3, "Settings", "settings")],
     ),
-    "balance": ("Balance", "Your balance is 12.34 EUR", 0, []),
-    "topup": ("Top up", "Enter the voucher code", 8, []),
-    "topped": ("Top up", "Voucher accepted", 0, []),
-    "settings": ("Settings", "", 2, [(1, "Language", "language"), (2, "Back", "home")]),
-    "language": ("Language", "Use English?", 3, []),
+    "balance": ("Balance", "Your balance is 12.34 EUR", DISPLAY, []),
+    "topup": ("Top up", "Enter the voucher code", DIGITS, []),
+    "topped": ("Top up", "Voucher accepted", DISPLAY, []),
+    "settings": ("Settings", "", SELECT, [(1, "Language", "language"), (2, "Back", "home")]),
+    "language": ("Language", "Use English?", YES_NO, []),
+    "language_set": ("Language", "Language saved", DISPLAY, []),
 }
+# Where an answered input screen leads.
+_ANSWERED = {"topup": "topped", "language": "language_set"}
+_YES_NO = ("yes", "no", "y", "n", "1", "0")
 
 
 @dataclass(slots=True)
@@ -27,42 +39,49 @@ class StkSession:
 
     node: str = "home"
     history: list[str] = field(default_factory=list)
-    frame_id: int = 750
+    frame_id: int = FIRST_FRAME_ID
 
     def view(self) -> dict[str, Any]:
-        """The §13 answer."""
+        """The §13 answer: ``item`` only on menu screens, right after the title as in the spec."""
         title, text, input_type, items = MENU[self.node]
-        answer: dict[str, Any] = {
-            "title": title,
-            "text": text,
-            "input_type": str(input_type),
-            "frame_id": self.frame_id,
-        }
-        if items:
+        answer: dict[str, Any] = {"title": title}
+        if input_type in _MENU_TYPES:
             answer["item"] = [
                 {"item_id": item_id, "item_string": label} for item_id, label, _ in items
             ]
+        answer |= {"text": text, "input_type": str(input_type), "frame_id": self.frame_id}
         return answer
 
     def go(self, *, item: int | None, param: str | None, action: str | None) -> bool:
-        """Apply an STKGo; ``False`` when it does not fit the screen."""
-        _title, _text, input_type, items = MENU[self.node]
-        if action == "home":
-            target = "home"
-        elif action == "cancel":
-            target = self.history.pop() if self.history else "home"
-        elif item is not None:
-            target = next((node for item_id, _, node in items if item_id == item), "")
-            if not target:
-                return False
-        elif param is not None or action == "ok":
-            if input_type == 8 and not (param or "").isdigit():  # noqa: PLR2004
-                return False
-            target = "topped" if self.node == "topup" else "home"
-        else:
+        """Apply an STKGo (§14); ``False`` when it does not fit the screen shown."""
+        target = self._target(item=item, param=param, action=action)
+        if target is None:
             return False
-        if action != "cancel":
-            self.history.append(self.node)
-        self.node = target
-        self.frame_id += 1
+        if action == "home":
+            self.history.clear()
+        self._show(target, remember=action not in ("home", "cancel"))
         return True
+
+    def _target(self, *, item: int | None, param: str | None, action: str | None) -> str | None:
+        """The screen an STKGo leads to, or ``None`` when the one shown does not take it."""
+        _title, _text, input_type, items = MENU[self.node]
+        if action in ("home", "cancel"):
+            return self.history.pop() if action == "cancel" and self.history else "home"
+        if action not in (None, "ok"):
+            return None
+        if item is not None:
+            target = next((node for item_id, _, node in items if item_id == item), None)
+            return target if input_type in _MENU_TYPES else None
+        answer = param or ""
+        fits = {
+            DIGITS: answer.isdigit(),
+            YES_NO: answer.lower() in _YES_NO,
+            DISPLAY: action == "ok",  # a shown text is acknowledged
+        }
+        return _ANSWERED.get(self.node, "home") if fits.get(input_type, False) else None
+
+    def _show(self, node: str, *, remember: bool = True) -> None:
+        if remember:
+            self.history.append(self.node)
+        self.node = node
+        self.frame_id += 1

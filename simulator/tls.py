@@ -1,4 +1,4 @@
-"""A self-signed certificate for the simulator's HTTPS, made once per process."""
+"""A self-signed certificate for the simulator's HTTPS, made once per process (EC P-256: fast)."""
 
 from __future__ import annotations
 
@@ -46,14 +46,16 @@ def certificate() -> tuple[bytes, bytes]:
     return cert.public_bytes(serialization.Encoding.PEM), key_pem
 
 
+@functools.cache
 def fingerprint() -> str:
     """SHA-256 of the certificate's DER form, lowercase hex."""
     der = x509.load_pem_x509_certificate(certificate()[0]).public_bytes(serialization.Encoding.DER)
     return hashlib.sha256(der).hexdigest()
 
 
+@functools.cache
 def server_context() -> ssl.SSLContext:
-    """A server context with the certificate loaded."""
+    """A server context with the certificate loaded (made once: loading it reads files)."""
     cert_pem, key_pem = certificate()
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     with tempfile.TemporaryDirectory() as folder:

@@ -1,0 +1,242 @@
+"""What the gateway keeps: SIMs, ports, messages, and the run-time fault switches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .stk import StkSession
+
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+NOT_MULTI_SIM = 255
+REGISTER_OK = "REGISTER_OK"
+REGISTRATION_STATES = (
+    "POWER_OFF",
+    "NO_SIM",
+    "PIN_REQUIRE",
+    "PUK_REQUIRE",
+    "UNREGISTER",
+    "SEARCHING_NETWORK",
+    REGISTER_OK,
+    "UNKNOWN",
+)
+CALL_STATES = (
+    "Idle",
+    "Processing",
+    "Ringing",
+    "Active",
+    "Alerting",
+    "Call Waiting",
+    "Call holding",
+    "Unknown",
+)
+FORWARD_CONDITIONS = ("Unconditional", "NoReply", "Busy", "Not_Reachable")
+
+
+def now_text() -> str:
+    """The gateway's local time, without a zone, as it writes it."""
+    return datetime.now().strftime(TIME_FORMAT)  # noqa: DTZ005 - the gateway has no zone
+
+
+@dataclass(slots=True)
+class Sim:
+    """A SIM card."""
+
+    imsi: str
+    iccid: str
+    number: str
+    smsc: str
+    pin: str = "1234"
+    blocked: bool = False
+    locked: bool = False
+
+
+@dataclass(slots=True)
+class Port:
+    """One GSM/LTE module with its SIM (or none)."""
+
+    index: int
+    type: str
+    imei: str
+    sim: Sim | None
+    powered: bool = True
+    reg: str = REGISTER_OK
+    callstate: str = "Idle"
+    signal: int = 20
+    gprs: str = "attached"
+    slot: int = NOT_MULTI_SIM
+    remain_credit: str = "1000.00"
+    remain_monthly_credit: str = "500.00"
+    remain_daily_credit: str = "300.00"
+    remain_daily_call_time: str = "100"
+    remain_hourly_call_time: str = "10"
+    remain_daily_connected: str = "100"
+    call_forward_set: dict[str, str] = field(default_factory=dict)
+    call_forward_checked: dict[str, str] | None = None
+    next_ref_id: int = 0
+    ussd_reply: str = ""
+    ussd_pending: bool = False
+    socks: bool = False
+    mms_config: dict[str, Any] | None = None
+    stk: StkSession = field(default_factory=StkSession)
+    register_sequence: int = 0
+
+    @property
+    def registered(self) -> bool:
+        """Ready to send and receive."""
+        return (
+            self.powered
+            and self.sim is not None
+            and not self.sim.blocked
+            and self.reg == REGISTER_OK
+        )
+
+    def take_ref_ids(self, count: int) -> int:
+        """Reserve one reference per part; return the first (they wrap past 255)."""
+        first = self.next_ref_id
+        self.next_ref_id = (self.next_ref_id + count) % 256
+        return first
+
+    def info(self, name: str) -> Any:
+        """One info_type of get_port_info, with the example's spellings."""
+        sim = self.sim
+        values: dict[str, Any] = {
+            "type": self.type,
+            "imei": self.imei,
+            "imsi": sim.imsi if sim else "",
+            "iccid": sim.iccid if sim else "",
+            "smsc": sim.smsc if sim else "",
+            "number": sim.number if sim else "",
+            "reg": self.reg,
+            "slot": self.slot,
+            "callstate": self.callstate,
+            "signal": self.signal if self.registered else 0,
+            "gprs": self.gprs if self.registered else "detached",
+            "remain_credit": self.remain_credit,
+            "remain_monthly_credit": self.remain_monthly_credit,
+            "remain_daily_credit": self.remain_daily_credit,
+            "remain_daily_call_time": self.remain_daily_call_time,
+            "remain_hourly_call_time": self.remain_hourly_call_time,
+            "remain_daily_connected": self.remain_daily_connected,
+        }
+        return values[name]
+
+    def as_json(self) -> dict[str, Any]:
+        """The port for the control API."""
+        sim = self.sim
+        return {
+            "port": self.index,
+            "type": self.type,
+            "imei": self.imei,
+            "sim": None
+            if sim is None
+            else {
+                "imsi": sim.imsi,
+                "iccid": sim.iccid,
+                "number": sim.number,
+                "smsc": sim.smsc,
+                "blocked": sim.blocked,
+                "locked": sim.locked,
+            },
+            "powered": self.powered,
+            "reg": self.reg,
+            "registered": self.registered,
+            "callstate": self.callstate,
+            "signal": self.signal,
+            "gprs": self.gprs,
+            "slot": self.slot,
+            "remain_credit": self.remain_credit,
+            "remain_monthly_credit": self.remain_monthly_credit,
+            "remain_daily_credit": self.remain_daily_credit,
+            "remain_daily_call_time": self.remain_daily_call_time,
+            "remain_hourly_call_time": self.remain_hourly_call_time,
+            "remain_daily_connected": self.remain_daily_connected,
+            "call_forward_set": self.call_forward_set,
+            "call_forward_checked": self.call_forward_checked,
+            "next_ref_id": self.next_ref_id,
+            "ussd_reply": self.ussd_reply,
+            "ussd_pending": self.ussd_pending,
+            "socks": self.socks,
+            "mms_config": self.mms_config,
+            "stk": {"screen": self.stk.node, "frame_id": self.stk.frame_id},
+            "register_sequence": self.register_sequence,
+        }
+
+
+@dataclass(slots=True)
+class OutgoingSms:
+    """One message of a send_sms request, to one number."""
+
+    task_id: int
+    port: int
+    number: str
+    text: str
+    encoding: str
+    user_id: int | None
+    report: bool
+    count: int
+    status: str = "SENDING"
+    succ_count: int = 0
+    ref_id: int | None = None
+    time: str = field(default_factory=now_text)
+    imsi: str = ""
+
+    def result(self) -> dict[str, Any]:
+        """The §3 result object (``user_id`` only when the request carried one)."""
+        item: dict[str, Any] = {
+            "port": self.port,
+            "number": self.number,
+            "time": self.time,
+            "status": self.status,
+            "count": self.count,
+            "succ_count": self.succ_count,
+            "ref_id": self.ref_id if self.ref_id is not None else 0,
+            "imsi": self.imsi,
+        }
+        if self.user_id is not None:
+            item["user_id"] = self.user_id
+        return item
+
+
+@dataclass(slots=True)
+class IncomingSms:
+    """A received message in the gateway's database."""
+
+    incoming_sms_id: int
+    port: int
+    number: str
+    smsc: str
+    timestamp: str
+    text: str
+    read: bool = False
+
+    def as_api(self) -> dict[str, Any]:
+        """The §6 message object."""
+        return {
+            "incoming_sms_id": self.incoming_sms_id,
+            "port": self.port,
+            "number": self.number,
+            "smsc": self.smsc,
+            "timestamp": self.timestamp,
+            "text": self.text,
+        }
+
+
+@dataclass(slots=True)
+class Faults:
+    """Run-time switches for failures and firmware quirks (``/_sim/faults``)."""
+
+    error_500: bool = False  # every API call answers HTTP 500
+    delay: float = 0.0  # seconds before any API answer
+    drop_pushes: bool = False  # pushes are counted as dropped, never sent
+    malformed: bool = False  # the spec's broken JSON in answers and pushes
+    auth: str = "digest"  # "digest", "basic" or "any"
+    raw_comma_401: bool = False  # a raw "," in a GET query: 401 Wrong Password
+    queue_alias_only: bool = False  # only /api/query_sms_queue exists
+    cdr_under_info: bool = False  # get_cdr answers under "info"
+    lockout_after: int | None = None  # failed logins in a row before an address is blocked
+    lockout_seconds: float = 30.0
+    failing_numbers: list[str] = field(default_factory=list)  # sends to these end FAILED
+    failure_rate: float = 0.0  # share of other sends that end FAILED (seeded)
+    drp_cookie_required: bool = False  # DRP knows clients only by cookie, not by address

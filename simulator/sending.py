@@ -1,0 +1,99 @@
+"""The SMS send queue: one worker per port works off its messages in order (§2-§5, §9)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from typing import TYPE_CHECKING, Any
+
+from .models import OutgoingSms, Port, now_text
+
+if TYPE_CHECKING:
+    from .state import GatewayState
+
+DELIVERED_STATUS_CODE = 0  # §4: received by the peer
+
+
+class SendQueue:
+    """Messages waiting per port; a port's worker starts with its first message."""
+
+    def __init__(self, state: GatewayState) -> None:
+        """Work for ``state``'s ports."""
+        self._state = state
+        self._waiting: dict[int, deque[OutgoingSms]] = {}
+        self._wakeups: dict[int, asyncio.Event] = {}
+
+    def submit(self, messages: list[OutgoingSms]) -> None:
+        """Queue messages behind those already waiting on their ports."""
+        for sms in messages:
+            if sms.port not in self._waiting:
+                self._waiting[sms.port] = deque()
+                self._wakeups[sms.port] = asyncio.Event()
+                self._state.background.spawn(self._worker(sms.port), f"port {sms.port} sender")
+            self._waiting[sms.port].append(sms)
+            self._wakeups[sms.port].set()
+
+    def in_queue(self) -> int:
+        """Messages accepted and not yet being sent (§5)."""
+        return sum(len(waiting) for waiting in self._waiting.values())
+
+    def stop_task(self, task_id: int) -> bool:
+        """§9: drop a task's messages that are still waiting; ``False`` for an unknown task.
+
+        A stopped message stays in the sent list as FAILED with no part sent (no push: the
+        gateway never tried it); one already on the air is finished.
+        """
+        if task_id not in self._state.tasks:
+            return False
+        for waiting in self._waiting.values():
+            kept = [sms for sms in waiting if sms.task_id != task_id]
+            for sms in waiting:
+                if sms.task_id == task_id:
+                    sms.status = "FAILED"
+            waiting.clear()  # in place: the port's worker holds this deque
+            waiting.extend(kept)
+        return True
+
+    async def _worker(self, index: int) -> None:
+        waiting, wakeup = self._waiting[index], self._wakeups[index]
+        while True:
+            if not waiting:
+                wakeup.clear()
+                await wakeup.wait()
+                continue
+            sms = waiting.popleft()
+            await self._state.running.wait()  # a rebooting gateway sends nothing
+            await asyncio.sleep(self._state.config.send_delay * sms.count)
+            self._finish(self._state.ports[index], sms)
+
+    def _finish(self, port: Port, sms: OutgoingSms) -> None:
+        state = self._state
+        sms.time = now_text()
+        sms.imsi = port.sim.imsi if port.sim else ""
+        sms.ref_id = port.take_ref_ids(sms.count)
+        rate = state.faults.failure_rate
+        unlucky = rate > 0 and state.runtime_rng.random() < rate
+        if port.registered and sms.number not in state.faults.failing_numbers and not unlucky:
+            sms.status, sms.succ_count = "SENT_OK", sms.count
+        else:
+            sms.status, sms.succ_count = "FAILED", 0
+        state.push({"sms_result": [sms.result()]})
+        if sms.status == "SENT_OK" and sms.report:
+            state.background.spawn(self._deliver(port, sms), f"delivery of {sms.number}")
+
+    async def _deliver(self, port: Port, sms: OutgoingSms) -> None:
+        """The network's status reports: one per part (FAQ 27.4), then the result turns DELIVERED."""
+        await asyncio.sleep(self._state.config.send_delay)
+        for part in range(sms.count):
+            report: dict[str, Any] = {
+                "port": port.index,
+                "number": sms.number,
+                "time": now_text(),
+                "ref_id": ((sms.ref_id or 0) + part) % 256,
+                "status_code": DELIVERED_STATUS_CODE,
+                "imsi": sms.imsi,
+            }
+            self._state.delivery_reports.append(report)
+            self._state.push({"sms_deliver_status": [report]})
+        sms.status = "DELIVERED"
+        self._state.push({"sms_result": [sms.result()]})

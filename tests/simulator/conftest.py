@@ -1,0 +1,74 @@
+"""Fixtures for the simulator's own tests: raw aiohttp, no client code."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+import json
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+import pytest
+from yarl import URL
+
+from simulator import Simulator
+
+type Api = Callable[..., Awaitable[tuple[int, Any]]]
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait for the simulator's background work."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.01)
+
+
+@pytest.fixture
+async def session(simulator: Simulator) -> AsyncIterator[aiohttp.ClientSession]:
+    """A session that answers the gateway's digest challenges."""
+    config = simulator.config
+    async with aiohttp.ClientSession(
+        middlewares=(aiohttp.DigestAuthMiddleware(config.username, config.password),)
+    ) as client_session:
+        yield client_session
+
+
+@pytest.fixture
+def api(simulator: Simulator, session: aiohttp.ClientSession) -> Api:
+    """Calls to the gateway through the digest session, as (method, target, body).
+
+    The target goes on the wire exactly as written (``/api/x?port=1%2C2``); the answer is the
+    HTTP status and the decoded JSON (the raw text when it is not JSON).
+    """
+
+    async def call(method: str, target: str, body: Any = None) -> tuple[int, Any]:
+        url = URL(simulator.url + target, encoded=True)
+        data = None if body is None else json.dumps(body)
+        async with session.request(method, url, data=data, ssl=False) as response:
+            text = await response.text()
+        try:
+            return response.status, json.loads(text)
+        except ValueError:
+            return response.status, text
+
+    return call
+
+
+@pytest.fixture
+async def pushes(simulator: Simulator) -> AsyncIterator[list[bytes]]:
+    """A push receiver the simulator posts to; the raw bodies it got, in order."""
+    bodies: list[bytes] = []
+
+    async def receive(request: web.Request) -> web.Response:
+        bodies.append(await request.read())
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/push", receive)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    simulator.push_url = str(server.make_url("/push"))
+    yield bodies
+    await server.close()

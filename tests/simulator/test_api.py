@@ -1,0 +1,281 @@
+"""The simulated gateway's API over raw HTTP: the spec's paths, codes, shapes and quirks."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import aiohttp
+import pytest
+
+from simulator import Simulator, SimulatorConfig
+from simulator.sms import segments
+from tests.simulator.conftest import Api, until
+
+SEND = "/api/send_sms"
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"param": [{"number": "1"}]}, 400),
+        ({"text": "x", "param": []}, 400),
+        ({"text": "x", "param": [{"number": "12a"}]}, 400),
+        ({"text": "x", "param": [{"number": "1" * 25}]}, 400),
+        ({"text": "x", "param": [{"number": "1", "user_id": -1}]}, 400),
+        ({"text": "x", "param": [{"number": "1"}], "port": [8]}, 400),
+        ({"text": "x", "param": [{"number": "1"}], "encoding": "latin-1"}, 400),
+        ({"text": "x", "param": [{"number": "1"}] * 129}, 413),
+        ({"text": "x" * 1501, "param": [{"number": "1"}]}, 413),
+        ({"text": "x", "param": [{"number": "1"}], "port": [3, 7]}, 550),  # no SIM there
+    ],
+)
+async def test_send_sms_refusals(api: Api, body: dict[str, Any], code: int) -> None:
+    assert (await api("POST", SEND, body))[1]["error_code"] == code
+
+
+async def test_send_sms_params_ports_and_results(simulator: Simulator, api: Api) -> None:
+    body = {
+        "text": "#param# and #param#",
+        "port": [1, 2, 3],  # 3 has no SIM: round-robin over 1 and 2
+        "encoding": "gsm-7bit",
+        "request_status_report": False,
+        "param": [
+            {"number": "+4917", "text_param": ["a", "b"], "user_id": 1},
+            {"number": "10086", "text_param": ["c"], "user_id": 2},
+            {"number": "10087"},
+        ],
+    }
+    _status, answer = await api("POST", SEND, body)
+    assert (answer["error_code"], answer["task_id"]) == (202, 1)
+    sent = simulator.state.sent_messages
+    assert [(m.port, m.text) for m in sent] == [
+        (1, "a and b"),
+        (2, "c and #param#"),
+        (1, "#param# and #param#"),
+    ]
+    await until(lambda: all(m.status == "SENT_OK" for m in sent))
+    _status, answer = await api("POST", "/api/query_sms_result", {"user_id": [2]})
+    (result,) = answer["result"]
+    assert (result["number"], result["status"], result["count"]) == ("10086", "SENT_OK", 1)
+    _status, answer = await api("POST", "/api/query_sms_result", {"number": ["1"] * 33})
+    assert answer["error_code"] == 413
+    _status, answer = await api("POST", "/api/query_sms_result", {"time_after": "yesterday"})
+    assert answer["error_code"] == 400
+    _status, answer = await api("POST", "/api/query_sms_deliver_status", {"port": [1]})
+    assert answer["result"] == []  # no report asked for
+
+
+def test_segments() -> None:
+    assert [segments("x" * n, "gsm-7bit") for n in (160, 161, 306, 307)] == [1, 2, 2, 3]
+    assert segments("€" * 80, "gsm-7bit") == 1  # an extension character takes two septets
+    assert segments("€" * 81, "gsm-7bit") == 2
+    assert [segments("x" * n, "unicode") for n in (70, 71, 134, 135)] == [1, 2, 2, 3]
+    assert segments("😀" * 35, "unicode") == 1  # two UTF-16 units each
+
+
+async def test_queue_stop_and_alias(simulator: Simulator, api: Api) -> None:
+    simulator.config.send_delay = 60
+    _status, answer = await api(
+        "POST", SEND, {"text": "x", "param": [{"number": "1"}] * 5, "port": [0]}
+    )
+    assert answer["sms_in_queue"] >= 4
+    assert (await api("GET", "/api/stop_sms?task_id=1"))[1]["error_code"] == 200
+    assert (await api("GET", "/api/stop_sms?task_id=2"))[1]["error_code"] == 404
+    assert (await api("GET", "/api/query_sms_in_queue"))[1]["in_queue"] == 0
+    assert [m.status for m in simulator.state.sent_messages][1:] == ["FAILED"] * 4
+    simulator.state.faults.queue_alias_only = True
+    assert (await api("GET", "/api/query_sms_in_queue"))[0] == 404
+    assert (await api("GET", "/api/query_sms_queue"))[1]["in_queue"] == 0
+
+
+async def test_incoming_pages_flags_and_ports(simulator: Simulator, api: Api) -> None:
+    for index in range(120):
+        simulator.receive_sms(index % 2, "+4930123", f"message {index} " + "x" * 80)
+    _status, page = await api("GET", "/api/query_incoming_sms?flag=all")
+    assert 0 < len(page["sms"]) < 120
+    assert len(str(page)) < 10_000
+    last = page["sms"][-1]["incoming_sms_id"]
+    _status, rest = await api("GET", f"/api/query_incoming_sms?flag=all&incoming_sms_id={last}")
+    assert rest["sms"][0]["incoming_sms_id"] == last + 1
+    _status, odd = await api("GET", "/api/query_incoming_sms?flag=unread&port=1")
+    assert {sms["port"] for sms in odd["sms"]} == {1}
+    assert (odd["read"], odd["unread"]) == (len(odd["sms"]), 120 - len(odd["sms"]))
+    _status, read = await api("GET", "/api/query_incoming_sms?flag=read")
+    assert [sms["incoming_sms_id"] for sms in read["sms"]] == [
+        sms["incoming_sms_id"] for sms in odd["sms"]
+    ]
+    assert (await api("GET", "/api/query_incoming_sms?flag=new"))[1]["error_code"] == 400
+    assert (await api("GET", "/api/query_incoming_sms?port=9"))[1]["error_code"] == 400
+
+
+async def test_ussd(simulator: Simulator, api: Api) -> None:
+    _status, answer = await api("POST", "/api/send_ussd", {"port": [0, 1, 3], "text": "*100#"})
+    assert answer["error_code"] == 202
+    assert answer["result"] == [
+        {"port": 0, "status": 200},
+        {"port": 1, "status": 200},
+        {"port": 3, "status": 503},
+    ]
+    assert (await api("POST", "/api/send_ussd", {"port": [0], "text": "*100#"}))[1]["result"][0][
+        "status"
+    ] == 486
+    await until(lambda: simulator.state.ports[0].ussd_reply != "")
+    _status, answer = await api("GET", "/api/query_ussd_reply?port=0%2C3")
+    credit = simulator.state.ports[0].remain_credit
+    assert answer["reply"] == [
+        {"port": 0, "text": f"Your balance is {credit} EUR"},
+        {"port": 3, "text": ""},
+    ]
+    await api("POST", "/api/send_ussd", {"port": [0], "command": "cancel"})
+    assert simulator.state.ports[0].ussd_reply == ""
+    for body in ({"port": [0]}, {"port": [0], "text": "*" * 61}, {"text": "*100#"}):
+        assert (await api("POST", "/api/send_ussd", body))[1]["error_code"] == 400
+
+
+async def test_port_info_and_actions(simulator: Simulator, api: Api) -> None:
+    types = "imei%2Csmsc%2Creg%2Cremain_daily_calltime%2Cremain_daily_connected"
+    _status, answer = await api("GET", f"/api/get_port_info?info_type={types}")
+    assert [item["port"] for item in answer["info"]] == list(range(8))
+    assert set(answer["info"][3]) == {
+        "port",
+        "imei",
+        "smsc",
+        "reg",
+        "remain_daily_call_time",
+        "remain_daily_connected",
+    }
+    assert answer["info"][3]["reg"] == "NO_SIM"
+    assert (await api("GET", "/api/get_port_info?info_type=bogus"))[1]["error_code"] == 400
+    set_port = "/api/set_port_info?port=1&action="
+    assert (await api("GET", set_port + "CallForward&param=Busy&number=150"))[1][
+        "error_code"
+    ] == 200
+    assert (await api("GET", set_port + "CheckCallForward"))[1]["error_code"] == 200
+    _status, answer = await api("GET", "/api/get_port_info?port=1&info_type=CallForward")
+    assert answer["info"] == [{"port": 1, "CallForwarding": {"Busy": "150"}}]
+    for bad in ("power&param=maybe", "jump", "slot&param=1", "imei&param=123", "lock&param=0000"):
+        assert (await api("GET", set_port + bad))[1]["error_code"] == 400
+    assert (await api("GET", set_port + "power&param=off"))[1]["error_code"] == 200
+    assert simulator.state.ports[1].reg == "POWER_OFF"
+    await api("GET", set_port + "power&param=on")
+    assert simulator.state.ports[1].reg == "SEARCHING_NETWORK"
+    await until(lambda: simulator.state.ports[1].reg == "REGISTER_OK")
+
+
+async def test_cdr_stk_status(simulator: Simulator, api: Api) -> None:
+    _status, answer = await api("POST", "/api/get_cdr", {"port": [2]})
+    assert answer["cdr"]
+    assert {record["port"] for record in answer["cdr"]} == {2}
+    simulator.state.faults.cdr_under_info = True
+    assert "info" in (await api("POST", "/api/get_cdr"))[1]
+    _status, view = await api("GET", "/GetSTKView?port=0")
+    assert "error_code" not in view
+    assert (view["title"], view["input_type"], view["frame_id"]) == ("SIM Services", "2", 750)
+    assert (await api("POST", "/STKGo", {"port": 0, "item": 2}))[0] == 200
+    assert (await api("POST", "/STKGo", {"port": 0, "param": "abc"}))[0] == 400
+    assert (await api("POST", "/STKGo", {"port": 0, "param": "1234"}))[0] == 200
+    assert (await api("GET", "/GetSTKCurrFrameIndex?port=0"))[1] == {"frame_id": 752}
+    _status, status = await api("POST", "/api/get_status", ["performance"])
+    assert set(status) == {"performance"}
+    assert all(isinstance(value, str) for value in status["performance"].values())
+    assert (await api("GET", "/api/get_status"))[0] == 403
+    assert (await api("POST", "/api/get_status", {"x": 1}))[0] == 400
+
+
+async def test_malformed_answers(simulator: Simulator, api: Api) -> None:
+    simulator.state.faults.malformed = True
+    assert (await api("POST", "/api/get_cdr"))[1].endswith("]}{}")
+    assert (await api("GET", "/api/query_ussd_reply?port=0"))[1].endswith("}]}]")
+    assert '",\n,"item":' in (await api("GET", "/GetSTKView?port=0"))[1]
+    assert (await api("POST", "/api/set_config", {"sip_proxy": []}))[
+        1
+    ] == '[{"sip_proxy":"success"}]]'
+
+
+async def test_sip_configuration(simulator: Simulator, api: Api) -> None:
+    _status, answer = await api("POST", "/api/get_config", {"sip_trunk": [], "port_group": [0]})
+    assert answer["sip_trunk"][0]["index"] == 31
+    assert answer["port_group"][0]["port_map"] == "[0,1,2,3,4,5,6,7]"
+    trunk = {"index": 2, "enable": "on", "domain": "10.0.0.1", "port": 5060}
+    group = {"index": 12, "port_map": [1, 2]}
+    _status, answer = await api(
+        "POST",
+        "/api/set_config",
+        {"sip_proxy": [{"domain": "p"}], "sip_trunk": [trunk, {"port_group": [group]}]},
+    )
+    assert answer == [
+        {"sip_proxy": "success"},
+        {"sip_trunk": ["2_success"]},
+        {"port_group": ["12_success"]},
+    ]
+    assert simulator.state.sip["sip_proxy"]["domain"] == "p"
+    assert simulator.state.sip["port_group"][1]["port_map"] == "[1,2]"
+    assert (await api("POST", "/api/get_config", {"nonsense": []}))[1]["error_code"] == 400
+
+
+async def test_mms_and_socks(
+    simulator: Simulator, session: aiohttp.ClientSession, api: Api
+) -> None:
+    configuration = dict.fromkeys(
+        ("APN", "username", "password", "MMSC", "MMS_proxy", "MMS_port"), "x"
+    )
+    _status, answer = await api(
+        "POST", "/api/mms_configuration", {"port": 9, "configuration": configuration}
+    )
+    assert answer["error_code"] == 404
+    await api("POST", "/api/mms_configuration", {"port": 0, "configuration": configuration})
+    mms = {"port": 0, "title": "t", "number": "123", "file_id": 5}
+    assert (await api("POST", "/api/send_mms", mms))[1]["error_code"] == 404
+    form = aiohttp.FormData()
+    form.add_field("file", b"\xff\xd8", filename="a.jpg")
+    async with session.post(f"{simulator.url}/api/mms_file/file5", data=form) as response:
+        assert (await response.json())["error_code"] == 200
+    assert simulator.state.mms_files == {5: b"\xff\xd8"}
+    _status, answer = await api("POST", "/api/send_mms", mms)
+    mms_id = answer["mms_id"]
+    assert (await api("GET", f"/api/query_mms_sending_status?mms_id={mms_id}"))[1][
+        "error_code"
+    ] == 202
+    await until(lambda: simulator.state.mms[mms_id] != 202)
+    assert (await api("GET", f"/api/query_mms_sending_status?mms_id={mms_id}"))[1][
+        "error_code"
+    ] == 200
+    assert (await api("GET", "/api/query_mms_sending_status?mms_id=99"))[1]["error_code"] == 404
+    _status, answer = await api("POST", "/api/socks5_proxy", {"port": 2, "state": "on"})
+    assert answer["socks_port"] == 1082
+    assert (await api("POST", "/api/socks5_proxy", {"port": 3, "state": "on"}))[1][
+        "error_code"
+    ] == 503
+
+
+async def test_invalid_json_is_a_400_envelope(
+    simulator: Simulator, session: aiohttp.ClientSession
+) -> None:
+    async with session.post(f"{simulator.url}{SEND}", data=b"{not json") as response:
+        assert await response.json() == {"error_code": 400, "sn": simulator.state.serial}
+
+
+class TestDrp:
+    @pytest.fixture
+    def simulator_config(self, simulator_config: SimulatorConfig) -> SimulatorConfig:
+        return dataclasses.replace(simulator_config, drp=True)
+
+    async def test_login_pick_then_forwarded(self, simulator: Simulator, api: Api) -> None:
+        config = simulator.config
+        assert (await api("GET", "/api/query_sms_in_queue"))[0] == 403
+        assert (await api("GET", "/doLogin?Username=admin&password=nope"))[0] == 401
+        assert (await api("GET", "/remoteWeb?Product_sns=" + config.serial))[0] == 404
+        login = f"/doLogin?Username={config.username}&password={config.password}"
+        async with (
+            aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as plain,
+            plain.get(simulator.url + login) as response,
+        ):
+            assert response.status == 200
+            assert "DRPSESSION" in response.cookies
+        assert (await api("GET", login))[0] == 200
+        assert (await api("GET", "/remoteWeb?Product_sns=0000-0000-0000-0000"))[0] == 404
+        assert (await api("GET", "/remoteWeb?Product_sns=%20" + config.serial))[0] == 200
+        assert (await api("GET", "/api/query_sms_in_queue"))[1]["in_queue"] == 0
+        simulator.state.faults.drp_cookie_required = True  # this session keeps no cookie
+        assert (await api("GET", "/api/query_sms_in_queue"))[0] == 403
