@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 import dataclasses
 from typing import Any
 
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 import pytest
 
 from custom_components.dinstar.api import (
@@ -35,24 +33,6 @@ from tests.conftest import ClientFactory
 type Control = Callable[..., Awaitable[Any]]
 
 
-@pytest.fixture
-async def receiver(simulator: Simulator) -> AsyncIterator[list[bytes]]:
-    """A push endpoint the simulator posts to; yields the raw bodies it got."""
-    bodies: list[bytes] = []
-
-    async def handle(request: web.Request) -> web.Response:
-        bodies.append(await request.read())
-        return web.Response()
-
-    app = web.Application()
-    app.router.add_post("/push", handle)
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
-    simulator.push_url = str(server.make_url("/push"))
-    yield bodies
-    await server.close()
-
-
 async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
     async with asyncio.timeout(timeout):
         while not condition():
@@ -64,7 +44,7 @@ def events(bodies: list[bytes]) -> list[Any]:
 
 
 async def test_every_push_kind_in_the_specs_shape(
-    simulator: Simulator, receiver: list[bytes], client: DinstarClient, control: Control
+    simulator: Simulator, pushes: list[bytes], client: DinstarClient, control: Control
 ) -> None:
     await control("POST", "sms", {"port": 1, "number": "+491", "text": "hi"})
     await client.send_sms("x", ["10086"], ports=[0])
@@ -85,27 +65,27 @@ async def test_every_push_kind_in_the_specs_shape(
     }
     await until(
         lambda: (
-            {type(event) for event in events(receiver)} >= kinds
-            and sum(isinstance(event, DeviceEvent) for event in events(receiver)) == 2
+            {type(event) for event in events(pushes)} >= kinds
+            and sum(isinstance(event, DeviceEvent) for event in events(pushes)) == 2
         )
     )
-    got = events(receiver)
-    assert all(parse_push(body).sn == simulator.state.serial for body in receiver)
+    got = events(pushes)
+    assert all(parse_push(body).sn == simulator.state.serial for body in pushes)
     down = next(e for e in got if isinstance(e, RegisterEvent) and e.port == 2)
     assert down.status is RegisterStatus.DOWN
     assert down.iccid is None  # pushed as "<NULL>"
     powers = [e.status for e in got if isinstance(e, DeviceEvent)]
     assert powers == [DevicePowerStatus.POWER_OFF, DevicePowerStatus.POWER_ON]
-    await until(lambda: simulator.state.pushes["sent"] == len(receiver))
+    await until(lambda: simulator.state.pushes["sent"] == len(pushes))
 
 
 async def test_dropped_and_failed_pushes_are_counted_not_retried(
-    simulator: Simulator, receiver: list[bytes], control: Control
+    simulator: Simulator, pushes: list[bytes], control: Control
 ) -> None:
     await control("POST", "faults", {"drop_pushes": True})
     await control("POST", "sms", {"port": 0, "text": "lost", "count": 3})
     await until(lambda: simulator.state.pushes["dropped"] == 3)
-    assert receiver == []
+    assert pushes == []
     await control("POST", "faults", {"drop_pushes": False})
     await control("POST", "config", {"push_url": "http://127.0.0.1:1/nowhere"})
     await control("POST", "push", {"body": "raw text"})
