@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 import json
 
 from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import Event, HomeAssistant
+from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.events import ALL_EVENTS
 from custom_components.dinstar.logbook import async_describe_events
+from simulator import Simulator
 
 from .conftest import SERIAL, WEBHOOK_ID
+
+
+async def poll(hass: HomeAssistant) -> None:
+    """Let the coordinator poll once (its interval is 30 s)."""
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def test_sms_and_ussd_event_entities(
@@ -23,6 +32,8 @@ async def test_sms_and_ussd_event_entities(
     hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
     assert hass.states.get("event.port_1_sms_received").state == STATE_UNKNOWN
+    events: list[Event] = []
+    hass.bus.async_listen("dinstar_sms_received", events.append)
     client = await hass_client_no_auth()
     body = {
         "sn": SERIAL,
@@ -39,6 +50,47 @@ async def test_sms_and_ussd_event_entities(
     assert hass.states.get("event.port_2_sms_received").state == STATE_UNKNOWN  # another port's
     ussd = hass.states.get("event.port_2_ussd_reply")
     assert ussd.attributes["text"] == "Balance 5 EUR"
+
+    # The state change shares the event's context: the push caused it.
+    (fired,) = [event for event in events if event.event_type == "dinstar_sms_received"]
+    assert sms.context.id == fired.context.id
+
+
+async def test_event_entities_follow_only_their_entry_and_port(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    entry_id = init_integration.entry_id
+    for data in (
+        {"config_entry_id": "another entry", "port": 1, "text": "not ours"},
+        {"config_entry_id": entry_id, "text": "no port"},
+        {"config_entry_id": entry_id, "port": 9, "text": "no such port"},
+    ):
+        hass.bus.async_fire("dinstar_sms_received", data)
+    await hass.async_block_till_done()
+    assert hass.states.get("event.port_1_sms_received").state == STATE_UNKNOWN
+    hass.bus.async_fire("dinstar_sms_received", {"config_entry_id": entry_id, "port": 1})
+    await hass.async_block_till_done()
+    assert hass.states.get("event.port_1_sms_received").state != STATE_UNKNOWN
+
+
+async def test_a_port_that_comes_back_gets_its_events_again(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    entry_id = init_integration.entry_id
+    sim = simulator.state.ports[1].sim
+    simulator.state.ports[1].sim = None
+    simulator.state.ports[1].reg = "NO_SIM"
+    await poll(hass)
+    assert hass.states.get("event.port_1_sms_received") is None
+    hass.bus.async_fire("dinstar_sms_received", {"config_entry_id": entry_id, "port": 1})
+    await hass.async_block_till_done()
+    simulator.state.ports[1].sim = sim
+    simulator.state.ports[1].reg = "REGISTER_OK"
+    await poll(hass)
+    assert hass.states.get("event.port_1_sms_received").state == STATE_UNKNOWN
+    hass.bus.async_fire("dinstar_sms_received", {"config_entry_id": entry_id, "port": 1})
+    await hass.async_block_till_done()
+    assert hass.states.get("event.port_1_sms_received").state != STATE_UNKNOWN
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,13 +50,43 @@ async def async_setup_entry(
     entry: DinstarConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add each shown port's event entities."""
+    """Add each shown port's event entities, fed by one bus listener per kind of event."""
     coordinator = entry.runtime_data.coordinator
+    # One listener per entry that finds the port's entity costs a dictionary lookup per event;
+    # a listener per entity would run every port's filter for every event.
+    followers: dict[str, dict[int, DinstarPortEvent]] = {
+        description.key: {} for description in EVENTS
+    }
+    for description in EVENTS:
+        entry.async_on_unload(
+            hass.bus.async_listen(
+                description.bus_event, _router(entry.entry_id, followers[description.key])
+            )
+        )
     async_add_port_entities(
         entry,
         async_add_entities,
-        lambda port: [DinstarPortEvent(coordinator, port, description) for description in EVENTS],
+        lambda port: [
+            DinstarPortEvent(coordinator, port, description, followers[description.key])
+            for description in EVENTS
+        ],
     )
+
+
+def _router(
+    entry_id: str, by_port: dict[int, DinstarPortEvent]
+) -> Callable[[Event[Mapping[str, Any]]], None]:
+    @callback
+    def route(event: Event[Mapping[str, Any]]) -> None:
+        data = event.data
+        if (
+            data.get("config_entry_id") == entry_id
+            and "port" in data
+            and (entity := by_port.get(data["port"]))
+        ):
+            entity.async_handle(event)
+
+    return route
 
 
 class DinstarPortEvent(DinstarPortEntity, EventEntity):
@@ -69,31 +99,27 @@ class DinstarPortEvent(DinstarPortEntity, EventEntity):
         coordinator: DinstarCoordinator,
         port: int,
         description: DinstarEventDescription,
+        followers: dict[int, DinstarPortEvent],
     ) -> None:
         """Describe the entity."""
         super().__init__(coordinator, port, description.key)
         self.entity_description = description
+        self._followers = followers
 
     async def async_added_to_hass(self) -> None:
         """Follow this port's events on the bus."""
         await super().async_added_to_hass()
-        entry_id = self.coordinator.config_entry.entry_id
+        self._followers[self.port] = self
 
-        @callback
-        def mine(event_data: Mapping[str, Any]) -> bool:
-            return (
-                event_data.get("config_entry_id") == entry_id
-                and event_data.get("port") == self.port
-            )
-
-        self.async_on_remove(
-            self.hass.bus.async_listen(
-                self.entity_description.bus_event, self._handle, event_filter=mine
-            )
-        )
+    async def async_will_remove_from_hass(self) -> None:
+        """Stop following (a port's entity is re-added when its port comes back)."""
+        await super().async_will_remove_from_hass()
+        del self._followers[self.port]
 
     @callback
-    def _handle(self, event: Event[Mapping[str, Any]]) -> None:
+    def async_handle(self, event: Event[Mapping[str, Any]]) -> None:
+        """Mirror one bus event; the state change shares its context, as the event caused it."""
         attributes = {key: value for key, value in event.data.items() if key not in _BOOKKEEPING}
         self._trigger_event(self.entity_description.entity_event, attributes)
+        self.async_set_context(event.context)
         self.async_write_ha_state()

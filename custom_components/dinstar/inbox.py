@@ -34,7 +34,11 @@ class InboxLedger:
         sms_id = sms.incoming_sms_id
         if sms_id <= self._cursor or sms_id in self._above:
             return False
-        self._above.add(sms_id)
+        # In order, the usual case: the cursor moves without a detour through the set.
+        if sms_id == self._cursor + 1:
+            self._cursor = sms_id
+        else:
+            self._above.add(sms_id)
         self._advance()
         return True
 

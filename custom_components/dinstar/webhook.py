@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Any
 
 from aiohttp import web
 from homeassistant.components import webhook
@@ -11,6 +12,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, format_mac
 from homeassistant.util import dt as dt_util
+from homeassistant.util.json import JSON_DECODE_EXCEPTIONS, json_loads
 
 from .api import (
     DeliveryReportEvent,
@@ -57,7 +59,7 @@ def _handler(entry: DinstarConfigEntry) -> webhook.HandlerType:
         if len(body) > MAX_PUSH_BYTES:
             return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         try:
-            batch = parse_push(body)
+            batch = parse_push(_strict_object(body))
         except DinstarPushError as err:
             LOGGER.debug("Refused a push that is not the gateway's: %s", err)
             return web.Response(status=HTTPStatus.BAD_REQUEST)
@@ -70,14 +72,29 @@ def _handler(entry: DinstarConfigEntry) -> webhook.HandlerType:
             return web.Response(status=HTTPStatus.FORBIDDEN)
         runtime = entry.runtime_data
         runtime.last_push = dt_util.utcnow()
+        refresh = False
         for event in batch.events:
             _dispatch(hass, entry, event)
-        if any(isinstance(event, _REFRESHING_EVENTS) for event in batch.events):
+            refresh = refresh or isinstance(event, _REFRESHING_EVENTS)
+        if refresh:
             await runtime.coordinator.async_request_refresh()
-        await runtime.pushed_state.async_call()
+        runtime.pushed_state.async_schedule_call()
         return web.Response(status=HTTPStatus.OK)
 
     return handle
+
+
+def _strict_object(body: bytes) -> bytes | dict[str, Any]:
+    """The body as an object when it is strict JSON, which decodes faster; else as it came.
+
+    Anything else (the gateway's malformed JSON, or JSON that is no object) is left to
+    parse_push's lenient decoder, which accepts or refuses it as always.
+    """
+    try:
+        value = json_loads(body)
+    except JSON_DECODE_EXCEPTIONS:
+        return body
+    return value if isinstance(value, dict) else body
 
 
 @callback

@@ -25,6 +25,15 @@ def test_push_twice_fires_once_and_cursor_waits_for_a_dropped_push() -> None:
     assert ledger.cursor == 4
 
 
+def test_a_late_push_closes_its_gap() -> None:
+    ledger = InboxLedger()
+    for sms_id in (1, 3, 4):
+        assert ledger.claim(sms(sms_id))
+    assert ledger.as_dict() == {"cursor": 1, "handled_above": [3, 4]}
+    assert ledger.claim(sms(2))
+    assert ledger.as_dict() == {"cursor": 4, "handled_above": []}
+
+
 def test_gaps_the_gateway_no_longer_has_are_closed_by_a_catch_up() -> None:
     ledger = InboxLedger()
     ledger.claim(sms(5))

@@ -10,7 +10,7 @@ from .enums import DevicePowerStatus, RegisterStatus
 from .errors import DinstarPushError, DinstarResponseError
 from .lenient_json import decode_json
 from .models import CallRecord, DeliveryReport, IncomingSms, SmsResult, UssdReply
-from .parsing import as_int, as_list, as_mapping, as_str, extra_fields, opt_int, opt_str
+from .parsing import as_int, as_mapping, as_str, extra_fields, opt_int, opt_str
 
 _REGISTER_FIELDS = frozenset({"port", "iccid", "imsi", "number", "status", "sequence", "slot"})
 _DEVICE_FIELDS = frozenset({"port_number", "IP", "MAC", "status"})
@@ -166,17 +166,20 @@ def parse_push(body: str | bytes | Mapping[str, Any]) -> PushBatch:
         payload = as_mapping(data, "push body")
         sn = as_str(payload.get("sn"), "push sn")
         events: list[PushEvent] = []
+        kinds = 0
         for kind, parser in _PARSERS.items():
             if kind not in payload:
                 continue
+            kinds += 1
             value = payload[kind]
-            items = value if isinstance(value, list) else [value]
-            events.extend(parser(item) for item in as_list(items, kind))
+            events.extend(
+                [parser(item) for item in value] if isinstance(value, list) else [parser(value)]
+            )
     except DinstarPushError:
         raise
     except (DinstarResponseError, TypeError, ValueError, AttributeError) as err:
         raise DinstarPushError(str(err)) from err
-    if not events and not any(kind in payload for kind in PUSH_KINDS):
+    if not kinds:
         raise DinstarPushError("push body holds no known event kind")
     unknown = {
         key: value for key, value in payload.items() if key not in PUSH_KINDS and key != "sn"
