@@ -22,16 +22,20 @@ WEBHOOK_ID = "bench-webhook"
 
 @contextlib.asynccontextmanager
 async def home_assistant(*, http: bool = False) -> AsyncIterator[tuple[HomeAssistant, int]]:
-    """A running instance; with ``http`` its API server listens on a free loopback port."""
+    """A running instance; with ``http`` its API server serves on a free loopback port.
+
+    The HTTP component is always bound to that free port (the webhook integration needs it),
+    never to 8123, where a demo may be running.
+    """
     port = free_port()
     with tempfile.TemporaryDirectory() as config_dir:
         async with async_test_home_assistant(config_dir=config_dir) as hass:
             hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
             frame.async_setup(hass)
+            assert await async_setup_component(
+                hass, "http", {"http": {"server_host": "127.0.0.1", "server_port": port}}
+            )
             if http:
-                assert await async_setup_component(
-                    hass, "http", {"http": {"server_host": "127.0.0.1", "server_port": port}}
-                )
                 await hass.async_start()
             yield hass, port
 

@@ -1,0 +1,113 @@
+"""``scripts/develop``: a simulated gateway and a real Home Assistant with it already added.
+
+The first run onboards Home Assistant with the demo user and adds the gateway through the config
+flow; later runs log in and reuse both (the gateway keeps its TCP port, saved beside the state).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import signal
+
+import aiohttp
+
+from .api import Gateway, HomeAssistantApi, User
+from .process import (
+    DEMO_CONFIG,
+    Process,
+    free_port,
+    start_hass,
+    start_simulator,
+    wait_until_serving,
+)
+
+DEMO_USER = User(name="Demo", username="demo", password="dinstar-demo")
+GATEWAY_PASSWORD = "demo-gateway"  # not the factory one, which raises a repair
+STATE_FILE = DEMO_CONFIG / ".dinstar-demo.json"
+HTTP_PORT = 8123
+
+
+def _saved() -> dict[str, object]:
+    return json.loads(STATE_FILE.read_text()) if STATE_FILE.exists() else {}
+
+
+async def _set_up(api: HomeAssistantApi, gateway: Gateway, sim_url: str) -> None:
+    """Onboard and add the gateway, or log in to what an earlier run made."""
+    saved = _saved()
+    if await api.is_onboarded():
+        await api.login(DEMO_USER)
+    else:
+        await api.onboard(DEMO_USER)
+    if not await api.config_entries("dinstar"):
+        created = await api.add_gateway(gateway)
+        saved["webhook_url"] = created["webhook_url"]
+        STATE_FILE.write_text(json.dumps(saved))
+    if webhook_url := saved.get("webhook_url"):
+        # What a user types into the gateway's push settings.
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(f"{sim_url}/_sim/config", json={"push_url": webhook_url}) as response,
+        ):
+            response.raise_for_status()
+
+
+async def run() -> None:
+    """Start both, set them up, wait for Ctrl-C, stop both."""
+    saved = _saved()
+    sim_port = int(str(saved.get("simulator_port") or free_port()))
+    STATE_FILE.parent.mkdir(parents=True, exist_ok=True)
+    STATE_FILE.write_text(json.dumps(saved | {"simulator_port": sim_port}))
+    logs = DEMO_CONFIG / "logs"
+    sim_url = f"http://127.0.0.1:{sim_port}"
+    ha_url = f"http://127.0.0.1:{HTTP_PORT}"
+    processes: list[Process] = []
+    loop = asyncio.get_running_loop()
+    main_task = asyncio.current_task()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        # Whatever it is doing (even waiting for a start), Ctrl-C ends it through `finally`.
+        loop.add_signal_handler(sig, main_task.cancel)  # type: ignore[union-attr]
+    try:
+        sim = start_simulator(
+            port=sim_port,
+            password=GATEWAY_PASSWORD,
+            log=logs / "simulator.log",
+            extra=("--incoming-every", "90"),
+        )
+        processes.append(sim)
+        processes.append(
+            start_hass(DEMO_CONFIG, port=HTTP_PORT, log=logs / "hass.log", own_port=False)
+        )
+        print(f"Starting the simulated gateway ({sim_url}) and Home Assistant ({ha_url})...")
+        await wait_until_serving(sim, f"{sim_url}/_sim/state")
+        await wait_until_serving(processes[1], f"{ha_url}/auth/providers")
+        async with aiohttp.ClientSession() as session:
+            api = HomeAssistantApi(session, ha_url)
+            await _set_up(api, Gateway("127.0.0.1", sim_port, "admin", GATEWAY_PASSWORD), sim_url)
+        print(
+            f"\nHome Assistant is ready: {ha_url}\n"
+            f"  user: {DEMO_USER.username}   password: {DEMO_USER.password}\n"
+            f"Simulated gateway: {sim_url} (control API: {sim_url}/_sim/state)\n"
+            f"Logs: {logs}/  (Home Assistant's own: {DEMO_CONFIG}/home-assistant.log)\n"
+            "Ctrl-C stops both.",
+            flush=True,
+        )
+        exited = [asyncio.ensure_future(asyncio.to_thread(p.popen.wait)) for p in processes]
+        await asyncio.wait(exited, return_when=asyncio.FIRST_COMPLETED)
+        for process in processes:
+            process.check_running()
+    finally:
+        print("Stopping...", flush=True)
+        for process in reversed(processes):
+            await asyncio.to_thread(process.stop)
+
+
+def main() -> None:
+    """Entry point."""
+    with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
+        asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()
