@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import AsyncIterator
 import contextlib
 import json
-import socket
 import sys
 import time
 from types import SimpleNamespace
@@ -14,13 +13,7 @@ from typing import Any
 
 import aiohttp
 
-
-def free_port() -> int:
-    """A TCP port nobody listens on (loopback)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from realhass.process import free_port
 
 
 @contextlib.asynccontextmanager

@@ -40,7 +40,9 @@ async def home_assistant(*, http: bool = False) -> AsyncIterator[tuple[HomeAssis
             yield hass, port
 
 
-async def add_gateway(hass: HomeAssistant, sim: Simulator, password: str) -> MockConfigEntry:
+async def add_gateway(
+    hass: HomeAssistant, sim: Simulator, password: str, *, webhook_id: str = WEBHOOK_ID
+) -> MockConfigEntry:
     """Set up an entry for the simulator, as the config flow would."""
     entry = MockConfigEntry(
         domain=DOMAIN,
@@ -50,7 +52,7 @@ async def add_gateway(hass: HomeAssistant, sim: Simulator, password: str) -> Moc
             CONF_PORT: sim.port,
             CONF_USERNAME: "admin",
             CONF_PASSWORD: password,
-            CONF_WEBHOOK_ID: WEBHOOK_ID,
+            CONF_WEBHOOK_ID: webhook_id,
         },
     )
     entry.add_to_hass(hass)

@@ -14,6 +14,7 @@ import signal
 import aiohttp
 
 from .api import Gateway, HomeAssistantApi, User
+from .dashboard import save_dashboard
 from .process import (
     DEMO_CONFIG,
     Process,
@@ -42,6 +43,7 @@ async def _set_up(api: HomeAssistantApi, gateway: Gateway, sim_url: str) -> None
         await api.onboard(DEMO_USER)
     if not await api.config_entries("dinstar"):
         created = await api.add_gateway(gateway)
+        await save_dashboard(api)
         saved["webhook_url"] = created["webhook_url"]
         STATE_FILE.write_text(json.dumps(saved))
     if webhook_url := saved.get("webhook_url"):

@@ -1,0 +1,26 @@
+"""Turn the benchmarks' JSON lines (stdin) into one Markdown table per benchmark."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def render(lines: list[str]) -> str:
+    """Group rows by benchmark, keeping their order; one table each."""
+    groups: dict[str, list[dict[str, object]]] = {}
+    for line in lines:
+        row = json.loads(line)
+        groups.setdefault(str(row.pop("benchmark")), []).append(row)
+    out: list[str] = []
+    for name, rows in groups.items():
+        columns = list(dict.fromkeys(key for row in rows for key in row))
+        out += [f"**{name}**", "", "| " + " | ".join(columns) + " |"]
+        out.append("|" + "---|" * len(columns))
+        out += ["| " + " | ".join(str(row.get(key, "")) for key in columns) + " |" for row in rows]
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(render([line for line in sys.stdin if line.startswith("{")]))

@@ -1,0 +1,191 @@
+"""End to end: the simulator and a real ``hass`` process, driven as a user and a gateway would.
+
+Nothing here runs inside the test harness's Home Assistant: both programs are started as
+processes on free loopback ports, the gateway is added through the config flow over HTTP, the
+simulator pushes to the real webhook URL the flow showed, actions go through the REST API,
+events are watched on a WebSocket subscription, and Chromium looks at the pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+import os
+from pathlib import Path
+import shutil
+from typing import Any
+
+import aiohttp
+import pytest
+
+from realhass.api import Gateway, HomeAssistantApi, User
+from realhass.dashboard import save_dashboard
+from realhass.process import (
+    ROOT,
+    Process,
+    free_port,
+    start_hass,
+    start_simulator,
+    wait_until_serving,
+)
+
+OUTPUT = ROOT / "test-output" / "e2e"
+BROWSER_CHECK = ROOT / "realhass" / "browser" / "check.mjs"
+USER = User(name="E2E", username="e2e", password="e2e-password-1")
+GATEWAY_PASSWORD = "e2e-gateway"
+EVENT_WAIT = 30.0
+
+
+@dataclass
+class Stack:
+    """Both processes, signed in, with the gateway added."""
+
+    api: HomeAssistantApi
+    simulator: Process
+    hass: Process
+    sim_url: str
+    ha_url: str
+    entry: dict[str, Any]
+
+    async def control(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        """The simulator's control API (GET without a body)."""
+        method = "GET" if body is None else "POST"
+        async with self.api.session.request(
+            method, f"{self.sim_url}/_sim/{path}", json=body
+        ) as response:
+            assert response.status == 200, await response.text()
+            return await response.json()
+
+
+@pytest.fixture
+def output(request: pytest.FixtureRequest) -> Path:
+    """This test's folder under test-output/e2e: both programs' logs, the screenshots."""
+    folder = OUTPUT / request.node.name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture
+async def stack(socket_enabled: None, tmp_path: Path, output: Path) -> AsyncIterator[Stack]:
+    """Start the simulator and Home Assistant; onboard; add the gateway; stop both after."""
+    sim_port, ha_port = free_port(), free_port()
+    simulator = start_simulator(
+        port=sim_port,
+        password=GATEWAY_PASSWORD,
+        log=output / "simulator.log",
+        extra=("--send-delay", "0.2", "--register-delay", "0.5"),
+    )
+    hass = start_hass(tmp_path / "config", port=ha_port, log=output / "hass.log", own_port=True)
+    sim_url, ha_url = f"http://127.0.0.1:{sim_port}", f"http://127.0.0.1:{ha_port}"
+    try:
+        await wait_until_serving(simulator, f"{sim_url}/_sim/state")
+        await wait_until_serving(hass, f"{ha_url}/api/onboarding")
+        async with aiohttp.ClientSession() as session:
+            api = HomeAssistantApi(session, ha_url)
+            await api.onboard(USER)
+            await api.confirm_http_config()
+            entry = await api.add_gateway(Gateway("127.0.0.1", sim_port, "admin", GATEWAY_PASSWORD))
+            yield Stack(api, simulator, hass, sim_url, ha_url, entry)
+    finally:
+        codes = {
+            process.name: await asyncio.to_thread(process.stop) for process in (hass, simulator)
+        }
+    assert codes == {"Home Assistant": 0, "simulator": 0}, codes
+    log = (output / "hass.log").read_text()
+    errors = [line for line in log.splitlines() if "ERROR" in line and "dinstar" in line]
+    assert not errors, errors
+
+
+async def test_gateway_added_through_the_config_flow(stack: Stack) -> None:
+    """The flow made an entry whose webhook URL is this Home Assistant's, with live entities."""
+    assert stack.entry["title"] == "Dinstar da00-0030-1901-2817"
+    assert stack.entry["state"] == "loaded"
+    assert stack.entry["webhook_url"].startswith(f"{stack.ha_url}/api/webhook/")
+    states = {state["entity_id"]: state for state in await stack.api.states()}
+    assert states["sensor.port_1_registration"]["state"] == "register_ok"
+    assert int(states["sensor.port_1_signal_strength"]["state"]) < 0
+    assert states["sensor.port_1_phone_number"]["state"].startswith("+49")
+
+
+async def test_pushed_sms_reaches_a_websocket_subscriber(stack: Stack) -> None:
+    """The simulator pushes to the real webhook; the event reaches a WebSocket client."""
+    await stack.control("config", {"push_url": stack.entry["webhook_url"]})
+    async with stack.api.websocket() as socket:
+        subscription = await socket.subscribe_events("dinstar_sms_received")
+        injected = await stack.control(
+            "sms", {"port": 2, "number": "+4915112345678", "text": "Hello from the gateway"}
+        )
+        async with asyncio.timeout(EVENT_WAIT):
+            event = await socket.next_event(subscription)
+    data = event["data"]
+    assert data["incoming_sms_id"] == injected["incoming_sms_id"]
+    assert data["port"] == 2
+    assert data["sender"] == "+4915112345678"
+    assert data["text"] == "Hello from the gateway"
+    assert data["config_entry_id"] == stack.entry["entry_id"]
+    assert data["device_id"]
+
+
+async def test_send_sms_over_rest_reaches_the_gateway(stack: Stack) -> None:
+    """send_sms through the REST API: the simulator has the message; its result is pushed back."""
+    await stack.control("config", {"push_url": stack.entry["webhook_url"]})
+    async with stack.api.websocket() as socket:
+        subscription = await socket.subscribe_events("dinstar_sms_sent")
+        answer = await stack.api.call_service(
+            "dinstar",
+            "send_sms",
+            {
+                "config_entry_id": stack.entry["entry_id"],
+                "number": ["+4917000000001", "+4917000000002"],
+                "message": "Alarm: the garage door is open",
+                "port": [1],
+            },
+            response=True,
+        )
+        async with asyncio.timeout(EVENT_WAIT):
+            results = [await socket.next_event(subscription) for _ in range(2)]
+    response = answer["service_response"]
+    assert len(response["task_ids"]) == 1
+    sent = (await stack.control("state"))["sent_messages"]
+    assert sorted(message["number"] for message in sent) == ["+4917000000001", "+4917000000002"]
+    assert {message["text"] for message in sent} == {"Alarm: the garage door is open"}
+    assert {message["port"] for message in sent} == {1}
+    user_ids = {item["user_id"] for item in response["messages"]}
+    assert {message["user_id"] for message in sent} == user_ids
+    assert {event["data"]["user_id"] for event in results} == user_ids
+    assert {event["data"]["outcome"] for event in results} == {"sent"}
+
+
+async def test_frontend_shows_the_gateway_and_its_ports(stack: Stack, output: Path) -> None:
+    """Chromium signs in, opens the gateway's and a port's device pages, and saves screenshots."""
+    await save_dashboard(stack.api)
+    async with stack.api.websocket() as socket:
+        devices = await socket.command("config/device_registry/list")
+    gateway = next(d for d in devices if d["name"] == stack.entry["title"])
+    port = next(d for d in devices if d["name"] == "Port 1")
+    assert port["via_device_id"] == gateway["id"]
+    node = shutil.which("node")
+    assert node, "node is not installed: scripts/setup installs it"
+    process = await asyncio.create_subprocess_exec(
+        node,
+        str(BROWSER_CHECK),
+        cwd=BROWSER_CHECK.parent,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        env={
+            **os.environ,
+            "HA_URL": stack.ha_url,
+            "HA_USERNAME": USER.username,
+            "HA_PASSWORD": USER.password,
+            "GATEWAY_DEVICE_ID": gateway["id"],
+            "PORT_DEVICE_ID": port["id"],
+            "PORT_NAME": "Port 1",
+            "OUT_DIR": str(output),
+        },
+    )
+    printed, _ = await process.communicate()
+    assert process.returncode == 0, f"the browser check failed:\n{printed.decode()}"
+    for picture in ("gateway-device.png", "port-device.png", "overview.png"):
+        assert (output / picture).stat().st_size > 20_000, picture
