@@ -4,6 +4,9 @@ Throughput: the same loopback client posts N pushed SMS to our webhook (each mus
 ``dinstar_sms_received`` event before its response) and the same N to an empty webhook handler
 registered in the same Home Assistant, in alternating rounds; the ratio of the best rates is the
 figure (goal: our handler costs < 20% more).
+A third handler shows Home Assistant's own floor for a pushed SMS: it reads the body, fires one
+event and writes one state (what an event and its event entity cost at the least, with no
+parsing, checks or bookkeeping of ours).
 Catch-up: 1,000 SMS wait on the gateway while Home Assistant is away; set-up reads them.
 Run: ``.venv/bin/python -m bench.messaging``.
 """
@@ -15,8 +18,10 @@ import json
 import time
 
 import aiohttp
+from aiohttp import web
 from homeassistant.components import webhook
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.util import dt as dt_util
 
 from bench.common import report
 from bench.ha_instance import WEBHOOK_ID, add_gateway, home_assistant
@@ -75,6 +80,13 @@ async def throughput() -> dict[str, float | int]:
             return None
 
         webhook.async_register(hass, "bench", "Empty", "empty", empty)
+
+        async def floor(hass: HomeAssistant, _webhook_id: str, request: web.Request) -> None:
+            body = await request.read()
+            hass.bus.async_fire("bench_floor", {"size": len(body)})
+            hass.states.async_set("event.bench_floor", dt_util.utcnow().isoformat(), {"n": 1})
+
+        webhook.async_register(hass, "bench", "Floor", "floor", floor)
         fired: list[object] = []
 
         # A callback, as automations' triggers are: a plain function would cost a thread hop
@@ -86,13 +98,16 @@ async def throughput() -> dict[str, float | int]:
         hass.bus.async_listen(EVENT_SMS_RECEIVED, count)
         serial = sim.state.serial
         empty_url = f"http://127.0.0.1:{port}/api/webhook/empty"
+        floor_url = f"http://127.0.0.1:{port}/api/webhook/floor"
         ours_url = f"http://127.0.0.1:{port}/api/webhook/{WEBHOOK_ID}"
         empty_s: list[float] = []
         ours_s: list[float] = []
+        floor_s: list[float] = []
         async with aiohttp.ClientSession() as session:
             warm_up = _bodies(serial, 1, WARM_UP)
             await _post_all(session, empty_url, warm_up)
             await _post_all(session, ours_url, warm_up)
+            await _post_all(session, floor_url, warm_up)
             for round_ in range(ROUNDS):
                 bodies = _bodies(serial, WARM_UP + 1 + round_ * PUSHES, PUSHES)
                 expected = WARM_UP + (round_ + 1) * PUSHES
@@ -105,9 +120,12 @@ async def throughput() -> dict[str, float | int]:
                 async def baseline(bodies: list[str] = bodies) -> None:
                     empty_s.append(await _post_all(session, empty_url, bodies))
 
-                first, second = (baseline, ours) if round_ % 2 == 0 else (ours, baseline)
-                await first()
-                await second()
+                async def least(bodies: list[str] = bodies) -> None:
+                    floor_s.append(await _post_all(session, floor_url, bodies))
+
+                order = (baseline, least, ours) if round_ % 2 == 0 else (ours, least, baseline)
+                for timed in order:
+                    await timed()
         await hass.async_block_till_done()
         assert len(fired) == WARM_UP + ROUNDS * PUSHES
         await hass.async_stop()
@@ -117,6 +135,8 @@ async def throughput() -> dict[str, float | int]:
         "empty_handler_per_s": round(PUSHES / min(empty_s)),
         "dinstar_per_s": round(PUSHES / min(ours_s)),
         "overhead_percent": round(100 * (min(ours_s) / min(empty_s) - 1), 1),
+        "ha_floor_per_s": round(PUSHES / min(floor_s)),
+        "ha_floor_overhead_percent": round(100 * (min(floor_s) / min(empty_s) - 1), 1),
     }
 
 
