@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import json
 import signal
+from typing import Any
 
 import aiohttp
 
@@ -30,13 +31,38 @@ STATE_FILE = DEMO_CONFIG / ".dinstar-demo.json"
 HTTP_PORT = 8123
 
 
-def _saved() -> dict[str, object]:
+def _load() -> dict[str, Any]:
     return json.loads(STATE_FILE.read_text()) if STATE_FILE.exists() else {}
 
 
-async def _set_up(api: HomeAssistantApi, gateway: Gateway, sim_url: str) -> None:
+def _save(saved: dict[str, Any]) -> None:
+    STATE_FILE.parent.mkdir(parents=True, exist_ok=True)
+    STATE_FILE.write_text(json.dumps(saved))
+
+
+async def _remember_inbox(sim_url: str, saved: dict[str, Any]) -> None:
+    """Where the gateway's SMS ids stand: the next run's simulator goes on from there.
+
+    A real gateway never reuses an id; one that started again from 1 would send only messages
+    the integration already handled, as far as their ids tell.
+    """
+    try:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(f"{sim_url}/_sim/state") as response,
+        ):
+            inbox = (await response.json())["inbox"]
+    except aiohttp.ClientError:
+        return
+    if inbox:
+        saved["next_sms_id"] = max(sms["incoming_sms_id"] for sms in inbox) + 1
+        _save(saved)
+
+
+async def _set_up(
+    api: HomeAssistantApi, gateway: Gateway, sim_url: str, saved: dict[str, Any]
+) -> None:
     """Onboard and add the gateway, or log in to what an earlier run made."""
-    saved = _saved()
     if await api.is_onboarded():
         await api.login(DEMO_USER)
     else:
@@ -45,7 +71,7 @@ async def _set_up(api: HomeAssistantApi, gateway: Gateway, sim_url: str) -> None
         created = await api.add_gateway(gateway)
         await save_dashboard(api)
         saved["webhook_url"] = created["webhook_url"]
-        STATE_FILE.write_text(json.dumps(saved))
+        _save(saved)
     if webhook_url := saved.get("webhook_url"):
         # What a user types into the gateway's push settings.
         async with (
@@ -57,10 +83,9 @@ async def _set_up(api: HomeAssistantApi, gateway: Gateway, sim_url: str) -> None
 
 async def run() -> None:
     """Start both, set them up, wait for Ctrl-C, stop both."""
-    saved = _saved()
-    sim_port = int(str(saved.get("simulator_port") or free_port()))
-    STATE_FILE.parent.mkdir(parents=True, exist_ok=True)
-    STATE_FILE.write_text(json.dumps(saved | {"simulator_port": sim_port}))
+    saved = _load()
+    sim_port: int = saved.setdefault("simulator_port", free_port())
+    _save(saved)
     logs = DEMO_CONFIG / "logs"
     sim_url = f"http://127.0.0.1:{sim_port}"
     ha_url = f"http://127.0.0.1:{HTTP_PORT}"
@@ -75,7 +100,7 @@ async def run() -> None:
             port=sim_port,
             password=GATEWAY_PASSWORD,
             log=logs / "simulator.log",
-            extra=("--incoming-every", "90"),
+            extra=("--incoming-every", "90", "--first-sms-id", str(saved.get("next_sms_id", 1))),
         )
         processes.append(sim)
         processes.append(
@@ -86,7 +111,8 @@ async def run() -> None:
         await wait_until_serving(processes[1], f"{ha_url}/auth/providers")
         async with aiohttp.ClientSession() as session:
             api = HomeAssistantApi(session, ha_url)
-            await _set_up(api, Gateway("127.0.0.1", sim_port, "admin", GATEWAY_PASSWORD), sim_url)
+            gateway = Gateway("127.0.0.1", sim_port, "admin", GATEWAY_PASSWORD)
+            await _set_up(api, gateway, sim_url, saved)
         print(
             f"\nHome Assistant is ready: {ha_url}\n"
             f"  user: {DEMO_USER.username}   password: {DEMO_USER.password}\n"
@@ -101,6 +127,8 @@ async def run() -> None:
             process.check_running()
     finally:
         print("Stopping...", flush=True)
+        if processes:
+            await _remember_inbox(sim_url, saved)
         for process in reversed(processes):
             await asyncio.to_thread(process.stop)
 

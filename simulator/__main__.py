@@ -44,14 +44,23 @@ def parse_args(argv: list[str] | None = None) -> SimulatorConfig:
     parser.add_argument(
         "--incoming-every", type=float, default=None, help="receive a random SMS every N seconds"
     )
+    parser.add_argument(
+        "--first-sms-id",
+        type=int,
+        default=1,
+        help="incoming_sms_id of the first SMS received (a restarted gateway continues its ids)",
+    )
     args = parser.parse_args(argv)
     if args.incoming_every is not None and args.incoming_every <= 0:
         parser.error("--incoming-every must be positive")
+    if args.first_sms_id < 1:
+        parser.error("--first-sms-id must be at least 1")
     return SimulatorConfig(
         ports=args.ports, seed=args.seed, host=args.host, port=args.port, https=args.https,
         username=args.username, password=args.password, serial=args.serial, mac=args.mac,
         push_url=args.push_url, multi_sim=args.multi_sim, drp=args.drp, send_delay=args.send_delay,
         register_delay=args.register_delay, incoming_every=args.incoming_every,
+        first_incoming_id=args.first_sms_id,
     )  # fmt: skip
 
 

@@ -31,11 +31,15 @@ class SimulatorConfig:
     port: int = 0  # 0: any free TCP port
     drp: bool = False
     incoming_every: float | None = None  # receive a random SMS every N seconds (the demo)
+    # A real gateway's ids keep growing across restarts; a restarted simulator continues here.
+    first_incoming_id: int = 1
 
     def __post_init__(self) -> None:
         """Refuse a gateway that cannot exist."""
         if not 1 <= self.ports <= MAX_PORTS:
             raise ValueError(f"ports must be 1 to {MAX_PORTS}, not {self.ports}")
+        if self.first_incoming_id < 1:
+            raise ValueError(f"first_incoming_id must be at least 1, not {self.first_incoming_id}")
         for name in ("send_delay", "ussd_delay", "register_delay"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")

@@ -56,7 +56,7 @@ class GatewayState:
         self.mms_files: dict[int, bytes] = {}
         self.mms: dict[int, int] = {}  # mms_id -> its §24 status code
         self.next_task_id = 1
-        self.next_incoming_id = 1
+        self.next_incoming_id = config.first_incoming_id
         self.next_mms_id = 1
         self.requests: Counter[str] = Counter()  # API requests served, by path
         self.challenges = 0  # 401 answers

@@ -191,6 +191,8 @@ def test_command_line() -> None:
             "0",
             "--incoming-every",
             "3",
+            "--first-sms-id",
+            "41",
         ]
     )
     assert (config.ports, config.https, config.password, config.push_url) == (
@@ -205,8 +207,20 @@ def test_command_line() -> None:
         0.0,
         3.0,
     )
+    assert config.first_incoming_id == 41
     with pytest.raises(SystemExit):
         parse_args(["--ports", "33"])
+    with pytest.raises(SystemExit):
+        parse_args(["--first-sms-id", "0"])
+
+
+def test_ids_continue_from_the_first_one() -> None:
+    """A restarted gateway keeps numbering its inbox; so does a simulator told where it was."""
+    state = Simulator(SimulatorConfig(first_incoming_id=41)).state
+    assert state.receive_sms(0, "+491", "a") == 41
+    assert state.receive_sms(1, "+491", "b") == 42
+    with pytest.raises(ValueError, match="first_incoming_id"):
+        SimulatorConfig(first_incoming_id=0)
 
 
 async def test_incoming_generator(socket_enabled: None) -> None:
