@@ -14,6 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.const import DOMAIN
+from custom_components.dinstar.coordinator import POWER_OFF_GRACE
 from simulator import Simulator
 
 from .conftest import SERIAL, WEBHOOK_ID
@@ -149,3 +150,72 @@ async def test_device_push_teaches_the_mac(
     )
     assert gateway is not None
     assert (dr.CONNECTION_NETWORK_MAC, "f8:a0:3d:48:e5:19") in gateway.connections
+
+
+def _power(status: str) -> dict[str, Any]:
+    return {
+        "sn": SERIAL,
+        "device": {
+            "port_number": 8,
+            "IP": "127.0.0.1",
+            "MAC": "F8-A0-3D-48-E5-19",
+            "status": status,
+        },
+    }
+
+
+GATEWAY_SENSOR = "sensor.dinstar_da00_0030_1901_2817_sms_in_queue"
+PORT_SENSOR = "sensor.port_1_signal_strength"
+
+
+async def test_power_off_push_makes_the_gateway_unavailable_until_power_on(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """Off at once, even while the gateway still answers; back with its power_on push."""
+    assert await post(hass_client_no_auth, _power("power_off")) == 200
+    await hass.async_block_till_done()
+    coordinator = init_integration.runtime_data.coordinator
+    await coordinator.async_refresh()  # it still answers while shutting down
+    assert hass.states.get(GATEWAY_SENSOR).state == "unavailable"
+    assert hass.states.get(PORT_SENSOR).state == "unavailable"
+
+    assert await post(hass_client_no_auth, _power("power_on")) == 200
+    await hass.async_block_till_done()
+    assert hass.states.get(GATEWAY_SENSOR).state == "0"
+    assert hass.states.get(PORT_SENSOR).state not in ("unavailable", "unknown")
+
+
+async def test_gateway_answering_after_an_outage_is_back_without_its_power_on_push(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
+) -> None:
+    assert await post(hass_client_no_auth, _power("power_off")) == 200
+    await hass.async_block_till_done()
+    coordinator = init_integration.runtime_data.coordinator
+    simulator.state.go_offline(None)
+    await coordinator.async_refresh()
+    assert not coordinator.last_update_success
+    simulator.state.go_online()
+    await coordinator.async_refresh()
+    assert hass.states.get(GATEWAY_SENSOR).state == "0"
+
+
+async def test_gateway_answering_long_after_power_off_is_back(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """Its power_on push was lost, and no refresh failed: after the grace it counts as up."""
+    assert await post(hass_client_no_auth, _power("power_off")) == 200
+    await hass.async_block_till_done()
+    coordinator = init_integration.runtime_data.coordinator
+    await coordinator.async_refresh()
+    assert hass.states.get(GATEWAY_SENSOR).state == "unavailable"
+    assert coordinator.powered_off_at is not None
+    coordinator.powered_off_at -= POWER_OFF_GRACE
+    await coordinator.async_refresh()
+    assert hass.states.get(GATEWAY_SENSOR).state == "0"

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_SCAN_INTERVAL
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
 
 from .api import DeviceStatus, DinstarAuthenticationError, DinstarClient, DinstarError, PortInfo
 from .const import DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from .user_ids import UserIdAllocator
 
 type DinstarConfigEntry = ConfigEntry[DinstarRuntimeData]
+
+# A gateway restarts in a minute or two; one answering long after its power_off push is up.
+POWER_OFF_GRACE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,19 @@ class DinstarCoordinator(DataUpdateCoordinator[DinstarData]):
         # The queue is read on the first refresh and then only while it may hold messages
         # (it did last time, or something was sent since): two requests a refresh otherwise.
         self.queue_may_have_messages = True
+        # Set by a power_off push: the gateway is going down even while it still answers.
+        self.powered_off_at: datetime | None = None
+
+    @property
+    def gateway_available(self) -> bool:
+        """Answering, and not announced powered off."""
+        return self.last_update_success and self.powered_off_at is None
+
+    @callback
+    def async_set_powered(self, powered: bool) -> None:
+        """A device push: off makes every entity unavailable at once, on ends that."""
+        self.powered_off_at = None if powered else dt_util.utcnow()
+        self.async_update_listeners()
 
     async def _async_update_data(self) -> DinstarData:
         try:
@@ -99,6 +116,13 @@ class DinstarCoordinator(DataUpdateCoordinator[DinstarData]):
                 translation_key="update_failed",
                 translation_placeholders={"error": str(err)},
             ) from err
+        if self.powered_off_at is not None and (
+            not self.last_update_success
+            or dt_util.utcnow() - self.powered_off_at >= POWER_OFF_GRACE
+        ):
+            # Answering after an outage, or long after it said it went off (its power_on push
+            # was lost): it is back.
+            self.powered_off_at = None
         return DinstarData(
             serial=self.client.serial or self.config_entry.unique_id or "",
             ports={info.port: info for info in ports},

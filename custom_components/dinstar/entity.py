@@ -51,6 +51,11 @@ class DinstarEntity(CoordinatorEntity[DinstarCoordinator]):
         self._attr_unique_id = f"{coordinator.config_entry.unique_id}-{key}"
         self._attr_device_info = gateway_device_info(coordinator)
 
+    @property
+    def available(self) -> bool:
+        """Unavailable while the gateway does not answer or said it is powering off."""
+        return self.coordinator.gateway_available
+
 
 class DinstarPortEntity(CoordinatorEntity[DinstarCoordinator]):
     """An entity of one SIM port, on the port's own device."""
@@ -79,7 +84,7 @@ class DinstarPortEntity(CoordinatorEntity[DinstarCoordinator]):
     @property
     def available(self) -> bool:
         """Unavailable with the gateway, or when the port is gone from its answer."""
-        return super().available and self.port_info is not None
+        return self.coordinator.gateway_available and self.port_info is not None
 
 
 async def async_gateway_call(call: Awaitable[None], action: str) -> None:

@@ -112,7 +112,10 @@ def _dispatch(hass: HomeAssistant, entry: DinstarConfigEntry, event: PushEvent) 
             async_fire(hass, entry, *event_for(event))
             if event.mac:
                 _async_learn_mac(hass, entry, format_mac(event.mac.replace("-", ":")))
-            if event.status is DevicePowerStatus.POWER_ON:
+            if event.status is DevicePowerStatus.POWER_OFF:
+                runtime.coordinator.async_set_powered(False)
+            elif event.status is DevicePowerStatus.POWER_ON:
+                runtime.coordinator.async_set_powered(True)
                 # Pushes made while it restarted may be lost: read what came meanwhile.
                 entry.async_create_background_task(
                     hass, runtime.inbox.async_catch_up(), "dinstar inbox catch-up"
