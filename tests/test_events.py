@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from datetime import timedelta
 import json
 
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.const import CONF_INCOMING_MODE, DOMAIN, IncomingMode
+from custom_components.dinstar.inbox_sync import GAP_WAIT
 from custom_components.dinstar.events import (
     EVENT_CALL_RECORD,
     EVENT_DEVICE_POWER,
@@ -161,6 +168,34 @@ async def test_the_same_pushed_sms_fires_once(
     await post(hass_client_no_auth, body)
     await hass.async_block_till_done()
     assert len(events) == 1
+
+
+async def test_a_lost_push_is_read_from_the_gateway_soon(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
+) -> None:
+    """Push mode: SMS 2's push never came, SMS 3's did; the gap is read, not left to a restart."""
+    events = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    ids = [simulator.receive_sms(1, "+4930111", f"message {n}") for n in range(3)]
+    for sms in (simulator.state.inbox[0], simulator.state.inbox[2]):
+        await post(hass_client_no_auth, {"sn": SERIAL, "sms": [sms.as_api()]})
+    await hass.async_block_till_done()
+    assert [event.data["incoming_sms_id"] for event in events] == [ids[0], ids[2]]
+    before = simulator.state.requests["/api/query_incoming_sms"]
+
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=GAP_WAIT + 1))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert [event.data["incoming_sms_id"] for event in events] == [ids[0], ids[2], ids[1]]
+    after_gap = simulator.state.requests["/api/query_incoming_sms"]
+    assert after_gap > before
+
+    # No gap left: nothing more is read.
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2 * GAP_WAIT + 2))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert simulator.state.requests["/api/query_incoming_sms"] == after_gap
+    assert len(events) == 3
 
 
 async def settle(hass: HomeAssistant, simulator: Simulator) -> None:

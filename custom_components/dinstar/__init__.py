@@ -60,6 +60,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
     tracker = PortTracker(hass, coordinator)
     inbox = InboxSync(hass, entry)
     await inbox.async_load()
+    entry.async_on_unload(inbox.async_stop)
     outbox = OutboxSync(hass, entry)
     await outbox.async_load()
 

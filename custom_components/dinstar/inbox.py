@@ -29,6 +29,11 @@ class InboxLedger:
         """Every id up to this one is handled: catch up from here."""
         return self._cursor
 
+    @property
+    def has_gap(self) -> bool:
+        """A later message was handled while an earlier one was not (a push lost, or late)."""
+        return bool(self._above)
+
     def claim(self, sms: IncomingSms) -> bool:
         """Mark a pushed message handled; ``False`` when it already was."""
         sms_id = sms.incoming_sms_id

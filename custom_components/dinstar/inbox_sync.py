@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any
 
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.storage import Store
 
 from .api import DinstarError, IncomingSms
@@ -17,6 +19,9 @@ from .inbox import InboxLedger
 STORAGE_VERSION = 1
 # Written soon after a change; a restart inside that window may repeat, never lose, a message.
 SAVE_DELAY = 1.0
+# Concurrent pushes may land out of order; a message still missing this long after a later one
+# came was lost on the way, and is read from the gateway.
+GAP_WAIT = 10.0
 
 
 class InboxSync:
@@ -31,6 +36,7 @@ class InboxSync:
         )
         self._ledger = InboxLedger()
         self._catch_up_lock = asyncio.Lock()
+        self._gap_timer: CALLBACK_TYPE | None = None
 
     async def async_load(self) -> None:
         """Restore where the last run stopped."""
@@ -46,6 +52,23 @@ class InboxSync:
         if self._ledger.claim(sms):
             self._fire(sms)
             self._store.async_delay_save(self._ledger.as_dict, SAVE_DELAY)
+        if self._ledger.has_gap and self._gap_timer is None:
+            self._gap_timer = async_call_later(self._hass, GAP_WAIT, self._async_gap_check)
+
+    @callback
+    def _async_gap_check(self, _now: datetime) -> None:
+        self._gap_timer = None
+        if self._ledger.has_gap:
+            self._entry.async_create_background_task(
+                self._hass, self.async_catch_up(), "dinstar inbox gap"
+            )
+
+    @callback
+    def async_stop(self) -> None:
+        """No more gap checks (the entry unloads)."""
+        if self._gap_timer is not None:
+            self._gap_timer()
+            self._gap_timer = None
 
     async def async_catch_up(self) -> None:
         """Read every message above the cursor and fire the new ones in id order.
