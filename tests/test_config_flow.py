@@ -16,6 +16,7 @@ from homeassistant.const import (
     CONF_WEBHOOK_ID,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 import pytest
@@ -73,6 +74,21 @@ async def finish_with_webhook(hass: HomeAssistant, result: dict[str, Any]) -> di
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     return result
+
+
+async def test_webhook_url_is_the_local_one(hass: HomeAssistant, simulator: Simulator) -> None:
+    """The gateway sits on the local network: it is shown the internal URL, not the external."""
+    await async_process_ha_core_config(
+        hass,
+        {"internal_url": "http://192.168.1.10:8123", "external_url": "https://ha.example.com"},
+    )
+    result = await start_direct(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], direct_input(simulator)
+    )
+    assert result["description_placeholders"]["url"].startswith(
+        "http://192.168.1.10:8123/api/webhook/"
+    )
 
 
 async def test_direct_http(hass: HomeAssistant, simulator: Simulator) -> None:

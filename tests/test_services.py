@@ -36,7 +36,7 @@ async def test_send_with_params_and_parts(
         port=[1],
     )  # fmt: skip
     assert len(response["task_ids"]) == 1
-    assert response["encoding"] == "gsm-7bit"
+    assert response["encoding"] == "gsm_7bit"
     assert response["messages"] == [
         {"number": "+4917612345678", "user_id": 1, "parts": 1},
         {"number": "10086", "user_id": 2, "parts": 1},

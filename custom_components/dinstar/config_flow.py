@@ -249,7 +249,9 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="webhook",
             description_placeholders={
-                "url": webhook.async_generate_url(self.hass, self._data[CONF_WEBHOOK_ID])
+                "url": webhook.async_generate_url(
+                    self.hass, self._data[CONF_WEBHOOK_ID], prefer_external=False
+                )
             },
         )
 

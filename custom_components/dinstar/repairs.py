@@ -51,7 +51,9 @@ def async_check_push_silence(hass: HomeAssistant, entry: DinstarConfigEntry) -> 
             translation_key="no_push",
             translation_placeholders={
                 "name": entry.title,
-                "url": webhook.async_generate_url(hass, entry.data[CONF_WEBHOOK_ID]),
+                "url": webhook.async_generate_url(
+                    hass, entry.data[CONF_WEBHOOK_ID], prefer_external=False
+                ),
             },
         )
     else:

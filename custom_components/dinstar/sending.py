@@ -88,7 +88,8 @@ async def async_send_sms(  # noqa: PLR0913 - the action's fields
     return {
         "task_ids": list(result.task_ids),
         "sms_in_queue": result.sms_in_queue,
-        "encoding": encoding.value,
+        # Spelled as the action's encoding field takes it, not as the gateway does.
+        "encoding": encoding.name.lower(),
         "messages": [
             {
                 "number": recipient.number,
