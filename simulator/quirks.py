@@ -10,7 +10,6 @@ _TRAILERS = {
     "get_cdr": "{}",  # §12
     "get_port_info_callforward": "{}",  # §18.7
     "send_ussd": " }",  # §7
-    "query_ussd_reply": "]",  # §8
     "set_config": "]",  # §20.4
 }
 # §17 prints these push kinds with one "]" too many at the end.
@@ -31,6 +30,9 @@ def render(endpoint: str, value: Any, *, malformed: bool) -> str:
         # §6: a dangling comma after the last message.
         head, _, tail = text.rpartition("}]")
         return f"{head}}},]{tail}"
+    if endpoint == "query_ussd_reply":
+        # §8: one "]" too many inside the object, before its closing brace.
+        return text.removesuffix("}") + "]}"
     if endpoint == "GetSTKView":
         # §13: a doubled comma across a line break after the title.
         head = '{"title":' + dumps(value["title"]) + ","

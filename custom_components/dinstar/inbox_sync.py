@@ -37,10 +37,14 @@ class InboxSync:
         self._ledger = InboxLedger()
         self._catch_up_lock = asyncio.Lock()
         self._gap_timer: CALLBACK_TYPE | None = None
+        # A new entry takes what the gateway already holds as handled: its history is not news.
+        self._baseline_pending = False
 
     async def async_load(self) -> None:
-        """Restore where the last run stopped."""
-        self._ledger = InboxLedger.from_dict(await self._store.async_load())
+        """Restore where the last run stopped; nothing stored means a new entry."""
+        stored = await self._store.async_load()
+        self._ledger = InboxLedger.from_dict(stored)
+        self._baseline_pending = stored is None
 
     async def async_save(self) -> None:
         """Write now (at unload)."""
@@ -82,7 +86,13 @@ class InboxSync:
             except DinstarError as err:
                 LOGGER.debug("Catching up with the gateway's inbox failed: %s", err)
                 return
-            for sms in self._ledger.claim_catch_up(messages):
+            new = self._ledger.claim_catch_up(messages)
+            if self._baseline_pending:
+                self._baseline_pending = False
+                LOGGER.debug("%s messages already on the gateway are not fired", len(new))
+                await self.async_save()
+                return
+            for sms in new:
                 self._fire(sms)
             self._store.async_delay_save(self._ledger.as_dict, SAVE_DELAY)
 

@@ -35,6 +35,22 @@ JSON_VALUES = st.recursive(
             '{"sn":"x","ussd":[{"port":1,"text":"Thank you!"}]}]',
             {"sn": "x", "ussd": [{"port": 1, "text": "Thank you!"}]},
         ),
+        # §8 query_ussd_reply: the extra bracket inside the object, before its closing brace.
+        (
+            '{"error_code":200,"sn":"x","reply":[{"port":1,"text":""},'
+            ' {"port":2,"text": "Test..."}, {"port":3,"text":""}]]}',
+            {
+                "error_code": 200,
+                "sn": "x",
+                "reply": [
+                    {"port": 1, "text": ""},
+                    {"port": 2, "text": "Test..."},
+                    {"port": 3, "text": ""},
+                ],
+            },
+        ),
+        # A stray closer deeper in, beside a bracket inside a string.
+        ('{"a":{"b":["]"]}],"c":1}', {"a": {"b": ["]"]}, "c": 1}),
         # §6: a dangling comma in the array.
         ('{"sms":[{"incoming_sms_id":1},],"read":1}', {"sms": [{"incoming_sms_id": 1}], "read": 1}),
         # §13: a doubled comma across a line break.

@@ -186,7 +186,7 @@ async def test_cdr_stk_status(simulator: Simulator, api: Api) -> None:
 async def test_malformed_answers(simulator: Simulator, api: Api) -> None:
     simulator.state.faults.malformed = True
     assert (await api("POST", "/api/get_cdr"))[1].endswith("]}{}")
-    assert (await api("GET", "/api/query_ussd_reply?port=0"))[1].endswith("}]}]")
+    assert (await api("GET", "/api/query_ussd_reply?port=0"))[1].endswith("}]]}")
     assert '",\n,"item":' in (await api("GET", "/GetSTKView?port=0"))[1]
     assert (await api("POST", "/api/set_config", {"sip_proxy": []}))[
         1

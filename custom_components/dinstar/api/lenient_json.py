@@ -1,8 +1,9 @@
 """Decoding of the gateway's JSON, which is not always well formed.
 
-The spec's own examples carry a trailing ``{}``, an extra ``]`` or ``}``, a dangling comma
-(``[{...},]``) and a doubled comma (``"a",`` newline ``,"b"``). The first complete JSON value is taken and
-what follows it is ignored; stray commas are dropped only where the value would not decode
+The spec's own examples carry a trailing ``{}``, an extra ``]`` or ``}`` (after the value, or
+inside it: ``[{...}]]}``), a dangling comma (``[{...},]``) and a doubled comma (``"a",`` newline
+``,"b"``). The first complete JSON value is taken and what follows it is ignored; stray commas
+and closers that close nothing open are dropped only where the value would not decode
 otherwise. Anything else is a :class:`DinstarResponseError`.
 """
 
@@ -16,6 +17,7 @@ from .errors import DinstarResponseError
 _DECODER = json.JSONDecoder()
 _WHITESPACE = " \t\r\n"
 _CLOSERS = "]}"
+_OPENERS = {"[": "]", "{": "}"}
 
 
 def decode_json(text: str | bytes) -> Any:
@@ -31,7 +33,7 @@ def decode_json(text: str | bytes) -> Any:
     try:
         value, _end = _DECODER.raw_decode(text, start)
     except json.JSONDecodeError as first_error:
-        repaired = _drop_stray_commas(text[start:])
+        repaired = _repair(text[start:])
         try:
             value, _end = _DECODER.raw_decode(repaired)
         except json.JSONDecodeError:
@@ -39,9 +41,11 @@ def decode_json(text: str | bytes) -> Any:
     return value
 
 
-def _drop_stray_commas(text: str) -> str:
-    """Remove commas that end a value and precede a closer or another comma, outside strings."""
+def _repair(text: str) -> str:
+    """Outside strings, remove commas that end a value and precede a closer or another comma,
+    and closers that do not match the innermost open bracket."""
     out: list[str] = []
+    open_brackets: list[str] = []
     in_string = False
     escaped = False
     length = len(text)
@@ -57,6 +61,12 @@ def _drop_stray_commas(text: str) -> str:
             continue
         if char == '"':
             in_string = True
+        elif char in _OPENERS:
+            open_brackets.append(_OPENERS[char])
+        elif char in _CLOSERS and open_brackets:
+            if char != open_brackets[-1]:
+                continue
+            open_brackets.pop()
         elif char == "," and _after_a_value(out):
             following = index + 1
             while following < length and text[following] in _WHITESPACE:
