@@ -37,8 +37,10 @@ JSON_VALUES = st.recursive(
         ),
         # §8 query_ussd_reply: the extra bracket inside the object, before its closing brace.
         (
-            '{"error_code":200,"sn":"x","reply":[{"port":1,"text":""},'
-            ' {"port":2,"text": "Test..."}, {"port":3,"text":""}]]}',
+            (
+                '{"error_code":200,"sn":"x","reply":[{"port":1,"text":""},'
+                ' {"port":2,"text": "Test..."}, {"port":3,"text":""}]]}'
+            ),
             {
                 "error_code": 200,
                 "sn": "x",

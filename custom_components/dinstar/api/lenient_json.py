@@ -42,8 +42,11 @@ def decode_json(text: str | bytes) -> Any:
 
 
 def _repair(text: str) -> str:
-    """Outside strings, remove commas that end a value and precede a closer or another comma,
-    and closers that do not match the innermost open bracket."""
+    """Drop, outside strings, stray commas and closers that close nothing open.
+
+    A comma is stray when it ends a value and precedes a closer or another comma; a closer is
+    stray when it does not match the innermost open bracket.
+    """
     out: list[str] = []
     open_brackets: list[str] = []
     in_string = False
