@@ -198,6 +198,25 @@ async def test_a_lost_push_is_read_from_the_gateway_soon(
     assert len(events) == 3
 
 
+async def test_a_new_entry_does_not_fire_what_the_gateway_already_holds(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """The gateway's history is not news; what comes after the entry was added is."""
+    for n in range(3):
+        simulator.receive_sms(0, "+4930111", f"old {n}")
+    events = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert events == []
+
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+    new_id = simulator.receive_sms(2, "+4930222", "new while away")
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert [event.data["incoming_sms_id"] for event in events] == [new_id]
+
+
 async def settle(hass: HomeAssistant, simulator: Simulator) -> None:
     """Until the simulator's pushes are delivered and Home Assistant's work is done."""
     for _ in range(3):
