@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
@@ -62,6 +63,27 @@ async def test_setup_unload_and_devices(
     assert gateway.configuration_url == f"http://127.0.0.1:{entry.data['port']}"
     await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_removing_the_entry_removes_its_stores(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    entry = init_integration
+    await hass.services.async_call(
+        DOMAIN,
+        "send_sms",
+        {"config_entry_id": entry.entry_id, "number": "+4917612345678", "message": "hi"},
+        blocking=True,
+        return_response=True,
+    )
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    stored = {f"{DOMAIN}.{entry.entry_id}.{name}" for name in ("inbox", "outbox", "user_ids")}
+    assert stored <= set(hass_storage)
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert not stored & set(hass_storage)
 
 
 async def test_setup_retries_while_the_gateway_is_offline(

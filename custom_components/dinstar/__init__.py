@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from homeassistant.const import CONF_NAME, Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv, device_registry as dr, discovery
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from .config_services import async_setup_config_services
 from .connection import create_client, create_session
-from .const import CONF_INCOMING_MODE, DOMAIN, LOGGER, IncomingMode
+from .const import CONF_INCOMING_MODE, DOMAIN, LOGGER, STORED_PER_ENTRY, IncomingMode, storage_key
 from .coordinator import DinstarConfigEntry, DinstarCoordinator, DinstarRuntimeData
 from .entity import gateway_device_info, pushed_state_signal
 from .inbox_sync import InboxSync
@@ -132,6 +134,12 @@ def _after_refresh(hass: HomeAssistant, entry: DinstarConfigEntry) -> Callable[[
         was_available = available
 
     return on_refresh
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
+    """A deleted gateway leaves nothing behind: its inbox ledger, tracked sends and user_ids."""
+    for name in STORED_PER_ENTRY:
+        await Store[Any](hass, 1, storage_key(entry.entry_id, name)).async_remove()
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> bool:

@@ -27,6 +27,13 @@ MIN_SCAN_INTERVAL: Final = 10
 MAX_SCAN_INTERVAL: Final = 3600
 PUSH_SILENCE_LIMIT: Final = timedelta(days=1)
 MANUFACTURER: Final = "Dinstar"
+# What an entry keeps in Home Assistant's storage, each as ``dinstar.<entry_id>.<name>``.
+STORED_PER_ENTRY: Final = ("inbox", "outbox", "user_ids")
+
+
+def storage_key(entry_id: str, name: str) -> str:
+    """The storage key of one of an entry's stores."""
+    return f"{DOMAIN}.{entry_id}.{name}"
 
 
 class CertificateMode(StrEnum):

@@ -11,7 +11,7 @@ from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.storage import Store
 
 from .api import DinstarError, IncomingSms
-from .const import DOMAIN, LOGGER
+from .const import LOGGER, storage_key
 from .coordinator import DinstarConfigEntry
 from .events import EVENT_SMS_RECEIVED, async_fire, sms_received_data
 from .inbox import InboxLedger
@@ -32,7 +32,7 @@ class InboxSync:
         self._hass = hass
         self._entry = entry
         self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.inbox"
+            hass, STORAGE_VERSION, storage_key(entry.entry_id, "inbox")
         )
         self._ledger = InboxLedger()
         self._catch_up_lock = asyncio.Lock()

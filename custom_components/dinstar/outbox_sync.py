@@ -18,7 +18,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .api import DeliveryReport, DinstarError, SmsResult
-from .const import DOMAIN, LOGGER
+from .const import LOGGER, storage_key
 from .coordinator import DinstarConfigEntry
 from .events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT, async_fire
 from .tracking import Outcome, SmsTracker, TrackedSms, TrackingUpdate
@@ -40,7 +40,7 @@ class OutboxSync:
         self._hass = hass
         self._entry = entry
         self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.outbox"
+            hass, STORAGE_VERSION, storage_key(entry.entry_id, "outbox")
         )
         self.tracker = SmsTracker(FOLLOW_FOR.total_seconds())
         self.counters: Counter[str] = Counter()

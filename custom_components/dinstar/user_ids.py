@@ -8,7 +8,7 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
-from .const import DOMAIN
+from .const import storage_key
 
 STORAGE_VERSION = 1
 
@@ -19,7 +19,7 @@ class UserIdAllocator:
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Bound to one entry's store."""
         self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.user_ids"
+            hass, STORAGE_VERSION, storage_key(entry_id, "user_ids")
         )
         self._next: int | None = None
         self._lock = asyncio.Lock()
