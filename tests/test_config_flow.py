@@ -350,6 +350,27 @@ async def test_dhcp_updates_a_known_gateways_host(
     assert mock_config_entry.data[CONF_HOST] == "192.0.2.7"
 
 
+async def test_dhcp_leaves_a_drp_entrys_server_address(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Seen on the LAN, a gateway added through DRP keeps its host: the DRP server's."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry,
+        data={
+            **mock_config_entry.data,
+            CONF_HOST: "drp.example.com",
+            CONF_DRP_USERNAME: USERNAME,
+            CONF_MAC: "f8:a0:3d:48:e5:19",
+        },
+    )
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp_info("192.0.2.7")
+    )
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "already_configured")
+    assert mock_config_entry.data[CONF_HOST] == "drp.example.com"
+
+
 # The old address is refused by the socket guard: to the client, a gateway that is gone.
 @pytest.mark.filterwarnings("ignore:A test tried to use socket")
 async def test_dhcp_moves_a_gateway_that_changed_address(

@@ -175,6 +175,9 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
         mac = format_mac(discovery_info.macaddress)
         for entry in self._async_current_entries(include_ignore=False):
             if entry.data.get(CONF_MAC) == mac:
+                if CONF_DRP_USERNAME in entry.data:
+                    # Reached through its DRP server, whose address is the entry's host.
+                    return self.async_abort(reason="already_configured")
                 # A new address needs a new session (its digest state is bound to the old
                 # origin): reload the entry if it runs or is retrying, as Home Assistant's
                 # own unique-id update does.
