@@ -47,7 +47,8 @@ def _power(state: GatewayState, port: Port, param: str | None, _number: str | No
 
 
 def _imei(_state: GatewayState, port: Port, param: str | None, _number: str | None) -> bool:
-    if param is None or len(param) != IMEI_DIGITS or not param.isdigit():
+    # isascii(): str.isdigit() also takes digits of other scripts ("²", "٣").
+    if param is None or len(param) != IMEI_DIGITS or not (param.isascii() and param.isdigit()):
         return False
     port.imei = param
     return True
@@ -156,9 +157,14 @@ def plug_sim(state: GatewayState, port: Port, *, present: bool) -> None:
 
 def _search(state: GatewayState, port: Port) -> None:
     state.set_registration(port, "SEARCHING_NETWORK")
+    port.search_session += 1
+    search = port.search_session
 
     async def registered() -> None:
         await asyncio.sleep(state.config.register_delay)
+        # A later search (power off and on again, a reset) owns the outcome, not this one.
+        if search != port.search_session:
+            return
         if port.reg == "SEARCHING_NETWORK" and port.powered and port.sim is not None:
             state.set_registration(port, REGISTER_OK)
 
@@ -168,6 +174,7 @@ def _search(state: GatewayState, port: Port) -> None:
 def send_ussd(state: GatewayState, port: Port, command: str, text: str) -> int:
     """Send (or cancel) a USSD session on one port; the reply comes after ``ussd_delay``."""
     if command == "cancel":
+        port.ussd_session += 1  # the cancelled session's reply never comes
         port.ussd_reply = ""
         port.ussd_pending = False
         return USSD_SENT
@@ -175,12 +182,16 @@ def send_ussd(state: GatewayState, port: Port, command: str, text: str) -> int:
         return USSD_UNREGISTERED
     if port.callstate != "Idle" or port.ussd_pending:
         return USSD_BUSY
+    port.ussd_session += 1
+    session = port.ussd_session
     port.ussd_reply = ""
     port.ussd_pending = True
 
     async def reply() -> None:
         await asyncio.sleep(state.config.ussd_delay)
-        if not port.ussd_pending:  # cancelled meanwhile
+        # Cancelled meanwhile, perhaps with a new session already pending: that one's reply
+        # is the one to give, not this one's.
+        if session != port.ussd_session:
             return
         port.ussd_pending = False
         if _BALANCE_CODE.fullmatch(text.strip()):

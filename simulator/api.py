@@ -31,13 +31,18 @@ def query_list(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
+def ascii_digits(value: str) -> bool:
+    """Only 0-9: ``str.isdigit()`` alone takes "²" or "٣", which ``int()`` then refuses."""
+    return value.isascii() and value.isdigit()
+
+
 def query_int(value: str | None, *, required: bool = True) -> int | None:
     """A non-negative integer from a GET parameter; 400 when it is not one."""
     if value is None or value == "":
         if required:
             raise BadRequest
         return None
-    if not value.isdigit():
+    if not ascii_digits(value):
         raise BadRequest
     return int(value)
 
@@ -62,8 +67,7 @@ def number_ok(number: Any) -> bool:
     """§2: a digit string of at most 24 bytes, ``+`` allowed first."""
     if not isinstance(number, str) or len(number.encode()) > MAX_NUMBER_BYTES:
         return False
-    digits = number.removeprefix("+")
-    return digits.isascii() and digits.isdigit()
+    return ascii_digits(number.removeprefix("+"))
 
 
 def time_filter(value: Any) -> str | None:
@@ -126,14 +130,16 @@ class ApiBase:
         return values
 
     def json_ports(self, value: Any, *, required: bool = False) -> list[int]:
-        """A JSON ``port`` field: an array of port numbers (a single number is taken too)."""
-        values = [value] if isinstance(value, int) else json_list(value)
-        return self.ports([json_int(item) for item in values], required=required)
+        """A JSON ``port`` array (§2-§4, §7, §12); a bare number is a 400, as the spec has it.
+
+        The calls whose ``port`` is one Integer (STK, MMS, SOCKS5) read it with ``json_int``.
+        """
+        return self.ports([json_int(item) for item in json_list(value)], required=required)
 
     def query_ports(self, request: web.Request, *, required: bool = False) -> list[int]:
         """A GET ``port`` list (``port=1,2`` or ``port=1%2C2``)."""
         values = query_list(request.query.get("port"))
-        if not all(value.isdigit() for value in values):
+        if not all(ascii_digits(value) for value in values):
             raise BadRequest
         return self.ports([int(value) for value in values], required=required)
 

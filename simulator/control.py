@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from .api import ascii_digits
 from .auth import MODES
 
 if TYPE_CHECKING:
@@ -122,7 +123,8 @@ def _sim_number(_state: GatewayState, port: Port, value: Any) -> None:
 _PORT_FIELDS: dict[str, tuple[Callable[[Any], Any], Callable[[GatewayState, Port, Any], None]]] = {
     "sim": (_bool, lambda state, port, value: state.plug_sim(port, present=value)),
     "power": (_power, lambda state, port, value: state.power(port, on=value)),
-    # Any text: real firmware has states the spec does not list ("Mobile Registered").
+    # Any text: real firmware has states the spec does not list. "REGISTERED" and "Mobile
+    # Registered" are registered as much as REGISTER_OK (models.REGISTERED_SPELLINGS).
     "reg": (_text, lambda state, port, value: state.set_registration(port, value)),
     "signal": (_signal, _attribute("signal")),
     "slot": (_slot, _attribute("slot")),
@@ -223,7 +225,7 @@ class ControlApi:
     async def change_port(self, request: web.Request) -> web.Response:
         """POST ports/{n}: SIM, power, registration, signal, slot, call state, credit..."""
         match = request.match_info["port"]
-        port = self.state.port(int(match)) if match.isdigit() else None
+        port = self.state.port(int(match)) if ascii_digits(match) else None
         if port is None:
             raise web.HTTPNotFound(text=f"no port {match}")
         data = await self._body(request)

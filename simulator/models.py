@@ -21,6 +21,8 @@ REGISTRATION_STATES = (
     REGISTER_OK,
     "UNKNOWN",
 )
+# Spellings of "registered" seen on real firmware (NOTES): the port works the same with each.
+REGISTERED_SPELLINGS = frozenset({REGISTER_OK, "REGISTERED", "Mobile Registered"})
 CALL_STATES = (
     "Idle",
     "Processing",
@@ -81,6 +83,10 @@ class Port:
     mms_config: dict[str, Any] | None = None
     stk: StkSession = field(default_factory=StkSession)
     register_sequence: int = 0
+    # Bumped by each new USSD session (or cancel) and each network search: a background reply
+    # or search answers only while its number is still the current one.
+    ussd_session: int = 0
+    search_session: int = 0
 
     @property
     def registered(self) -> bool:
@@ -89,7 +95,7 @@ class Port:
             self.powered
             and self.sim is not None
             and not self.sim.blocked
-            and self.reg == REGISTER_OK
+            and self.reg in REGISTERED_SPELLINGS
         )
 
     def take_ref_ids(self, count: int) -> int:

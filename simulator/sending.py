@@ -15,23 +15,40 @@ DELIVERED_STATUS_CODE = 0  # §4: received by the peer
 
 
 class SendQueue:
-    """Messages waiting per port; a port's worker starts with its first message."""
+    """Messages waiting per port; a port's worker starts with its first message.
+
+    The queue outlives a stop of the simulator (it is the gateway's database); the workers do
+    not, so a port whose worker has ended gets a new one with its next message, or at start.
+    """
 
     def __init__(self, state: GatewayState) -> None:
         """Work for ``state``'s ports."""
         self._state = state
         self._waiting: dict[int, deque[OutgoingSms]] = {}
         self._wakeups: dict[int, asyncio.Event] = {}
+        self._workers: dict[int, asyncio.Task[Any]] = {}
 
     def submit(self, messages: list[OutgoingSms]) -> None:
         """Queue messages behind those already waiting on their ports."""
         for sms in messages:
-            if sms.port not in self._waiting:
-                self._waiting[sms.port] = deque()
-                self._wakeups[sms.port] = asyncio.Event()
-                self._state.background.spawn(self._worker(sms.port), f"port {sms.port} sender")
-            self._waiting[sms.port].append(sms)
-            self._wakeups[sms.port].set()
+            self._waiting.setdefault(sms.port, deque()).append(sms)
+            self._wake(sms.port)
+
+    def resume(self) -> None:
+        """Start a worker for each port with messages left waiting (after a stop)."""
+        for index, waiting in self._waiting.items():
+            if waiting:
+                self._wake(index)
+
+    def _wake(self, index: int) -> None:
+        worker = self._workers.get(index)
+        if worker is not None and not worker.done():
+            self._wakeups[index].set()
+            return
+        # An Event per worker: a restarted simulator may run in another event loop.
+        self._wakeups[index] = asyncio.Event()
+        if task := self._state.background.spawn(self._worker(index), f"port {index} sender"):
+            self._workers[index] = task
 
     def in_queue(self) -> int:
         """Messages accepted and not yet being sent (§5)."""
@@ -62,8 +79,12 @@ class SendQueue:
                 await wakeup.wait()
                 continue
             sms = waiting.popleft()
-            await self._state.running.wait()  # a rebooting gateway sends nothing
-            await asyncio.sleep(self._state.config.send_delay * sms.count)
+            try:
+                await self._state.running.wait()  # a rebooting gateway sends nothing
+                await asyncio.sleep(self._state.config.send_delay * sms.count)
+            except asyncio.CancelledError:
+                waiting.appendleft(sms)  # stopped before it went out: first again at start
+                raise
             self._finish(self._state.ports[index], sms)
 
     def _finish(self, port: Port, sms: OutgoingSms) -> None:

@@ -181,7 +181,12 @@ class Simulator:
             and request.method == "GET"
             and "," in request.raw_path.partition("?")[2]
         ):
-            # Firmware that wants %2C in GET lists refuses a raw comma, good credentials or not.
+            # Firmware that wants %2C in GET lists refuses a raw comma, good credentials or not,
+            # and takes it for a wrong password: with credentials, it counts toward the lockout.
+            if "Authorization" in request.headers:
+                self.auth.record(
+                    address, AuthResult.WRONG, faults.lockout_after, faults.lockout_seconds
+                )
             self.state.challenges += 1
             return self.auth.challenge("401 Wrong Password")
         result = self.auth.check(request)

@@ -73,9 +73,10 @@ class GatewayState:
     # --- Life cycle ----------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the push sender (and the SMS generator when configured)."""
+        """Start the push sender, the SMS left queued by a stop (and the SMS generator)."""
         self.background.open()
         self.background.spawn(self.pusher.run(), "pusher")
+        self.sender.resume()
         if self.config.incoming_every:
             self.background.spawn(self._generate_incoming(self.config.incoming_every), "inbox")
 

@@ -74,7 +74,7 @@ class StkSession:
             return target if input_type in _MENU_TYPES else None
         answer = param or ""
         fits = {
-            DIGITS: answer.isdigit(),
+            DIGITS: answer.isascii() and answer.isdigit(),  # 0-9 only, not "²"
             YES_NO: answer.lower() in _YES_NO,
             DISPLAY: action == "ok",  # a shown text is acknowledged
         }

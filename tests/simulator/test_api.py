@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 import aiohttp
@@ -279,3 +280,97 @@ class TestDrp:
         assert (await api("GET", "/api/query_sms_in_queue"))[1]["in_queue"] == 0
         simulator.state.faults.drp_cookie_required = True  # this session keeps no cookie
         assert (await api("GET", "/api/query_sms_in_queue"))[0] == 403
+
+
+async def test_a_cancelled_ussd_session_does_not_answer_the_next(
+    simulator: Simulator, api: Api, pushes: list[bytes]
+) -> None:
+    """The first session's reply, due while the second is pending, is not the second's."""
+    simulator.config.ussd_delay = 0.2
+    for body in (
+        {"port": [0], "text": "*100#"},
+        {"port": [0], "command": "cancel"},
+        {"port": [0], "text": "*999#"},
+    ):
+        assert (await api("POST", "/api/send_ussd", body))[1]["result"][0]["status"] == 200
+    port = simulator.state.ports[0]
+    await until(lambda: port.ussd_reply != "")
+    assert (port.ussd_reply, port.ussd_pending) == ("Unknown USSD code", False)
+    await simulator.drain_pushes()
+    await until(lambda: len(pushes) == 1)
+    assert json.loads(pushes[0])["ussd"] == [{"port": 0, "text": "Unknown USSD code"}]
+
+
+@pytest.mark.parametrize("spelling", ["REGISTERED", "Mobile Registered"])
+async def test_other_spellings_of_registered_work_the_same(
+    simulator: Simulator, api: Api, pushes: list[bytes], spelling: str
+) -> None:
+    async with aiohttp.ClientSession(base_url=simulator.url) as control:
+        for reg in ("UNKNOWN", spelling):
+            async with control.post("/_sim/ports/1", json={"reg": reg}) as response:
+                assert response.status == 200
+    await simulator.drain_pushes()
+    await until(lambda: len(pushes) == 2)
+    sim = simulator.state.ports[1].sim
+    assert sim is not None
+    up = json.loads(pushes[1])["register"][0]
+    assert (up["status"], up["iccid"], up["imsi"]) == ("up", sim.iccid, sim.imsi)
+    _status, answer = await api("GET", "/api/get_port_info?port=1&info_type=reg%2Csignal")
+    assert answer["info"][0]["reg"] == spelling  # only the text differs
+    assert answer["info"][0]["signal"] > 0
+    _status, answer = await api(
+        "POST", SEND, {"text": "x", "param": [{"number": "1"}], "port": [1]}
+    )
+    assert answer["error_code"] == 202
+    await until(lambda: simulator.state.sent_messages[0].status != "SENDING")
+    assert simulator.state.sent_messages[0].status in ("SENT_OK", "DELIVERED")
+    _status, answer = await api("POST", "/api/send_ussd", {"port": [1], "text": "*100#"})
+    assert answer["result"] == [{"port": 1, "status": 200}]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        (SEND, {"text": "x", "param": [{"number": "1"}], "port": 1}),
+        ("/api/query_sms_result", {"port": 1}),
+        ("/api/query_sms_deliver_status", {"port": 1}),
+        ("/api/send_ussd", {"port": 1, "text": "*100#"}),
+        ("/api/get_cdr", {"port": 1}),
+    ],
+)
+async def test_a_bare_port_number_where_the_spec_has_an_array_is_refused(
+    api: Api, path: str, body: dict[str, Any]
+) -> None:
+    assert (await api("POST", path, body))[1]["error_code"] == 400
+    assert (await api("POST", path, body | {"port": [1]}))[1]["error_code"] != 400
+
+
+SUPERSCRIPT_TWO = "%C2%B2"  # "²": str.isdigit() says yes, int() says no
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        f"/api/query_incoming_sms?incoming_sms_id={SUPERSCRIPT_TWO}",
+        f"/api/query_incoming_sms?port={SUPERSCRIPT_TWO}",
+        f"/api/get_port_info?port=1%2C{SUPERSCRIPT_TWO}&info_type=imei",
+        f"/api/query_ussd_reply?port={SUPERSCRIPT_TWO}",
+        f"/api/stop_sms?task_id={SUPERSCRIPT_TWO}",
+        f"/api/set_port_info?port={SUPERSCRIPT_TWO}&action=reset",
+        f"/api/set_port_info?port=1&action=imei&param=35896704291720{SUPERSCRIPT_TWO}",
+        f"/api/query_mms_sending_status?mms_id={SUPERSCRIPT_TWO}",
+    ],
+)
+async def test_unicode_digits_are_a_400(simulator: Simulator, api: Api, target: str) -> None:
+    assert await api("GET", target) == (200, {"error_code": 400, "sn": simulator.state.serial})
+
+
+async def test_unicode_digits_outside_the_envelope(simulator: Simulator, api: Api) -> None:
+    assert (await api("GET", f"/GetSTKView?port={SUPERSCRIPT_TWO}"))[0] == 400
+    assert (await api("POST", "/STKGo", {"port": 0, "item": 2}))[0] == 200  # asks for digits
+    assert (await api("POST", "/STKGo", {"port": 0, "param": "12\u00b24"}))[0] == 400
+    async with (
+        aiohttp.ClientSession() as plain,
+        plain.post(f"{simulator.url}/_sim/ports/{SUPERSCRIPT_TWO}", json={}) as response,
+    ):
+        assert response.status == 404

@@ -242,3 +242,56 @@ async def test_failed_and_dropped_pushes_are_counted(simulator: Simulator) -> No
     simulator.state.add_cdr(port=1, answer_date="")  # not answered: not pushed (§17)
     await simulator.drain_pushes()
     assert simulator.state.pushes == {"failed": 1, "dropped": 1}
+
+
+async def test_raw_comma_refusals_count_toward_the_lockout(simulator: Simulator, api: Api) -> None:
+    simulator.state.faults.raw_comma_401 = True
+    simulator.state.faults.lockout_after = 2
+    raw = "/api/get_port_info?port=1,2&info_type=imei"
+    async with aiohttp.ClientSession() as plain, plain.get(simulator.url + raw) as response:
+        assert response.status == 401
+    assert simulator.auth.failed_logins == 0  # no credentials: no failed login
+    for _attempt in range(2):
+        await api("GET", raw)
+    assert simulator.auth.failed_logins >= 2
+    # The address is blocked now, even for a request the quirk would let through.
+    assert (await api("GET", "/api/get_port_info?port=1%2C2&info_type=imei"))[0] == 403
+
+
+def _registration_tasks(port: int) -> set[asyncio.Task[Any]]:
+    name = f"dinstar-sim port {port} registration"
+    return {task for task in asyncio.all_tasks() if task.get_name() == name}
+
+
+async def test_an_old_network_search_does_not_end_a_new_one(simulator: Simulator) -> None:
+    state = simulator.state
+    simulator.config.register_delay = 0.5
+    port = state.ports[1]
+    state.power(port, on=False)
+    state.power(port, on=True)
+    first = _registration_tasks(1)
+    await asyncio.sleep(0.2)
+    state.power(port, on=False)
+    state.power(port, on=True)  # a new search, due 0.2 s after the first one
+    await asyncio.wait(first)
+    assert port.reg == "SEARCHING_NETWORK"
+    await until(lambda: port.reg == "REGISTER_OK")
+
+
+async def test_a_restarted_simulator_sends_again(simulator: Simulator, api: Api) -> None:
+    """The queue outlives a stop; its workers do not, and come back with start()."""
+    sent = simulator.state.sent_messages
+    body = {"text": "x", "param": [{"number": "1"}], "port": [0]}
+    await api("POST", "/api/send_sms", body)
+    await until(lambda: sent[0].status != "SENDING")
+    simulator.config.send_delay = 60
+    await api("POST", "/api/send_sms", body)  # on the air when the simulator stops
+    await until(lambda: simulator.state.in_queue() == 0)
+    simulator.config.port = simulator.port  # the same origin: the digest session goes on
+    await simulator.stop()
+    simulator.config.send_delay = 0.01
+    await simulator.start()
+    await until(lambda: sent[1].status != "SENDING")
+    await api("POST", "/api/send_sms", body)
+    await until(lambda: sent[2].status != "SENDING")
+    assert all(sms.status in ("SENT_OK", "DELIVERED") for sms in sent)
