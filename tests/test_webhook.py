@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -219,3 +220,16 @@ async def test_gateway_answering_long_after_power_off_is_back(
     coordinator.powered_off_at -= POWER_OFF_GRACE
     await coordinator.async_refresh()
     assert hass.states.get(GATEWAY_SENSOR).state == "0"
+
+
+async def test_pushes_are_logged_at_debug(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """With debug logging on (troubleshooting), each push says what it held."""
+    caplog.set_level(logging.DEBUG, logger="custom_components.dinstar")
+    body = {"sn": SERIAL, "ussd": [{"port": 1, "text": "Balance: 5"}, {"port": 2, "text": "x"}]}
+    assert await post(hass_client_no_auth, body) == 200
+    assert "Push: UssdEvent, UssdEvent" in caplog.text

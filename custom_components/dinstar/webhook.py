@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+import logging
 from typing import Any
 
 from aiohttp import web
@@ -72,6 +73,8 @@ def _handler(entry: DinstarConfigEntry) -> webhook.HandlerType:
             return web.Response(status=HTTPStatus.FORBIDDEN)
         runtime = entry.runtime_data
         runtime.last_push = dt_util.utcnow()
+        if LOGGER.isEnabledFor(logging.DEBUG):
+            LOGGER.debug("Push: %s", ", ".join(type(event).__name__ for event in batch.events))
         refresh = False
         for event in batch.events:
             _dispatch(hass, entry, event)
