@@ -23,7 +23,7 @@ PASSWORD = "bench-pass"
 async def main() -> None:
     """Send once, count, time."""
     async with simulator_process(
-        "--ports", "32", "--username", USER, "--password", PASSWORD, "--send-delay", "0"
+        PASSWORD, "--ports", "32", "--username", USER, "--send-delay", "0"
     ) as url:
         trace, durations = request_counter()
         async with aiohttp.ClientSession(

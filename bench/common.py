@@ -6,49 +6,31 @@ import asyncio
 from collections.abc import AsyncIterator
 import contextlib
 import json
-import sys
+from pathlib import Path
+import tempfile
 import time
 from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
 
-from realhass.process import free_port
+from realhass.process import free_port, start_simulator, wait_until_serving
 
 
 @contextlib.asynccontextmanager
-async def simulator_process(*args: str) -> AsyncIterator[str]:
+async def simulator_process(password: str, *args: str) -> AsyncIterator[str]:
     """Run ``python -m simulator`` in its own process; yield its base URL."""
     port = free_port()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "simulator",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        *args,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        async with aiohttp.ClientSession() as session:
-            deadline = time.monotonic() + 20
-            while True:
-                try:
-                    async with session.get(f"{url}/_sim/state") as response:
-                        if response.status == 200:  # noqa: PLR2004
-                            break
-                except aiohttp.ClientError:
-                    if time.monotonic() > deadline:
-                        raise
-                await asyncio.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        await process.wait()
+    with tempfile.TemporaryDirectory() as logs:
+        process = start_simulator(
+            port=port, password=password, log=Path(logs) / "simulator.log", extra=args
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            await wait_until_serving(process, f"{url}/_sim/state")
+            yield url
+        finally:
+            await asyncio.to_thread(process.stop)
 
 
 def request_counter() -> tuple[aiohttp.TraceConfig, list[float]]:
