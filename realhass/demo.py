@@ -2,6 +2,7 @@
 
 The first run onboards Home Assistant with the demo user and adds the gateway through the config
 flow; later runs log in and reuse both (the gateway keeps its TCP port, saved beside the state).
+``DINSTAR_DEMO_CONFIG`` and ``DINSTAR_DEMO_PORT`` run it elsewhere (the demo's own test does).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+from pathlib import Path
 import signal
 from typing import Any
 
@@ -18,6 +21,7 @@ from .api import Gateway, HomeAssistantApi, User
 from .dashboard import save_dashboard
 from .process import (
     DEMO_CONFIG,
+    STARTUP_SECONDS,
     Process,
     free_port,
     start_hass,
@@ -27,8 +31,12 @@ from .process import (
 
 DEMO_USER = User(name="Demo", username="demo", password="dinstar-demo")
 GATEWAY_PASSWORD = "demo-gateway"  # not the factory one, which raises a repair
-STATE_FILE = DEMO_CONFIG / ".dinstar-demo.json"
-HTTP_PORT = 8123
+DEFAULT_HTTP_PORT = 8123
+CONFIG_DIR = Path(os.environ.get("DINSTAR_DEMO_CONFIG") or DEMO_CONFIG)
+HTTP_PORT = int(os.environ.get("DINSTAR_DEMO_PORT") or DEFAULT_HTTP_PORT)
+# Another port is set in YAML, which Home Assistant takes as a trial to confirm.
+OWN_PORT = HTTP_PORT != DEFAULT_HTTP_PORT
+STATE_FILE = CONFIG_DIR / ".dinstar-demo.json"
 
 
 def _load() -> dict[str, Any]:
@@ -67,11 +75,20 @@ async def _set_up(
         await api.login(DEMO_USER)
     else:
         await api.onboard(DEMO_USER)
+        if OWN_PORT:
+            await api.confirm_http_config()
     if not await api.config_entries("dinstar"):
         created = await api.add_gateway(gateway)
         await save_dashboard(api)
         saved["webhook_url"] = created["webhook_url"]
         _save(saved)
+    # Ready means the gateway's entities are there (a rerun's entry sets up after HTTP is up).
+    async with asyncio.timeout(STARTUP_SECONDS):
+        while True:
+            entries = await api.config_entries("dinstar")
+            if all(entry["state"] == "loaded" for entry in entries):
+                break
+            await asyncio.sleep(0.25)
     if webhook_url := saved.get("webhook_url"):
         # What a user types into the gateway's push settings.
         async with (
@@ -86,7 +103,7 @@ async def run() -> None:
     saved = _load()
     sim_port: int = saved.setdefault("simulator_port", free_port())
     _save(saved)
-    logs = DEMO_CONFIG / "logs"
+    logs = CONFIG_DIR / "logs"
     sim_url = f"http://127.0.0.1:{sim_port}"
     ha_url = f"http://127.0.0.1:{HTTP_PORT}"
     processes: list[Process] = []
@@ -104,7 +121,7 @@ async def run() -> None:
         )
         processes.append(sim)
         processes.append(
-            start_hass(DEMO_CONFIG, port=HTTP_PORT, log=logs / "hass.log", own_port=False)
+            start_hass(CONFIG_DIR, port=HTTP_PORT, log=logs / "hass.log", own_port=OWN_PORT)
         )
         print(f"Starting the simulated gateway ({sim_url}) and Home Assistant ({ha_url})...")
         await wait_until_serving(sim, f"{sim_url}/_sim/state")
@@ -117,7 +134,7 @@ async def run() -> None:
             f"\nHome Assistant is ready: {ha_url}\n"
             f"  user: {DEMO_USER.username}   password: {DEMO_USER.password}\n"
             f"Simulated gateway: {sim_url} (control API: {sim_url}/_sim/state)\n"
-            f"Logs: {logs}/  (Home Assistant's own: {DEMO_CONFIG}/home-assistant.log)\n"
+            f"Logs: {logs}/  (Home Assistant's own: {CONFIG_DIR}/home-assistant.log)\n"
             "Ctrl-C stops both.",
             flush=True,
         )

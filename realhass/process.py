@@ -98,9 +98,10 @@ def prepare_config(config_dir: Path, *, http_port: int | None) -> None:
     HTTP settings are taken once, as a trial to confirm (``HomeAssistantApi.confirm_http_config``).
     """
     config_dir.mkdir(parents=True, exist_ok=True)
-    if http_port is not None:
+    if config_dir.resolve() != DEMO_CONFIG.resolve():
         yaml = (DEMO_CONFIG / "configuration.yaml").read_text()
-        yaml += f"\nhttp:\n  server_host: 127.0.0.1\n  server_port: {http_port}\n"
+        if http_port is not None:
+            yaml += f"\nhttp:\n  server_host: 127.0.0.1\n  server_port: {http_port}\n"
         (config_dir / "configuration.yaml").write_text(yaml)
     link = config_dir / "custom_components"
     if not link.exists():
