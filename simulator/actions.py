@@ -180,7 +180,7 @@ def send_ussd(state: GatewayState, port: Port, command: str, text: str) -> int:
         return USSD_SENT
     if not port.registered:
         return USSD_UNREGISTERED
-    if port.callstate != "Idle" or port.ussd_pending:
+    if port.callstate != "Idle" or port.ussd_pending or port.sending_sms:
         return USSD_BUSY
     port.ussd_session += 1
     session = port.ussd_session

@@ -22,12 +22,16 @@ MAX_FILE_ID = 31
 SOCKS_BASE_PORT = 1080
 MMS_FIELDS = ("APN", "username", "password", "MMSC", "MMS_proxy", "MMS_port")
 CONFIG_SECTIONS = ("sip_proxy", "sip_trunk", "ip_to_tel_routing", "tel_to_ip_routing", "port_group")
-# The table's spellings of §10 lead to the example's, which are what the gateway answers.
-INFO_ALIASES = {
-    "remain_daily_calltime": "remain_daily_call_time",
-    "remain_hourly_calltime": "remain_hourly_call_time",
-    "remain_daily_connect": "remain_daily_connected",
-    "CallForwarding": "CallForward",
+# §10's example spellings (what the gateway answers) -> its table's (what some firmware
+# answers instead: the port_info_table_names switch).
+TABLE_SPELLINGS = {
+    "remain_daily_call_time": "remain_daily_calltime",
+    "remain_hourly_call_time": "remain_hourly_calltime",
+    "remain_daily_connected": "remain_daily_connect",
+}
+# Either spelling is asked for; the table's lead to the example's.
+INFO_ALIASES = {table: example for example, table in TABLE_SPELLINGS.items()} | {
+    "CallForwarding": "CallForward"
 }
 INFO_TYPES = frozenset(
     {
@@ -84,6 +88,10 @@ class DeviceApi(ApiBase):
         if not wanted or any(name not in INFO_TYPES for name in wanted):
             raise BadRequest
         ports = self.query_ports(request) or [port.index for port in self.state.ports]
+        faults = self.state.faults
+        # §18.7's example answers under "CallForwarding"; some firmware uses "CallForward".
+        forward_key = "CallForward" if faults.callforward_key else "CallForwarding"
+        spellings = TABLE_SPELLINGS if faults.port_info_table_names else {}
         info = []
         for index in ports:
             port = self.state.ports[index]
@@ -91,9 +99,9 @@ class DeviceApi(ApiBase):
             for name in wanted:
                 if name == "CallForward":
                     # What the last CheckCallForward read from the network (§18).
-                    item["CallForwarding"] = port.call_forward_checked or {}
+                    item[forward_key] = port.call_forward_checked or {}
                 else:
-                    item[name] = port.info(name)
+                    item[spellings.get(name, name)] = port.info(name)
             info.append(item)
         endpoint = "get_port_info_callforward" if "CallForward" in wanted else "get_port_info"
         return self.envelope(endpoint, info=info)
@@ -114,7 +122,7 @@ class DeviceApi(ApiBase):
         ports = self.json_ports(body.get("port"))
         after, before = time_filter(body.get("time_after")), time_filter(body.get("time_before"))
         records = [
-            record
+            self.state.cdr_as_written(record)
             for record in self.state.cdrs
             if (not ports or record["port"] in ports)
             and (after is None or record["start_date"] >= after)
@@ -126,7 +134,8 @@ class DeviceApi(ApiBase):
     async def stk_view(self, request: web.Request) -> web.Response:
         """§13, without an envelope."""
         port = self.port(query_int(request.query.get("port")))
-        return self.answer("GetSTKView", port.stk.view())
+        view = port.stk.view(input_type_int=self.state.faults.stk_input_type_int)
+        return self.answer("GetSTKView", view)
 
     async def stk_go(self, request: web.Request) -> web.Response:
         """§14: the spec shows no answer; an empty 200 it is (400 when the screen refuses)."""
@@ -222,7 +231,7 @@ class DeviceApi(ApiBase):
         return self.envelope("mms_file")
 
     async def send_mms(self, request: web.Request) -> web.Response:
-        """§23; the code is 200, as in its example (the table says 202)."""
+        """§23; the code is 200, as in its example (the table's 202 with send_mms_202 on)."""
         body = await self.object_body(request)
         title = body.get("title", "")
         if not isinstance(title, str) or not number_ok(body.get("number")):
@@ -233,7 +242,8 @@ class DeviceApi(ApiBase):
             raise BadRequest
         if file_id not in self.state.mms_files:
             raise BadRequest(404)
-        return self.envelope("send_mms", 200, mms_id=self.state.send_mms(port))
+        code = 202 if self.state.faults.send_mms_202 else 200
+        return self.envelope("send_mms", code, mms_id=self.state.send_mms(port))
 
     async def query_mms_status(self, request: web.Request) -> web.Response:
         """§24: the envelope's code is the status (202 pending, 200 sent, 503 failed)."""

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 CONTROL_PREFIX = "/_sim/"
 MAX_INJECTED = 100_000
 MAX_SIGNAL = 31
+# §4: status codes 32-63 are temporary errors, 64-255 permanent ones (0 is delivered).
+FIRST_FAILURE_CODE, LAST_STATUS_CODE = 32, 255
 _SLOTS = (0, 1, 2, 3, 255)
 _CREDITS = (
     "remain_credit",
@@ -80,6 +82,19 @@ def _numbers(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise TypeError("a list of numbers as strings")
     return list(value)
+
+
+def _delivery_failures(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict) or not all(
+        isinstance(code, int)
+        and not isinstance(code, bool)
+        and FIRST_FAILURE_CODE <= code <= LAST_STATUS_CODE
+        for code in value.values()
+    ):
+        raise TypeError(
+            f"an object of number -> status code {FIRST_FAILURE_CODE} to {LAST_STATUS_CODE}"
+        )
+    return dict(value)  # JSON object keys are strings already
 
 
 def _power(value: Any) -> bool:
@@ -149,6 +164,12 @@ FAULTS: dict[str, Callable[[Any], Any]] = {
     "failing_numbers": _numbers,
     "failure_rate": _rate,
     "drp_cookie_required": _bool,
+    "delivery_failures": _delivery_failures,
+    "cdr_bech": _bool,
+    "callforward_key": _bool,
+    "port_info_table_names": _bool,
+    "stk_input_type_int": _bool,
+    "send_mms_202": _bool,
 }
 
 

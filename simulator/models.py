@@ -79,6 +79,7 @@ class Port:
     next_ref_id: int = 0
     ussd_reply: str = ""
     ussd_pending: bool = False
+    sending_sms: bool = False  # a message is on the air: USSD answers 486 meanwhile (§7)
     socks: bool = False
     mms_config: dict[str, Any] | None = None
     stk: StkSession = field(default_factory=StkSession)
@@ -163,6 +164,7 @@ class Port:
             "next_ref_id": self.next_ref_id,
             "ussd_reply": self.ussd_reply,
             "ussd_pending": self.ussd_pending,
+            "sending_sms": self.sending_sms,
             "socks": self.socks,
             "mms_config": self.mms_config,
             "stk": {"screen": self.stk.node, "frame_id": self.stk.frame_id},
@@ -189,7 +191,11 @@ class OutgoingSms:
     imsi: str = ""
 
     def result(self) -> dict[str, Any]:
-        """The §3 result object (``user_id`` only when the request carried one)."""
+        """The §3 result object (``user_id`` only when the request carried one).
+
+        ``ref_id`` only once the message went out: 0 is a real reference (they wrap past 255),
+        so a made-up 0 for a message still SENDING, or stopped, would match another's reports.
+        """
         item: dict[str, Any] = {
             "port": self.port,
             "number": self.number,
@@ -197,9 +203,10 @@ class OutgoingSms:
             "status": self.status,
             "count": self.count,
             "succ_count": self.succ_count,
-            "ref_id": self.ref_id if self.ref_id is not None else 0,
-            "imsi": self.imsi,
         }
+        if self.ref_id is not None:
+            item["ref_id"] = self.ref_id
+        item["imsi"] = self.imsi
         if self.user_id is not None:
             item["user_id"] = self.user_id
         return item
@@ -246,3 +253,12 @@ class Faults:
     failing_numbers: list[str] = field(default_factory=list)  # sends to these end FAILED
     failure_rate: float = 0.0  # share of other sends that end FAILED (seeded)
     drp_cookie_required: bool = False  # DRP knows clients only by cookie, not by address
+    # number -> §4 status_code (32-63 temporary, 64-255 permanent): its delivery reports carry
+    # that code and the message stays SENT_OK, never DELIVERED.
+    delivery_failures: dict[str, int] = field(default_factory=dict)
+    # Firmware variants (NOTES.md), each off by default: the spec's example is the default.
+    cdr_bech: bool = False  # CDRs (get_cdr and pushes) spell "bcch" as "bech"
+    callforward_key: bool = False  # get_port_info's CallForward answer under "CallForward"
+    port_info_table_names: bool = False  # §10 table's remain_daily_calltime, ... spellings
+    stk_input_type_int: bool = False  # GetSTKView's input_type as the table's Integer
+    send_mms_202: bool = False  # send_mms answers the table's 202, not the example's 200

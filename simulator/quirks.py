@@ -1,4 +1,4 @@
-"""The spec's malformed JSON, sent when the ``malformed`` switch is on (NOTES.md lists them)."""
+"""The spec's malformed JSON (the ``malformed`` switch) and firmware spellings (NOTES.md)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ _TRAILERS = {
 }
 # §17 prints these push kinds with one "]" too many at the end.
 _PUSH_TRAILER_KINDS = ("ussd", "register", "cdr")
+
+
+def bech_spelling(record: dict[str, Any]) -> dict[str, Any]:
+    """A §12 call record with ``bcch`` written ``bech``, as some firmware has it (same order)."""
+    return {("bech" if key == "bcch" else key): value for key, value in record.items()}
 
 
 def dumps(value: Any) -> str:

@@ -79,13 +79,18 @@ class SendQueue:
                 await wakeup.wait()
                 continue
             sms = waiting.popleft()
+            port = self._state.ports[index]
             try:
                 await self._state.running.wait()  # a rebooting gateway sends nothing
+                # §7: a USSD on a port that is sending an SMS answers 486 (busy).
+                port.sending_sms = True
                 await asyncio.sleep(self._state.config.send_delay * sms.count)
             except asyncio.CancelledError:
                 waiting.appendleft(sms)  # stopped before it went out: first again at start
                 raise
-            self._finish(self._state.ports[index], sms)
+            finally:
+                port.sending_sms = False
+            self._finish(port, sms)
 
     def _finish(self, port: Port, sms: OutgoingSms) -> None:
         state = self._state
@@ -103,18 +108,24 @@ class SendQueue:
             state.background.spawn(self._deliver(port, sms), f"delivery of {sms.number}")
 
     async def _deliver(self, port: Port, sms: OutgoingSms) -> None:
-        """The network's status reports: one per part (FAQ 27.4), then the result turns DELIVERED."""
+        """The network's status reports: one per part (FAQ 27.4), then the result turns DELIVERED.
+
+        A number in the ``delivery_failures`` switch gets its error code in every part's report
+        instead, and its result stays SENT_OK: the message went out but never arrived.
+        """
         await asyncio.sleep(self._state.config.send_delay)
+        code = self._state.faults.delivery_failures.get(sms.number, DELIVERED_STATUS_CODE)
         for part in range(sms.count):
             report: dict[str, Any] = {
                 "port": port.index,
                 "number": sms.number,
                 "time": now_text(),
                 "ref_id": ((sms.ref_id or 0) + part) % 256,
-                "status_code": DELIVERED_STATUS_CODE,
+                "status_code": code,
                 "imsi": sms.imsi,
             }
             self._state.delivery_reports.append(report)
             self._state.push({"sms_deliver_status": [report]})
-        sms.status = "DELIVERED"
-        self._state.push({"sms_result": [sms.result()]})
+        if code == DELIVERED_STATUS_CODE:
+            sms.status = "DELIVERED"
+            self._state.push({"sms_result": [sms.result()]})

@@ -17,6 +17,7 @@ from . import actions
 from .config import SimulatorConfig
 from .models import Faults, IncomingSms, OutgoingSms, Port, Sim, now_text
 from .push import Pusher
+from .quirks import bech_spelling
 from .seed import SEEDED_CDRS, default_sip_config, make_cdr, make_port, make_sim, more_cdrs
 from .sending import SendQueue
 from .tasks import Background
@@ -185,8 +186,12 @@ class GatewayState:
             raise ValueError(f"no port {port}")
         self.cdrs.append(full)
         if full.get("answer_date"):
-            self.push({"cdr": [full]})
+            self.push({"cdr": [self.cdr_as_written(full)]})
         return full
+
+    def cdr_as_written(self, record: dict[str, Any]) -> dict[str, Any]:
+        """A call record as this firmware writes it (``bech`` for ``bcch``: a quirk switch)."""
+        return bech_spelling(record) if self.faults.cdr_bech else record
 
     def push_exception(self, port: int, kind: str = "call_fail", action: str = "reset") -> None:
         """Push an exception_info event (§17, "Abnormal")."""

@@ -1,7 +1,8 @@
 """A small SIM Toolkit menu tree with frame ids, per port (§13-§15).
 
-``input_type`` goes out as a string in every mode, as in the spec's example (its table says
-Integer): real firmware writes it that way, so a client has to accept the string anyway.
+``input_type`` goes out as a string, as in the spec's example: real firmware writes it that way,
+so a client has to accept the string anyway. The ``stk_input_type_int`` switch sends the table's
+Integer instead, as other firmware may.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class StkSession:
     history: list[str] = field(default_factory=list)
     frame_id: int = FIRST_FRAME_ID
 
-    def view(self) -> dict[str, Any]:
+    def view(self, *, input_type_int: bool = False) -> dict[str, Any]:
         """The §13 answer: ``item`` only on menu screens, right after the title as in the spec."""
         title, text, input_type, items = MENU[self.node]
         answer: dict[str, Any] = {"title": title}
@@ -49,7 +50,8 @@ class StkSession:
             answer["item"] = [
                 {"item_id": item_id, "item_string": label} for item_id, label, _ in items
             ]
-        answer |= {"text": text, "input_type": str(input_type), "frame_id": self.frame_id}
+        written: int | str = input_type if input_type_int else str(input_type)
+        answer |= {"text": text, "input_type": written, "frame_id": self.frame_id}
         return answer
 
     def go(self, *, item: int | None, param: str | None, action: str | None) -> bool:

@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT
 from simulator import Simulator
+from simulator.models import OutgoingSms
 
 from .conftest import WEBHOOK_ID
 
@@ -34,13 +35,22 @@ async def send(
     )
 
 
+def settled(simulator: Simulator, sms: OutgoingSms) -> bool:
+    """The message has its final status; a delivery failure stays SENT_OK, its reports came."""
+    if sms.status == "SENDING":
+        return False
+    if not sms.report or sms.status != "SENT_OK":
+        return True
+    return sms.number in simulator.state.faults.delivery_failures and any(
+        report["number"] == sms.number and report["ref_id"] == sms.ref_id
+        for report in simulator.state.delivery_reports
+    )
+
+
 async def worked_off(simulator: Simulator) -> None:
     """Until the simulator has a final status for every message it accepted."""
     async with asyncio.timeout(5):
-        while any(
-            m.status == "SENDING" or (m.report and m.status == "SENT_OK")
-            for m in simulator.state.sent_messages
-        ):
+        while not all(settled(simulator, m) for m in simulator.state.sent_messages):
             await asyncio.sleep(0.01)
     await simulator.drain_pushes()
 
@@ -80,6 +90,35 @@ async def test_pushed_outcomes(
     assert hass.states.get(f"{GATEWAY}_sms_failed").state == "1"
     assert hass.states.get(f"{GATEWAY}_sms_delivered").state == "1"
     assert init_integration.runtime_data.outbox.tracker.pending == []
+
+
+async def test_undelivered_fires_one_event_and_is_not_counted_delivered(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """A permanent §4 error in every part's report: one event, delivered false, its code."""
+    delivery = async_capture_events(hass, EVENT_SMS_DELIVERY)
+    client = await hass_client_no_auth()
+    simulator.push_url = str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
+    simulator.state.faults.delivery_failures = {"+4917699999999": 66}
+    numbers = ["+4917699999999", "+4917612345678"]
+    await send(hass, init_integration, numbers, port=[1], message="Alarm " * 40)
+    await worked_off(simulator)
+    await hass.async_block_till_done()
+    failed = [e.data for e in delivery if e.data["number"] == "+4917699999999"]
+    assert [(data["delivered"], data["status_code"]) for data in failed] == [(False, 66)]
+    assert failed[0]["parts"] > 1  # each part reported the error; still one event
+    reports = [r for r in simulator.state.delivery_reports if r["status_code"] == 66]
+    assert len(reports) == failed[0]["parts"]
+    assert [e.data["delivered"] for e in delivery if e.data["number"] == numbers[1]] == [True]
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
+    await hass.async_block_till_done()
+    assert hass.states.get(f"{GATEWAY}_sms_delivered").state == "1"
+    outbox = init_integration.runtime_data.outbox
+    assert (outbox.counters["delivered"], outbox.counters["undelivered"]) == (1, 1)
+    assert outbox.tracker.pending == []
 
 
 async def test_polled_outcomes_survive_a_restart(

@@ -374,3 +374,76 @@ async def test_unicode_digits_outside_the_envelope(simulator: Simulator, api: Ap
         plain.post(f"{simulator.url}/_sim/ports/{SUPERSCRIPT_TWO}", json={}) as response,
     ):
         assert response.status == 404
+
+
+async def test_firmware_spelling_switches(simulator: Simulator, api: Api) -> None:
+    faults = simulator.state.faults
+    faults.cdr_bech = True
+    _status, answer = await api("POST", "/api/get_cdr", {"port": [2]})
+    assert all("bech" in record and "bcch" not in record for record in answer["cdr"])
+    assert all("bcch" in record for record in simulator.state.cdrs)  # stored as the spec has it
+    await api("GET", "/api/set_port_info?port=1&action=CallForward&param=Busy&number=150")
+    await api("GET", "/api/set_port_info?port=1&action=CheckCallForward")
+    faults.callforward_key = True
+    _status, answer = await api("GET", "/api/get_port_info?port=1&info_type=CallForward")
+    assert answer["info"] == [{"port": 1, "CallForward": {"Busy": "150"}}]
+    faults.port_info_table_names = True
+    types = "remain_daily_call_time%2Cremain_hourly_calltime%2Cremain_daily_connected%2Creg"
+    _status, answer = await api("GET", f"/api/get_port_info?port=1&info_type={types}")
+    assert set(answer["info"][0]) == {
+        "port",
+        "remain_daily_calltime",
+        "remain_hourly_calltime",
+        "remain_daily_connect",
+        "reg",
+    }
+    faults.stk_input_type_int = True
+    assert (await api("GET", "/GetSTKView?port=0"))[1]["input_type"] == 2
+
+
+async def test_send_mms_code_switch(simulator: Simulator, api: Api) -> None:
+    simulator.state.mms_files[1] = b"\xff\xd8"
+    mms = {"port": 0, "title": "t", "number": "123", "file_id": 1}
+    assert (await api("POST", "/api/send_mms", mms))[1]["error_code"] == 200
+    simulator.state.faults.send_mms_202 = True
+    assert (await api("POST", "/api/send_mms", mms))[1]["error_code"] == 202
+
+
+async def test_delivery_failures_and_ref_ids(
+    simulator: Simulator, api: Api, pushes: list[bytes]
+) -> None:
+    simulator.state.faults.delivery_failures = {"10010": 65}
+    body = {"text": "x", "param": [{"number": "10010"}, {"number": "10086"}], "port": [0]}
+    await api("POST", SEND, body)
+    # Not sent yet: no ref_id rather than a made-up 0 (a real reference).
+    _status, answer = await api("POST", "/api/query_sms_result")
+    assert [("ref_id" in item, item["status"]) for item in answer["result"]] == [
+        (False, "SENDING"),
+        (False, "SENDING"),
+    ]
+    await until(lambda: simulator.state.sent_messages[1].status == "DELIVERED")
+    await simulator.drain_pushes()
+    failed, delivered = simulator.state.sent_messages
+    assert (failed.status, failed.ref_id, delivered.ref_id) == ("SENT_OK", 0, 1)
+    reports = [json.loads(body)["sms_deliver_status"][0] for body in pushes if b"deliver" in body]
+    assert [(r["number"], r["ref_id"], r["status_code"]) for r in reports] == [
+        ("10010", 0, 65),
+        ("10086", 1, 0),
+    ]
+    results = [json.loads(body)["sms_result"][0] for body in pushes if b"sms_result" in body]
+    assert [(r["number"], r["status"]) for r in results] == [
+        ("10010", "SENT_OK"),
+        ("10086", "SENT_OK"),
+        ("10086", "DELIVERED"),
+    ]
+
+
+async def test_ussd_is_busy_while_the_port_sends(simulator: Simulator, api: Api) -> None:
+    simulator.config.send_delay = 60
+    await api("POST", SEND, {"text": "x", "param": [{"number": "10086"}], "port": [0]})
+    await until(lambda: simulator.state.ports[0].sending_sms)
+    _status, answer = await api("POST", "/api/send_ussd", {"port": [0, 1], "text": "*100#"})
+    assert answer["result"] == [{"port": 0, "status": 486}, {"port": 1, "status": 200}]
+    # Stopped with the message on the air: the port is free again.
+    await simulator.stop()
+    assert not simulator.state.ports[0].sending_sms

@@ -47,8 +47,9 @@ async def test_every_push_kind_in_the_specs_shape(
     simulator: Simulator, pushes: list[bytes], client: DinstarClient, control: Control
 ) -> None:
     await control("POST", "sms", {"port": 1, "number": "+491", "text": "hi"})
-    await client.send_sms("x", ["10086"], ports=[0])
+    # USSD first: on a port busy sending an SMS it would be refused (486).
     await client.send_ussd([0], "*100#")
+    await client.send_sms("x", ["10086"], ports=[0])
     await control("POST", "ports/2", {"sim": False})
     await control("POST", "cdr", {"port": 2})
     await control("POST", "exception", {"port": 0, "type": "call_fail", "action": "reset"})
@@ -140,6 +141,11 @@ async def test_port_controls(simulator: Simulator, client: DinstarClient, contro
         ("POST", "ports/99", {}),
         ("POST", "sms", {"port": 99}),
         ("POST", "faults", {"nonsense": 1}),
+        ("POST", "faults", {"delivery_failures": ["10086"]}),
+        ("POST", "faults", {"delivery_failures": {"10086": 0}}),  # 0 is delivered
+        ("POST", "faults", {"delivery_failures": {"10086": 256}}),
+        ("POST", "faults", {"delivery_failures": {"10086": True}}),
+        ("POST", "faults", {"cdr_bech": "yes"}),
         ("POST", "sms", [1]),
     ],
 )
