@@ -146,6 +146,31 @@ async def test_polled_outcomes_survive_a_restart(
     assert len(sent) == 2
 
 
+async def test_polled_undelivered_message_is_read_from_its_reports(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """No push, and the network refused the message: its reports say so.
+
+    Its result stays SENT_OK; the reports are read while the message waits for one.
+    """
+    sent, delivery = (
+        async_capture_events(hass, EVENT_SMS_SENT),
+        async_capture_events(hass, EVENT_SMS_DELIVERY),
+    )
+    simulator.state.faults.delivery_failures = {"+4917699999999": 66}
+    await send(hass, init_integration, ["+4917699999999"])
+    await worked_off(simulator)
+    reports_asked = simulator.state.requests["/api/query_sms_deliver_status"]
+    await refresh(hass)
+    assert [e.data["outcome"] for e in sent] == ["sent"]
+    assert [(e.data["delivered"], e.data["status_code"]) for e in delivery] == [(False, 66)]
+    assert simulator.state.requests["/api/query_sms_deliver_status"] == reports_asked + 1
+    assert init_integration.runtime_data.outbox.tracker.pending == []
+    await refresh(hass)
+    assert simulator.state.requests["/api/query_sms_deliver_status"] == reports_asked + 1
+    assert len(delivery) == 1
+
+
 async def test_polling_backs_off(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:

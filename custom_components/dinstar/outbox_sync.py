@@ -29,6 +29,7 @@ FOLLOW_FOR = timedelta(hours=6)
 POLL_FIRST = 15.0
 POLL_MAX = 300.0
 PUSH_FRESH = timedelta(minutes=2)
+REPORT_CLOCK_MARGIN = timedelta(hours=12)
 _SENT_OUTCOMES = {Outcome.SENT: "sent", Outcome.FAILED: "failed"}
 
 
@@ -104,6 +105,33 @@ class OutboxSync:
             return
         for result in results:
             self.async_result(result)
+        await self._async_poll_reports()
+
+    async def _async_poll_reports(self) -> None:
+        """Sent messages still awaiting their report: a failed delivery shows only there.
+
+        A result stays SENT_OK when the network refuses the message, so its reports are read
+        (by number, since the message's first hours) and matched by port, number and ref_id.
+        """
+        waiting = [
+            sms
+            for sms in self.tracker.pending
+            if sms.sent and sms.wants_report and sms.first_ref_id is not None
+        ]
+        if not waiting:
+            return
+        oldest = dt_util.as_local(dt_util.utc_from_timestamp(min(s.created for s in waiting)))
+        try:
+            reports = await self._entry.runtime_data.client.query_sms_deliver_status(
+                numbers=sorted({sms.number for sms in waiting}),
+                # The gateway's clock has no zone: allow for one that is hours off.
+                time_after=oldest.replace(tzinfo=None) - REPORT_CLOCK_MARGIN,
+            )
+        except DinstarError as err:
+            LOGGER.debug("Polling delivery reports failed: %s", err)
+            return
+        for report in reports:
+            self.async_report(report)
 
     def _apply(self, updates: list[TrackingUpdate]) -> None:
         if not updates:
