@@ -10,6 +10,7 @@ import json
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
@@ -196,6 +197,32 @@ async def test_a_lost_push_is_read_from_the_gateway_soon(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert simulator.state.requests["/api/query_incoming_sms"] == after_gap
     assert len(events) == 3
+
+
+async def test_a_gateway_numbering_its_sms_again_is_followed(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """After a factory reset its ids start at 1 again: new messages are not taken for old."""
+    events = async_capture_events(hass, EVENT_SMS_RECEIVED)
+
+    def push(sms_id: int, timestamp: str, text: str) -> dict[str, object]:
+        item = {"incoming_sms_id": sms_id, "port": 0, "number": "1", "timestamp": timestamp}
+        return {"sn": SERIAL, "sms": [item | {"smsc": "", "text": text}]}
+
+    await post(hass_client_no_auth, push(1, "2026-11-29 10:00:00", "before"))
+    await post(hass_client_no_auth, push(2, "2026-11-29 10:01:00", "before"))
+    await post(hass_client_no_auth, push(1, "2026-11-29 10:00:00", "before"))  # repeated
+    await post(hass_client_no_auth, push(1, "2026-11-29 18:00:00", "after the reset"))
+    await hass.async_block_till_done()
+    assert [(e.data["incoming_sms_id"], e.data["text"]) for e in events] == [
+        (1, "before"),
+        (2, "before"),
+        (1, "after the reset"),
+    ]
+    assert "numbers its SMS from 1 again" in caplog.text
 
 
 async def test_a_new_entry_does_not_fire_what_the_gateway_already_holds(

@@ -53,7 +53,14 @@ class InboxSync:
     @callback
     def async_pushed(self, sms: IncomingSms) -> None:
         """A pushed message: fire it unless it was handled before."""
+        cursor = self._ledger.cursor
         if self._ledger.claim(sms):
+            if self._ledger.cursor < cursor:
+                LOGGER.warning(
+                    "%s numbers its SMS from %s again (reset?): following the new numbering",
+                    self._entry.title,
+                    sms.incoming_sms_id,
+                )
             self._fire(sms)
             self._store.async_delay_save(self._ledger.as_dict, SAVE_DELAY)
         if self._ledger.has_gap and self._gap_timer is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from hypothesis import given, strategies as st
 
 from custom_components.dinstar.api import IncomingSms
@@ -74,3 +76,41 @@ def test_every_message_once_whatever_the_pushes(
     ]
     assert sorted(fired) == existing
     assert len(fired) == len(set(fired))
+
+
+def timed(sms_id: int, minute: int) -> IncomingSms:
+    return IncomingSms(
+        incoming_sms_id=sms_id,
+        port=0,
+        number="1",
+        smsc="",
+        timestamp=datetime(2026, 11, 29, 12, minute),  # noqa: DTZ001 - the gateway has no zone
+        text=str(sms_id),
+    )
+
+
+def test_a_gateway_numbering_again_is_followed() -> None:
+    """After a reset the gateway reuses ids: a newer message under an old id is new."""
+    ledger = InboxLedger()
+    for sms_id in (1, 2, 3):
+        assert ledger.claim(timed(sms_id, sms_id))
+    assert not ledger.claim(timed(2, 2))  # a repeated push: the same message, its own time
+    assert not ledger.claim(timed(3, 3))
+    assert ledger.claim(timed(1, 30))  # id 1 again, half an hour later: a new message
+    assert ledger.cursor == 1
+    assert not ledger.claim(timed(1, 30))
+    assert ledger.claim(timed(2, 31))
+    restored = InboxLedger.from_dict(ledger.as_dict())
+    assert restored.as_dict() == ledger.as_dict()
+    assert not restored.claim(timed(2, 31))
+    assert restored.claim(timed(3, 32))
+
+
+def test_a_late_push_of_an_older_message_is_no_renumbering() -> None:
+    ledger = InboxLedger()
+    for sms_id in (1, 2):
+        ledger.claim(timed(sms_id, 10 + sms_id))
+    assert ledger.claim_catch_up([timed(3, 20)])[0].incoming_sms_id == 3
+    assert not ledger.claim(timed(2, 12))
+    assert not ledger.claim(timed(3, 20))
+    assert ledger.cursor == 3
