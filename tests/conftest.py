@@ -8,6 +8,8 @@ from typing import Any
 from unittest.mock import PropertyMock, patch
 
 import aiohttp
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 import pytest
@@ -121,6 +123,24 @@ async def control(simulator: Simulator) -> AsyncIterator[Callable[..., Awaitable
                 return None
 
         yield call
+
+
+@pytest.fixture
+async def pushes(simulator: Simulator) -> AsyncIterator[list[bytes]]:
+    """A push receiver the simulator posts to; the raw bodies it got, in order."""
+    bodies: list[bytes] = []
+
+    async def receive(request: web.Request) -> web.Response:
+        bodies.append(await request.read())
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/push", receive)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    simulator.push_url = str(server.make_url("/push"))
+    yield bodies
+    await server.close()
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ import json
 from typing import Any
 
 import aiohttp
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 import pytest
 from yarl import URL
 
@@ -54,21 +52,3 @@ def api(simulator: Simulator, session: aiohttp.ClientSession) -> Api:
             return response.status, text
 
     return call
-
-
-@pytest.fixture
-async def pushes(simulator: Simulator) -> AsyncIterator[list[bytes]]:
-    """A push receiver the simulator posts to; the raw bodies it got, in order."""
-    bodies: list[bytes] = []
-
-    async def receive(request: web.Request) -> web.Response:
-        bodies.append(await request.read())
-        return web.Response()
-
-    app = web.Application()
-    app.router.add_post("/push", receive)
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
-    simulator.push_url = str(server.make_url("/push"))
-    yield bodies
-    await server.close()
