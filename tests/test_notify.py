@@ -10,6 +10,7 @@ from homeassistant.components.notify import (
     DOMAIN as NOTIFY_DOMAIN,
     SERVICE_SEND_MESSAGE,
 )
+from homeassistant.components.notify.legacy import NOTIFY_SERVICES
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
@@ -117,3 +118,19 @@ async def test_legacy_notify_service_with_targets(
         NOTIFY_DOMAIN, service, {ATTR_MESSAGE: "plain", "target": "10010"}, blocking=True
     )
     assert simulator.state.sent_messages[-1].text == "plain"
+
+
+async def test_legacy_notify_service_goes_with_its_entry(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Unloaded, the service is gone; reloaded, it is back once, not twice."""
+    await hass.async_block_till_done()
+    service = "dinstar_da00_0030_1901_2817"
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert not hass.services.has_service(NOTIFY_DOMAIN, service)
+    assert not hass.data[NOTIFY_SERVICES].get(DOMAIN)
+    assert await hass.config_entries.async_setup(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert hass.services.has_service(NOTIFY_DOMAIN, service)
+    assert len(hass.data[NOTIFY_SERVICES][DOMAIN]) == 1

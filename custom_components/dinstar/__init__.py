@@ -21,7 +21,7 @@ from .const import CONF_INCOMING_MODE, DOMAIN, LOGGER, STORED_PER_ENTRY, Incomin
 from .coordinator import DinstarConfigEntry, DinstarCoordinator, DinstarRuntimeData
 from .entity import gateway_device_info, pushed_state_signal
 from .inbox_sync import InboxSync
-from .notify import DISCOVERY_ENTRY_ID
+from .notify import DISCOVERY_ENTRY_ID, async_remove_legacy_service
 from .outbox_sync import OutboxSync
 from .port_services import async_setup_port_services
 from .ports import PortTracker
@@ -145,6 +145,8 @@ async def async_remove_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> 
 async def async_unload_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> bool:
     """Unload the platforms and write the inbox ledger; the webhook goes with the entry."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if (service := entry.runtime_data.legacy_notify) is not None:
+        await async_remove_legacy_service(hass, service)
     await entry.runtime_data.inbox.async_save()
     await entry.runtime_data.outbox.async_save()
     return unloaded

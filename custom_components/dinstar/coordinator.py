@@ -20,6 +20,7 @@ from .const import DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER
 
 if TYPE_CHECKING:
     from .inbox_sync import InboxSync
+    from .notify import DinstarNotificationService
     from .outbox_sync import OutboxSync
     from .ports import PortTracker
     from .user_ids import UserIdAllocator
@@ -56,6 +57,8 @@ class DinstarRuntimeData:
     pushed_state: Debouncer[None]
     last_push: datetime | None = None
     ussd_waiters: dict[int, asyncio.Future[str]] = field(default_factory=dict)
+    # The legacy notify service made for this entry, unregistered when it unloads.
+    legacy_notify: DinstarNotificationService | None = None
 
 
 class DinstarCoordinator(DataUpdateCoordinator[DinstarData]):

@@ -6,11 +6,12 @@ from typing import Any
 
 from homeassistant.components.notify import NotifyEntity
 from homeassistant.components.notify.const import ATTR_TARGET, ATTR_TITLE
-from homeassistant.components.notify.legacy import BaseNotificationService
+from homeassistant.components.notify.legacy import NOTIFY_SERVICES, BaseNotificationService
 from homeassistant.config_entries import (
     SIGNAL_CONFIG_ENTRY_CHANGED,
     ConfigEntry,
     ConfigEntryChange,
+    ConfigEntryState,
     ConfigSubentry,
 )
 from homeassistant.const import CONF_PORT
@@ -20,6 +21,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 
 from .action_helpers import invalid_input, loaded_entry
+from .const import DOMAIN
 from .contact_flow import CONF_NUMBER, SUBENTRY_CONTACT
 from .coordinator import DinstarConfigEntry
 from .sending import async_send_sms
@@ -36,7 +38,27 @@ async def async_get_service(
     """The legacy ``notify.<gateway>`` service, for ``alert`` and older automations."""
     if discovery_info is None:
         return None
-    return DinstarNotificationService(discovery_info[DISCOVERY_ENTRY_ID])
+    entry: DinstarConfigEntry | None = hass.config_entries.async_get_entry(
+        discovery_info[DISCOVERY_ENTRY_ID]
+    )
+    if entry is None or entry.state not in (
+        ConfigEntryState.SETUP_IN_PROGRESS,
+        ConfigEntryState.LOADED,
+    ):
+        return None  # unloaded before its service came
+    service = DinstarNotificationService(entry.entry_id)
+    entry.runtime_data.legacy_notify = service
+    return service
+
+
+async def async_remove_legacy_service(
+    hass: HomeAssistant, service: DinstarNotificationService
+) -> None:
+    """Unregister an unloading entry's service; notify itself would keep (and reload) it."""
+    await service.async_unregister_services()
+    services = hass.data.get(NOTIFY_SERVICES, {}).get(DOMAIN, [])
+    if service in services:
+        services.remove(service)
 
 
 class DinstarNotificationService(BaseNotificationService):
