@@ -480,6 +480,20 @@ async def test_reconfigure(
     assert mock_config_entry.data[CONF_PASSWORD] == "changed-on-the-gateway"
 
 
+async def test_reconfigure_never_shows_the_stored_password(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """The form does not carry it; left empty, the stored one is kept."""
+    mock_config_entry.add_to_hass(hass)
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    password = next(key for key in result["data_schema"].schema if key == CONF_PASSWORD)
+    assert PASSWORD not in str(password.description)
+    without = direct_input(simulator, **{CONF_PASSWORD: ""})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], without)
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "reconfigure_successful")
+    assert mock_config_entry.data[CONF_PASSWORD] == PASSWORD
+
+
 async def test_reconfigure_refuses_another_gateway(
     hass: HomeAssistant, simulator: Simulator, enable_custom_integrations: None
 ) -> None:
@@ -545,3 +559,12 @@ async def test_reconfigure_pin_without_tls(
         direct_input(simulator, **{CONF_USE_HTTPS: True, CONF_CERTIFICATE: CertificateMode.PIN}),
     )
     assert (result["step_id"], result["errors"]) == ("reconfigure", {CONF_HOST: "cannot_connect"})
+
+
+async def test_options_of_a_gateway_not_connected(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Its ports are unknown: the options say so instead of failing."""
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "not_loaded")

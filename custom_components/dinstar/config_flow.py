@@ -71,16 +71,28 @@ _CERTIFICATE = selector.SelectSelector(
 )
 
 
-def _credentials_schema(defaults: Mapping[str, Any]) -> dict[vol.Marker, Any]:
+def _credentials_schema(
+    defaults: Mapping[str, Any], *, stored: bool = False
+) -> dict[vol.Marker, Any]:
+    """The gateway's login; a stored password is never sent back to the form.
+
+    A new gateway is offered the factory password; reconfiguring keeps the stored one when the
+    field is left empty; reauthentication asks for it.
+    """
+    password: vol.Marker = (
+        vol.Optional(CONF_PASSWORD)
+        if stored
+        else vol.Required(
+            CONF_PASSWORD,
+            description={"suggested_value": defaults.get(CONF_PASSWORD, DEFAULT_PASSWORD)},
+        )
+    )
     return {
         vol.Required(
             CONF_USERNAME,
             description={"suggested_value": defaults.get(CONF_USERNAME, DEFAULT_USERNAME)},
         ): str,
-        vol.Required(
-            CONF_PASSWORD,
-            description={"suggested_value": defaults.get(CONF_PASSWORD, DEFAULT_PASSWORD)},
-        ): _PASSWORD,
+        password: _PASSWORD,
     }
 
 
@@ -93,14 +105,14 @@ def _server_schema(defaults: Mapping[str, Any], *, https: bool) -> dict[vol.Mark
     }
 
 
-def _direct_schema(defaults: Mapping[str, Any]) -> vol.Schema:
+def _direct_schema(defaults: Mapping[str, Any], *, stored: bool = False) -> vol.Schema:
     return vol.Schema(
         {
             **_server_schema(defaults, https=False),
             vol.Required(
                 CONF_CERTIFICATE, default=defaults.get(CONF_CERTIFICATE, CertificateMode.PIN)
             ): _CERTIFICATE,
-            **_credentials_schema(defaults),
+            **_credentials_schema(defaults, stored=stored),
         }
     )
 
@@ -276,7 +288,12 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
         return self.async_show_form(
             step_id="reauth_confirm",
-            data_schema=vol.Schema(_credentials_schema({CONF_USERNAME: self._data[CONF_USERNAME]})),
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_USERNAME, default=self._data[CONF_USERNAME]): str,
+                    vol.Required(CONF_PASSWORD): _PASSWORD,
+                }
+            ),
             errors=errors,
             description_placeholders={"name": self._get_reauth_entry().title},
         )
@@ -288,6 +305,8 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
+            if not user_input.get(CONF_PASSWORD):
+                user_input = {k: v for k, v in user_input.items() if k != CONF_PASSWORD}
             self._data = {**entry.data, **user_input}
             self._data.pop(CONF_FINGERPRINT, None)
             if self._wants_pin():
@@ -296,7 +315,7 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self._async_finish_reconfigure()
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=_direct_schema(user_input or entry.data),
+            data_schema=_direct_schema(user_input or entry.data, stored=True),
             errors=errors,
         )
 
@@ -356,6 +375,9 @@ class DinstarOptionsFlow(OptionsFlowWithReload):
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Polling interval, how incoming SMS arrive, which ports to show."""
         entry: DinstarConfigEntry = self.config_entry
+        if entry.state is not ConfigEntryState.LOADED:
+            # The ports to choose from are what the running gateway answered.
+            return self.async_abort(reason="not_loaded")
         data = entry.runtime_data.coordinator.data
         if user_input is not None:
             # Left at the default (the ports with a SIM), the choice is not stored: the
