@@ -56,7 +56,6 @@ async def test_ussd_reply_by_polling(
 @pytest.mark.parametrize(
     ("data", "key"),
     [
-        ({"port": 3, "code": "*100#"}, "ussd_refused"),  # no SIM: 503
         ({"port": 1, "code": "*" * 61}, "invalid_ussd"),
         ({"port": 9, "code": "*100#"}, "invalid_port"),
     ],
@@ -69,6 +68,17 @@ async def test_ussd_refused(
     assert err.value.translation_key == key
 
 
+async def test_ussd_refused_by_the_gateway(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A port without a SIM: the gateway answers 503, an error of the gateway, not the input."""
+    with pytest.raises(HomeAssistantError) as err:
+        await act(hass, init_integration, "send_ussd", port=3, code="*100#")
+    assert not isinstance(err.value, ServiceValidationError)
+    assert err.value.translation_key == "ussd_refused"
+    assert err.value.translation_placeholders == {"port": "3", "status": "503"}
+
+
 async def test_ussd_timeout(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -77,8 +87,9 @@ async def test_ussd_timeout(
 ) -> None:
     monkeypatch.setattr(port_services, "USSD_POLL_AFTER", 0.05)
     simulator.config.ussd_delay = 60
-    with pytest.raises(ServiceValidationError) as err:
+    with pytest.raises(HomeAssistantError) as err:
         await act(hass, init_integration, "send_ussd", port=1, code="*100#", timeout=1)
+    assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_key == "ussd_timeout"
 
 

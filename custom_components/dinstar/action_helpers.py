@@ -30,6 +30,13 @@ def invalid_input(key: str, **placeholders: str) -> ServiceValidationError:
     )
 
 
+def gateway_refused(key: str, **placeholders: str) -> HomeAssistantError:
+    """The gateway or the network would not do it: not the input's fault."""
+    return HomeAssistantError(
+        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
+    )
+
+
 def gateway_failed(err: DinstarError, action: str) -> HomeAssistantError:
     """The gateway failed an action; the message names the action and the cause."""
     return HomeAssistantError(

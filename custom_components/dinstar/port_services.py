@@ -16,7 +16,14 @@ from homeassistant.core import (
 from homeassistant.helpers import config_validation as cv
 import probatio as vol
 
-from .action_helpers import ActionTable, as_json, async_register_actions, check_port, invalid_input
+from .action_helpers import (
+    ActionTable,
+    as_json,
+    async_register_actions,
+    check_port,
+    gateway_refused,
+    invalid_input,
+)
 from .api import CallForwardCondition, PortAction, StkAction
 from .api.limits import MAX_USSD_BYTES
 from .coordinator import DinstarConfigEntry
@@ -53,11 +60,11 @@ async def _send_ussd(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceRes
     try:
         (result,) = await client.send_ussd([port], code)
         if not result.sent:
-            raise invalid_input("ussd_refused", port=str(port), status=str(int(result.status)))
+            raise gateway_refused("ussd_refused", port=str(port), status=str(int(result.status)))
         async with asyncio.timeout(call.data[ATTR_TIMEOUT]):
             text = await _await_reply(entry, port, reply, before.text)
     except TimeoutError as err:
-        raise invalid_input("ussd_timeout", port=str(port)) from err
+        raise gateway_refused("ussd_timeout", port=str(port)) from err
     finally:
         runtime.ussd_waiters.pop(port, None)
     return {"port": port, "code": code, "reply": text}
