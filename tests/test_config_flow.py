@@ -568,3 +568,20 @@ async def test_options_of_a_gateway_not_connected(
     mock_config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
     assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "not_loaded")
+
+
+async def test_a_gateway_without_a_serial_is_refused(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """The serial is the entry's unique id: an answer without one adds nothing."""
+    simulator.state.serial = ""
+    result = await start_direct(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], direct_input(simulator)
+    )
+    assert result["errors"] == {"base": "no_serial"}
+    simulator.state.serial = SERIAL
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], direct_input(simulator)
+    )
+    await finish_with_webhook(hass, result)

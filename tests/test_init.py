@@ -233,3 +233,7 @@ async def test_repairs_default_password_and_silent_push(
     issue = issue_registry.async_get_issue(DOMAIN, no_push)
     assert issue is not None
     assert "/api/webhook/" in issue.translation_placeholders["url"]
+    # Deleting the gateway takes its issues with it.
+    await hass.config_entries.async_remove(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert not [i for i in issue_registry.issues.values() if i.domain == DOMAIN]

@@ -25,7 +25,7 @@ from .notify import DISCOVERY_ENTRY_ID, async_remove_legacy_service
 from .outbox_sync import OutboxSync
 from .port_services import async_setup_port_services
 from .ports import PortTracker
-from .repairs import async_check_default_password, async_check_push_silence
+from .repairs import async_check_default_password, async_check_push_silence, async_delete_issues
 from .services import async_setup_services
 from .user_ids import UserIdAllocator
 from .webhook import async_register_webhook
@@ -137,7 +137,8 @@ def _after_refresh(hass: HomeAssistant, entry: DinstarConfigEntry) -> Callable[[
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
-    """A deleted gateway leaves nothing behind: its inbox ledger, tracked sends and user_ids."""
+    """A deleted gateway leaves nothing behind: its stores and its repair issues."""
+    async_delete_issues(hass, entry)
     for name in STORED_PER_ENTRY:
         await Store[Any](hass, 1, storage_key(entry.entry_id, name)).async_remove()
 

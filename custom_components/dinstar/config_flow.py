@@ -354,7 +354,9 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
             return {"base": "unknown"}
         finally:
             session.detach()
-        serial = client.serial or ""
+        if not (serial := client.serial):
+            # The serial is the entry's identity: without it two gateways would be one.
+            return {"base": "no_serial"}
         if self.source in ("reauth", SOURCE_RECONFIGURE):
             await self.async_set_unique_id(serial)
             self._abort_if_unique_id_mismatch(reason="different_device")

@@ -11,9 +11,18 @@ from homeassistant.util import dt as dt_util
 from .const import CONF_INCOMING_MODE, DEFAULT_PASSWORD, DOMAIN, PUSH_SILENCE_LIMIT, IncomingMode
 from .coordinator import DinstarConfigEntry
 
+_KINDS = ("default_password", "no_push")
+
 
 def _issue_id(entry: DinstarConfigEntry, kind: str) -> str:
     return f"{kind}_{entry.entry_id}"
+
+
+@callback
+def async_delete_issues(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
+    """A deleted gateway's issues go with it."""
+    for kind in _KINDS:
+        ir.async_delete_issue(hass, DOMAIN, _issue_id(entry, kind))
 
 
 @callback
