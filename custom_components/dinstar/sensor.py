@@ -43,7 +43,11 @@ class DinstarGatewaySensorDescription(SensorEntityDescription):
 
 
 def _enum(value: RegistrationState | NetworkType | CallState | None) -> str | None:
-    return None if value is None else value.value
+    """A spelling the firmware has and we do not know is Home Assistant's own unknown state."""
+    return None if value is None or value.value == _UNKNOWN else value.value
+
+
+_UNKNOWN = "unknown"
 
 
 def _counter(outcome: str) -> Callable[[DinstarData, DinstarConfigEntry], StateValue]:
@@ -72,21 +76,21 @@ PORT_SENSORS: tuple[DinstarPortSensorDescription, ...] = (
         key="registration",
         translation_key="registration",
         device_class=SensorDeviceClass.ENUM,
-        options=[state.value for state in RegistrationState],
+        options=[state.value for state in RegistrationState if state.value != _UNKNOWN],
         value_fn=lambda info: _enum(info.registration),
     ),
     DinstarPortSensorDescription(
         key="network_type",
         translation_key="network_type",
         device_class=SensorDeviceClass.ENUM,
-        options=[kind.value for kind in NetworkType],
+        options=[kind.value for kind in NetworkType if kind.value != _UNKNOWN],
         value_fn=lambda info: _enum(info.network_type),
     ),
     DinstarPortSensorDescription(
         key="call_state",
         translation_key="call_state",
         device_class=SensorDeviceClass.ENUM,
-        options=[state.value for state in CallState],
+        options=[state.value for state in CallState if state.value != _UNKNOWN],
         value_fn=lambda info: _enum(info.call_state),
     ),
     DinstarPortSensorDescription(
