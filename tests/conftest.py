@@ -38,6 +38,19 @@ WEBHOOK_ID = "dinstar-test-webhook"
 type ClientFactory = Callable[..., Awaitable[DinstarClient]]
 
 
+@pytest.fixture(autouse=True)
+def no_deprecated_calls(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Home Assistant warns of calls that will stop working: each one fails the test."""
+    yield
+    detected = [
+        record.getMessage()
+        for phase in ("setup", "call")
+        for record in caplog.get_records(phase)
+        if "Detected that custom integration 'dinstar'" in record.getMessage()
+    ]
+    assert not detected, detected
+
+
 @pytest.fixture
 def simulator_config() -> SimulatorConfig:
     """An 8-port gateway with a fixed seed; tests override fields as they need."""

@@ -12,16 +12,18 @@ from homeassistant.components.notify import (
 )
 from homeassistant.components.notify.legacy import NOTIFY_SERVICES
 from homeassistant.config_entries import SOURCE_USER
-from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dinstar.const import DOMAIN
 from simulator import Simulator
+
+from .conftest import SERIAL
 
 
 async def add_contact(hass: HomeAssistant, entry: MockConfigEntry, **data: Any) -> dict[str, Any]:
@@ -37,15 +39,28 @@ async def test_contact_becomes_a_notify_entity(
     init_integration: MockConfigEntry,
     simulator: Simulator,
     entity_registry: er.EntityRegistry,
+    device_registry: dr.DeviceRegistry,
 ) -> None:
     result = await add_contact(hass, init_integration, name="Ada", number="+4917612345678", port=2)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    entity_id = "notify.sms_to_ada"
+    entity_id = "notify.ada_sms"
     assert hass.states.get(entity_id).state == STATE_UNKNOWN
     entry = entity_registry.async_get(entity_id)
     assert entry is not None
     assert entry.config_subentry_id == next(iter(init_integration.subentries))
+    gateway = device_registry.async_get_device_by_identifier(
+        (DOMAIN, SERIAL), init_integration.entry_id
+    )
+    contact = device_registry.async_get(entry.device_id or "")
+    assert gateway is not None
+    assert contact is not None
+    # Its own device, as its subentry is, linked to the gateway it sends through.
+    assert (contact.name, contact.via_device_id) == ("Ada", gateway.id)
+    assert (gateway.config_subentry_id, contact.config_subentry_id) == (
+        None,
+        entry.config_subentry_id,
+    )
     await hass.services.async_call(
         NOTIFY_DOMAIN,
         SERVICE_SEND_MESSAGE,
@@ -60,6 +75,12 @@ async def test_contact_becomes_a_notify_entity(
         "gsm-7bit",
     )
     assert hass.states.get(entity_id).state != STATE_UNKNOWN  # the send was recorded
+    simulator.state.go_offline(None)
+    await init_integration.runtime_data.coordinator.async_refresh()
+    assert hass.states.get(entity_id).state == STATE_UNAVAILABLE
+    simulator.state.go_online()
+    await init_integration.runtime_data.coordinator.async_refresh()
+    assert hass.states.get(entity_id).state != STATE_UNAVAILABLE
     # After a restart the contact is still there.
     await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()

@@ -16,6 +16,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_PORT
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
@@ -24,6 +25,7 @@ from .action_helpers import invalid_input, loaded_entry
 from .const import DOMAIN
 from .contact_flow import CONF_NUMBER, SUBENTRY_CONTACT
 from .coordinator import DinstarConfigEntry
+from .entity import DinstarEntity
 from .sending import async_send_sms
 
 PARALLEL_UPDATES = 1
@@ -115,19 +117,24 @@ async def async_setup_entry(
     )
 
 
-class DinstarContactNotify(NotifyEntity):
-    """Send an SMS to one contact."""
+class DinstarContactNotify(DinstarEntity, NotifyEntity):
+    """Send an SMS to one contact: a device of its own (as its subentry is), via the gateway."""
 
-    _attr_has_entity_name = True
     _attr_translation_key = "contact"
 
     def __init__(self, entry: DinstarConfigEntry, subentry: ConfigSubentry) -> None:
         """Bound to the contact's number and preferred port."""
+        super().__init__(entry.runtime_data.coordinator, f"contact-{subentry.subentry_id}")
+        serial = entry.unique_id or ""
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, f"{serial}-contact-{subentry.subentry_id}")},
+            name=subentry.title,
+            entry_type=DeviceEntryType.SERVICE,
+            via_device_id=entry.runtime_data.ports.gateway_device_id,
+        )
         self._entry = entry
         self._number: str = subentry.data[CONF_NUMBER]
         self._port: int | None = subentry.data.get(CONF_PORT)
-        self._attr_unique_id = f"{entry.unique_id}-contact-{subentry.subentry_id}"
-        self._attr_translation_placeholders = {"name": subentry.title}
 
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send the message (the title, if any, as its first line)."""

@@ -87,7 +87,7 @@ class PortTracker:
                 port_identifier(serial, port), self._entry.entry_id
             )
             if device is not None:
-                registry.async_update_device(device.id, remove_config_entry_id=self._entry.entry_id)
+                registry.async_remove_device(device.id)
 
     @callback
     def async_remove_stale_devices(self) -> None:
@@ -97,8 +97,9 @@ class PortTracker:
         wanted = {port_identifier(serial, port) for port in self.visible}
         wanted.add((DOMAIN, serial))
         for device in dr.async_entries_for_config_entry(registry, self._entry.entry_id):
-            if not device.identifiers & wanted:
-                registry.async_update_device(device.id, remove_config_entry_id=self._entry.entry_id)
+            # Contacts' devices belong to their subentries, which remove them.
+            if device.config_subentry_id is None and not device.identifiers & wanted:
+                registry.async_remove_device(device.id)
 
 
 @callback

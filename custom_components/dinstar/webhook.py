@@ -142,4 +142,6 @@ def _async_learn_mac(hass: HomeAssistant, entry: DinstarConfigEntry, mac: str) -
         (DOMAIN, entry.unique_id or ""), entry.entry_id
     )
     if device is not None:
-        registry.async_update_device(device.id, merge_connections={(CONNECTION_NETWORK_MAC, mac)})
+        registry.async_update_device(
+            device.id, new_connections=device.connections | {(CONNECTION_NETWORK_MAC, mac)}
+        )
