@@ -21,6 +21,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dinstar.const import DOMAIN
+from custom_components.dinstar.notify import DISCOVERY_ENTRY_ID, async_get_service
 from simulator import Simulator
 
 from .conftest import SERIAL
@@ -155,3 +156,14 @@ async def test_legacy_notify_service_goes_with_its_entry(
     await hass.async_block_till_done()
     assert hass.services.has_service(NOTIFY_DOMAIN, service)
     assert len(hass.data[NOTIFY_SERVICES][DOMAIN]) == 1
+
+
+async def test_legacy_service_only_for_a_gateway_being_set_up(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Not from YAML (no discovery), and not for an entry that is not loading or loaded."""
+    mock_config_entry.add_to_hass(hass)
+    assert await async_get_service(hass, {}, None) is None
+    info = {DISCOVERY_ENTRY_ID: mock_config_entry.entry_id}
+    assert await async_get_service(hass, {}, info) is None
+    assert await async_get_service(hass, {}, {DISCOVERY_ENTRY_ID: "no-such-entry"}) is None

@@ -16,6 +16,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT
+from custom_components.dinstar.outbox_sync import FOLLOW_FOR
 from simulator import Simulator
 from simulator.models import OutgoingSms
 
@@ -181,3 +182,50 @@ async def test_polling_backs_off(
         await refresh(hass)
     # The first refresh asks; the next ones are within the 15 s back-off.
     assert simulator.state.requests["/api/query_sms_result"] == queried + 1
+
+
+async def test_no_polling_while_pushes_are_fresh(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A push came a moment ago: the results will be pushed too, so none is asked for."""
+    simulator.config.send_delay = 60
+    await send(hass, init_integration, ["10086"])
+    init_integration.runtime_data.last_push = dt_util.utcnow()
+    queried = simulator.state.requests["/api/query_sms_result"]
+    await refresh(hass)
+    assert simulator.state.requests["/api/query_sms_result"] == queried
+
+
+async def test_polling_failures_lose_nothing(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """The gateway fails the result or report query: the messages stay followed."""
+    simulator.state.faults.delivery_failures = {"+4917699999999": 66}
+    await send(hass, init_integration, ["+4917699999999"])
+    await worked_off(simulator)
+    outbox = init_integration.runtime_data.outbox
+    simulator.state.go_offline(None)
+    await outbox.async_poll_if_due()
+    (sms,) = outbox.tracker.pending
+    sms.sent, sms.first_ref_id = True, 0
+    await outbox._async_poll_reports()
+    assert [pending.user_id for pending in outbox.tracker.pending] == [sms.user_id]
+
+
+async def test_a_message_followed_too_long_is_dropped_silently(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """No outcome in six hours: it is no longer followed, and no event claims one."""
+    sent, delivery = (
+        async_capture_events(hass, EVENT_SMS_SENT),
+        async_capture_events(hass, EVENT_SMS_DELIVERY),
+    )
+    simulator.config.send_delay = 60
+    await send(hass, init_integration, ["10086"])
+    outbox = init_integration.runtime_data.outbox
+    (sms,) = outbox.tracker.pending
+    sms.created -= FOLLOW_FOR.total_seconds() + 1
+    await outbox.async_poll_if_due()
+    assert outbox.tracker.pending == []
+    await hass.async_block_till_done()
+    assert (sent, delivery) == ([], [])
