@@ -103,7 +103,7 @@ async def test_action_failure_is_a_translated_error(
             blocking=True,
         )
     assert err.value.translation_key == "action_failed"
-    assert err.value.translation_placeholders["action"] == "reset"
+    assert err.value.translation_placeholders["action"] == "reset the module"
 
 
 class TestMultiSim:

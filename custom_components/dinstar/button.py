@@ -41,5 +41,5 @@ class DinstarResetButton(DinstarPortEntity, ButtonEntity):
 
     async def async_press(self) -> None:
         """Reset the module, then read the port again."""
-        await async_gateway_call(self.coordinator.client.reset_port(self.port), "reset")
+        await async_gateway_call(self.coordinator.client.reset_port(self.port), "reset the module")
         await self.coordinator.async_request_refresh()

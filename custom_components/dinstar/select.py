@@ -54,5 +54,7 @@ class DinstarSlotSelect(DinstarPortEntity, SelectEntity):
 
     async def async_select_option(self, option: str) -> None:
         """Switch to another slot, then read the port again."""
-        await async_gateway_call(self.coordinator.client.set_slot(self.port, int(option)), "slot")
+        await async_gateway_call(
+            self.coordinator.client.set_slot(self.port, int(option)), "switch the SIM slot"
+        )
         await self.coordinator.async_request_refresh()

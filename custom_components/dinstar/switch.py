@@ -57,5 +57,7 @@ class DinstarPowerSwitch(DinstarPortEntity, SwitchEntity):
         await self._set(on=False)
 
     async def _set(self, *, on: bool) -> None:
-        await async_gateway_call(self.coordinator.client.set_power(self.port, on=on), "power")
+        await async_gateway_call(
+            self.coordinator.client.set_power(self.port, on=on), "switch the module power"
+        )
         await self.coordinator.async_request_refresh()
