@@ -18,6 +18,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -246,6 +247,37 @@ class TestHttps:
             "reconfigure_successful",
         )
         assert mock_config_entry.data[CONF_FINGERPRINT] == simulator.certificate_fingerprint
+
+    async def test_a_changed_certificate_is_a_repair_until_pinned_again(
+        self,
+        hass: HomeAssistant,
+        mock_config_entry: MockConfigEntry,
+        simulator: Simulator,
+        issue_registry: ir.IssueRegistry,
+    ) -> None:
+        mock_config_entry.add_to_hass(hass)
+        hass.config_entries.async_update_entry(
+            mock_config_entry,
+            data={
+                **mock_config_entry.data,
+                CONF_USE_HTTPS: True,
+                CONF_CERTIFICATE: CertificateMode.PIN,
+                CONF_FINGERPRINT: "ab" * 32,
+            },
+        )
+        await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+        issue_id = f"certificate_changed_{mock_config_entry.entry_id}"
+        assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+        result = await mock_config_entry.start_reconfigure_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], direct_input(simulator, **{CONF_CERTIFICATE: CertificateMode.PIN})
+        )
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+        assert result["reason"] == "reconfigure_successful"
+        await hass.async_block_till_done()
+        assert mock_config_entry.state is ConfigEntryState.LOADED
+        assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
 
 
 class TestDrp:

@@ -15,8 +15,16 @@ from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .api import DeviceStatus, DinstarAuthenticationError, DinstarClient, DinstarError, PortInfo
+from .api import (
+    DeviceStatus,
+    DinstarAuthenticationError,
+    DinstarCertificateError,
+    DinstarClient,
+    DinstarError,
+    PortInfo,
+)
 from .const import DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER
+from .repairs import async_set_certificate_changed
 
 if TYPE_CHECKING:
     from .inbox_sync import InboxSync
@@ -113,12 +121,20 @@ class DinstarCoordinator(DataUpdateCoordinator[DinstarData]):
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_auth"
             ) from err
+        except DinstarCertificateError as err:
+            async_set_certificate_changed(self.hass, self.config_entry, changed=True)
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="certificate_changed",
+                translation_placeholders={"error": str(err)},
+            ) from err
         except DinstarError as err:
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="update_failed",
                 translation_placeholders={"error": str(err)},
             ) from err
+        async_set_certificate_changed(self.hass, self.config_entry, changed=False)
         if self.powered_off_at is not None and (
             not self.last_update_success
             or dt_util.utcnow() - self.powered_off_at >= POWER_OFF_GRACE

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from homeassistant.components import webhook
 from homeassistant.const import CONF_PASSWORD, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
@@ -9,9 +11,12 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
 from .const import CONF_INCOMING_MODE, DEFAULT_PASSWORD, DOMAIN, PUSH_SILENCE_LIMIT, IncomingMode
-from .coordinator import DinstarConfigEntry
 
-_KINDS = ("default_password", "no_push")
+if TYPE_CHECKING:
+    # The coordinator reports certificate trouble here: its module imports this one.
+    from .coordinator import DinstarConfigEntry
+
+_KINDS = ("default_password", "no_push", "certificate_changed")
 
 
 def _issue_id(entry: DinstarConfigEntry, kind: str) -> str:
@@ -23,6 +28,26 @@ def async_delete_issues(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
     """A deleted gateway's issues go with it."""
     for kind in _KINDS:
         ir.async_delete_issue(hass, DOMAIN, _issue_id(entry, kind))
+
+
+@callback
+def async_set_certificate_changed(
+    hass: HomeAssistant, entry: DinstarConfigEntry, *, changed: bool
+) -> None:
+    """The pinned certificate is no longer the gateway's: only the user can trust a new one."""
+    issue_id = _issue_id(entry, "certificate_changed")
+    if changed:
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key="certificate_changed",
+            translation_placeholders={"name": entry.title},
+        )
+    else:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
 @callback
