@@ -304,7 +304,7 @@ class TestDrp:
     @pytest.mark.parametrize(
         ("changes", "errors"),
         [
-            ({CONF_DRP_PASSWORD: "wrong"}, {CONF_PASSWORD: "invalid_auth"}),
+            ({CONF_DRP_PASSWORD: "wrong"}, {CONF_DRP_PASSWORD: "invalid_drp_auth"}),
             ({CONF_SERIAL: "0000-0000-0000-0000"}, {"base": "cannot_connect"}),
         ],
     )
@@ -330,6 +330,30 @@ class TestDrp:
         result = await finish_with_webhook(hass, result)
         assert result["data"][CONF_SERIAL] == SERIAL
         assert result["data"][CONF_CERTIFICATE] == CertificateMode.NO_VERIFY
+
+    async def test_reauth_behind_drp_asks_for_the_drp_account_too(
+        self, hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
+    ) -> None:
+        mock_config_entry.add_to_hass(hass)
+        hass.config_entries.async_update_entry(
+            mock_config_entry,
+            data={
+                **mock_config_entry.data,
+                **self.drp_input(simulator, **{CONF_DRP_PASSWORD: "old-drp"}),
+            },
+        )
+        result = await mock_config_entry.start_reauth_flow(hass)
+        assert CONF_DRP_PASSWORD in result["data_schema"].schema
+        logins = {CONF_DRP_USERNAME: USERNAME, CONF_USERNAME: USERNAME, CONF_PASSWORD: PASSWORD}
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {**logins, CONF_DRP_PASSWORD: "still-wrong"}
+        )
+        assert result["errors"] == {CONF_DRP_PASSWORD: "invalid_drp_auth"}
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {**logins, CONF_DRP_PASSWORD: PASSWORD}
+        )
+        assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "reauth_successful")
+        assert mock_config_entry.data[CONF_DRP_PASSWORD] == PASSWORD
 
 
 def dhcp_info(ip: str = "127.0.0.1") -> DhcpServiceInfo:

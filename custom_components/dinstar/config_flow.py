@@ -32,6 +32,7 @@ from .api import (
     DinstarAuthenticationError,
     DinstarCertificateError,
     DinstarConnectionError,
+    DinstarDrpAuthenticationError,
     DinstarError,
     fetch_certificate_fingerprint,
 )
@@ -290,6 +291,17 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="reauth_confirm",
             data_schema=vol.Schema(
                 {
+                    # Behind a DRP server either login may be the one refused: both are asked.
+                    **(
+                        {
+                            vol.Required(
+                                CONF_DRP_USERNAME, default=self._data[CONF_DRP_USERNAME]
+                            ): str,
+                            vol.Required(CONF_DRP_PASSWORD): _PASSWORD,
+                        }
+                        if CONF_DRP_USERNAME in self._data
+                        else {}
+                    ),
                     vol.Required(CONF_USERNAME, default=self._data[CONF_USERNAME]): str,
                     vol.Required(CONF_PASSWORD): _PASSWORD,
                 }
@@ -341,6 +353,8 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
         client = create_client(session, self._data)
         try:
             await client.get_port_info()
+        except DinstarDrpAuthenticationError:
+            return {CONF_DRP_PASSWORD: "invalid_drp_auth"}
         except DinstarAuthenticationError:
             return {CONF_PASSWORD: "invalid_auth"}
         except DinstarCertificateError:

@@ -19,6 +19,10 @@ class DinstarAuthenticationError(DinstarError):
     """The gateway refused the username or password."""
 
 
+class DinstarDrpAuthenticationError(DinstarAuthenticationError):
+    """The DRP server refused the DRP account (the gateway's own login was not tried)."""
+
+
 class DinstarResponseError(DinstarError):
     """The gateway answered something that cannot be decoded."""
 

@@ -26,6 +26,7 @@ from .errors import (
     DinstarAuthenticationError,
     DinstarCertificateError,
     DinstarConnectionError,
+    DinstarDrpAuthenticationError,
 )
 from .lenient_json import decode_json
 from .parsing import as_int, as_mapping, as_str
@@ -227,6 +228,7 @@ class Transport:
         if status == _HTTP_UNAUTHORIZED:
             if path in ("/doLogin", "/remoteWeb"):
                 self._drp_ready = False
+                raise DinstarDrpAuthenticationError(f"{path}: the DRP server refused the account")
             raise DinstarAuthenticationError(f"{path}: the gateway refused the credentials")
         if status >= _HTTP_SERVER_ERROR:
             raise DinstarConnectionError(f"{path}: the gateway answered HTTP {status}")
