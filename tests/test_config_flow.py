@@ -331,6 +331,32 @@ class TestDrp:
         assert result["data"][CONF_SERIAL] == SERIAL
         assert result["data"][CONF_CERTIFICATE] == CertificateMode.NO_VERIFY
 
+    async def test_reconfigure_behind_drp_changes_the_drp_account(
+        self, hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
+    ) -> None:
+        """The DRP form, no password carried; empty ones keep what is stored."""
+        mock_config_entry.add_to_hass(hass)
+        hass.config_entries.async_update_entry(
+            mock_config_entry,
+            data={
+                **mock_config_entry.data,
+                **self.drp_input(simulator, **{CONF_DRP_PASSWORD: "old"}),
+            },
+        )
+        result = await mock_config_entry.start_reconfigure_flow(hass)
+        assert {CONF_DRP_USERNAME, CONF_SERIAL} <= set(result["data_schema"].schema)
+        assert CONF_CERTIFICATE not in result["data_schema"].schema
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            self.drp_input(simulator, **{CONF_DRP_PASSWORD: PASSWORD, CONF_PASSWORD: ""}),
+        )
+        assert (result["type"], result["reason"]) == (
+            FlowResultType.ABORT,
+            "reconfigure_successful",
+        )
+        assert mock_config_entry.data[CONF_DRP_PASSWORD] == PASSWORD
+        assert mock_config_entry.data[CONF_PASSWORD] == PASSWORD
+
     async def test_reauth_behind_drp_asks_for_the_drp_account_too(
         self, hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
     ) -> None:

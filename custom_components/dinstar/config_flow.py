@@ -118,16 +118,17 @@ def _direct_schema(defaults: Mapping[str, Any], *, stored: bool = False) -> vol.
     )
 
 
-def _drp_schema(defaults: Mapping[str, Any]) -> vol.Schema:
+def _drp_schema(defaults: Mapping[str, Any], *, stored: bool = False) -> vol.Schema:
+    drp_password = vol.Optional(CONF_DRP_PASSWORD) if stored else vol.Required(CONF_DRP_PASSWORD)
     return vol.Schema(
         {
             **_server_schema(defaults, https=True),
             vol.Required(
                 CONF_DRP_USERNAME, default=defaults.get(CONF_DRP_USERNAME, vol.UNDEFINED)
             ): str,
-            vol.Required(CONF_DRP_PASSWORD): _PASSWORD,
+            drp_password: _PASSWORD,
             vol.Required(CONF_SERIAL, default=defaults.get(CONF_SERIAL, vol.UNDEFINED)): str,
-            **_credentials_schema(defaults),
+            **_credentials_schema(defaults, stored=stored),
         }
     )
 
@@ -317,17 +318,22 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            if not user_input.get(CONF_PASSWORD):
-                user_input = {k: v for k, v in user_input.items() if k != CONF_PASSWORD}
+            # A password left empty keeps the stored one.
+            user_input = {
+                key: value
+                for key, value in user_input.items()
+                if key not in (CONF_PASSWORD, CONF_DRP_PASSWORD) or value
+            }
             self._data = {**entry.data, **user_input}
             self._data.pop(CONF_FINGERPRINT, None)
             if self._wants_pin():
                 return await self.async_step_certificate()
             if not (errors := await self._async_connect()):
                 return self._async_finish_reconfigure()
+        schema = _drp_schema if CONF_DRP_USERNAME in entry.data else _direct_schema
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=_direct_schema(user_input or entry.data, stored=True),
+            data_schema=schema(user_input or entry.data, stored=True),
             errors=errors,
         )
 
