@@ -31,64 +31,62 @@ def async_delete_issues(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
 
 
 @callback
+def _async_set_issue(
+    hass: HomeAssistant,
+    entry: DinstarConfigEntry,
+    kind: str,
+    severity: ir.IssueSeverity,
+    placeholders: dict[str, str] | None,
+) -> None:
+    """Raise the entry's issue of this kind with ``placeholders``, or clear it (``None``)."""
+    issue_id = _issue_id(entry, kind)
+    if placeholders is None:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=False,
+        severity=severity,
+        translation_key=kind,
+        translation_placeholders={"name": entry.title, **placeholders},
+    )
+
+
+@callback
 def async_set_certificate_changed(
     hass: HomeAssistant, entry: DinstarConfigEntry, *, changed: bool
 ) -> None:
     """The pinned certificate is no longer the gateway's: only the user can trust a new one."""
-    issue_id = _issue_id(entry, "certificate_changed")
-    if changed:
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key="certificate_changed",
-            translation_placeholders={"name": entry.title},
-        )
-    else:
-        ir.async_delete_issue(hass, DOMAIN, issue_id)
+    _async_set_issue(
+        hass, entry, "certificate_changed", ir.IssueSeverity.ERROR, {} if changed else None
+    )
 
 
 @callback
 def async_check_default_password(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
     """Raise an issue while the gateway still uses its factory password."""
-    issue_id = _issue_id(entry, "default_password")
-    if entry.data.get(CONF_PASSWORD) == DEFAULT_PASSWORD:
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="default_password",
-            translation_placeholders={"name": entry.title},
-        )
-    else:
-        ir.async_delete_issue(hass, DOMAIN, issue_id)
+    factory = entry.data.get(CONF_PASSWORD) == DEFAULT_PASSWORD
+    _async_set_issue(
+        hass, entry, "default_password", ir.IssueSeverity.WARNING, {} if factory else None
+    )
 
 
 @callback
 def async_check_push_silence(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
     """Raise an issue when pushes are expected but none came for a day."""
-    issue_id = _issue_id(entry, "no_push")
     runtime = entry.runtime_data
     mode = entry.options.get(CONF_INCOMING_MODE, IncomingMode.PUSH)
     heard = runtime.last_push or runtime.watching_pushes_since
-    if mode != IncomingMode.POLLING and dt_util.utcnow() - heard > PUSH_SILENCE_LIMIT:
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="no_push",
-            translation_placeholders={
-                "name": entry.title,
-                "url": webhook.async_generate_url(
-                    hass, entry.data[CONF_WEBHOOK_ID], prefer_external=False
-                ),
-            },
-        )
-    else:
-        ir.async_delete_issue(hass, DOMAIN, issue_id)
+    silent = mode != IncomingMode.POLLING and dt_util.utcnow() - heard > PUSH_SILENCE_LIMIT
+    placeholders = (
+        {
+            "url": webhook.async_generate_url(
+                hass, entry.data[CONF_WEBHOOK_ID], prefer_external=False
+            )
+        }
+        if silent
+        else None
+    )
+    _async_set_issue(hass, entry, "no_push", ir.IssueSeverity.WARNING, placeholders)
