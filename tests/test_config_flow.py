@@ -56,6 +56,12 @@ def direct_input(simulator: Simulator, **changes: Any) -> dict[str, Any]:
     }
 
 
+def add_entry(hass: HomeAssistant, entry: MockConfigEntry, **changes: Any) -> None:
+    """The simulator's entry, added with some of its data changed."""
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, data={**entry.data, **changes})
+
+
 async def start_direct(hass: HomeAssistant) -> dict[str, Any]:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.MENU
@@ -216,14 +222,13 @@ class TestHttps:
     async def test_reauth_reports_a_changed_certificate(
         self, hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
     ) -> None:
-        mock_config_entry.add_to_hass(hass)
-        hass.config_entries.async_update_entry(
+        add_entry(
+            hass,
             mock_config_entry,
-            data={
-                **mock_config_entry.data,
+            **{
                 CONF_USE_HTTPS: True,
                 CONF_CERTIFICATE: CertificateMode.PIN,
-                CONF_FINGERPRINT: "ab" * 32,
+                CONF_FINGERPRINT: "ab" * 32,  # another certificate's
             },
         )
         result = await mock_config_entry.start_reauth_flow(hass)
@@ -255,14 +260,13 @@ class TestHttps:
         simulator: Simulator,
         issue_registry: ir.IssueRegistry,
     ) -> None:
-        mock_config_entry.add_to_hass(hass)
-        hass.config_entries.async_update_entry(
+        add_entry(
+            hass,
             mock_config_entry,
-            data={
-                **mock_config_entry.data,
+            **{
                 CONF_USE_HTTPS: True,
                 CONF_CERTIFICATE: CertificateMode.PIN,
-                CONF_FINGERPRINT: "ab" * 32,
+                CONF_FINGERPRINT: "ab" * 32,  # another certificate's
             },
         )
         await hass.config_entries.async_setup(mock_config_entry.entry_id)
@@ -335,13 +339,8 @@ class TestDrp:
         self, hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
     ) -> None:
         """The DRP form, no password carried; empty ones keep what is stored."""
-        mock_config_entry.add_to_hass(hass)
-        hass.config_entries.async_update_entry(
-            mock_config_entry,
-            data={
-                **mock_config_entry.data,
-                **self.drp_input(simulator, **{CONF_DRP_PASSWORD: "old"}),
-            },
+        add_entry(
+            hass, mock_config_entry, **self.drp_input(simulator, **{CONF_DRP_PASSWORD: "old"})
         )
         result = await mock_config_entry.start_reconfigure_flow(hass)
         assert {CONF_DRP_USERNAME, CONF_SERIAL} <= set(result["data_schema"].schema)
@@ -360,13 +359,8 @@ class TestDrp:
     async def test_reauth_behind_drp_asks_for_the_drp_account_too(
         self, hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
     ) -> None:
-        mock_config_entry.add_to_hass(hass)
-        hass.config_entries.async_update_entry(
-            mock_config_entry,
-            data={
-                **mock_config_entry.data,
-                **self.drp_input(simulator, **{CONF_DRP_PASSWORD: "old-drp"}),
-            },
+        add_entry(
+            hass, mock_config_entry, **self.drp_input(simulator, **{CONF_DRP_PASSWORD: "old-drp"})
         )
         result = await mock_config_entry.start_reauth_flow(hass)
         assert CONF_DRP_PASSWORD in result["data_schema"].schema
@@ -421,10 +415,7 @@ async def test_dhcp_with_pin_goes_to_the_certificate(
 async def test_dhcp_updates_a_known_gateways_host(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
-    mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        mock_config_entry, data={**mock_config_entry.data, CONF_MAC: "f8:a0:3d:48:e5:19"}
-    )
+    add_entry(hass, mock_config_entry, **{CONF_MAC: "f8:a0:3d:48:e5:19"})
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp_info("192.0.2.7")
     )
@@ -436,11 +427,10 @@ async def test_dhcp_leaves_a_drp_entrys_server_address(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
     """Seen on the LAN, a gateway added through DRP keeps its host: the DRP server's."""
-    mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
+    add_entry(
+        hass,
         mock_config_entry,
-        data={
-            **mock_config_entry.data,
+        **{
             CONF_HOST: "drp.example.com",
             CONF_DRP_USERNAME: USERNAME,
             CONF_MAC: "f8:a0:3d:48:e5:19",
@@ -459,11 +449,7 @@ async def test_dhcp_moves_a_gateway_that_changed_address(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
     """Retrying at its old address, the gateway is found at a new one and reloaded there."""
-    mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        mock_config_entry,
-        data={**mock_config_entry.data, CONF_HOST: "127.0.0.2", CONF_MAC: "f8:a0:3d:48:e5:19"},
-    )
+    add_entry(hass, mock_config_entry, **{CONF_HOST: "127.0.0.2", CONF_MAC: "f8:a0:3d:48:e5:19"})
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
@@ -486,10 +472,7 @@ async def test_dhcp_confirm_of_a_known_gateway_learns_its_address_and_mac(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
 ) -> None:
     """Added by hand at another address: confirming updates the address and stores the MAC."""
-    mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        mock_config_entry, data={**mock_config_entry.data, CONF_HOST: "127.0.0.2"}
-    )
+    add_entry(hass, mock_config_entry, **{CONF_HOST: "127.0.0.2"})
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp_info("127.0.0.1")
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -23,6 +23,14 @@ from simulator.models import OutgoingSms
 from .conftest import WEBHOOK_ID
 
 GATEWAY = "sensor.dinstar_da00_0030_1901_2817"
+
+
+def capture_outcomes(hass: HomeAssistant) -> tuple[list[Event], list[Event]]:
+    """The sending and the delivery events, as they fire."""
+    return (
+        async_capture_events(hass, EVENT_SMS_SENT),
+        async_capture_events(hass, EVENT_SMS_DELIVERY),
+    )
 
 
 async def send(
@@ -67,10 +75,7 @@ async def test_pushed_outcomes(
     simulator: Simulator,
     hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
-    sent, delivery = (
-        async_capture_events(hass, EVENT_SMS_SENT),
-        async_capture_events(hass, EVENT_SMS_DELIVERY),
-    )
+    sent, delivery = capture_outcomes(hass)
     client = await hass_client_no_auth()
     simulator.push_url = str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
     simulator.state.faults.failing_numbers = ["10010"]
@@ -126,10 +131,7 @@ async def test_polled_outcomes_survive_a_restart(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
     """No push: the outcome is read with query_sms_result, even after a restart."""
-    sent, delivery = (
-        async_capture_events(hass, EVENT_SMS_SENT),
-        async_capture_events(hass, EVENT_SMS_DELIVERY),
-    )
+    sent, delivery = capture_outcomes(hass)
     await send(hass, init_integration, ["10086", "10087"])
     await worked_off(simulator)
     await hass.config_entries.async_reload(init_integration.entry_id)
@@ -154,10 +156,7 @@ async def test_polled_undelivered_message_is_read_from_its_reports(
 
     Its result stays SENT_OK; the reports are read while the message waits for one.
     """
-    sent, delivery = (
-        async_capture_events(hass, EVENT_SMS_SENT),
-        async_capture_events(hass, EVENT_SMS_DELIVERY),
-    )
+    sent, delivery = capture_outcomes(hass)
     simulator.state.faults.delivery_failures = {"+4917699999999": 66}
     await send(hass, init_integration, ["+4917699999999"])
     await worked_off(simulator)
@@ -216,10 +215,7 @@ async def test_a_message_followed_too_long_is_dropped_silently(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
     """No outcome in six hours: it is no longer followed, and no event claims one."""
-    sent, delivery = (
-        async_capture_events(hass, EVENT_SMS_SENT),
-        async_capture_events(hass, EVENT_SMS_DELIVERY),
-    )
+    sent, delivery = capture_outcomes(hass)
     simulator.config.send_delay = 60
     await send(hass, init_integration, ["10086"])
     outbox = init_integration.runtime_data.outbox

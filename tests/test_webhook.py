@@ -127,32 +127,6 @@ async def test_simulator_pushes_reach_the_webhook(
     assert init_integration.runtime_data.last_push is not None
 
 
-async def test_device_push_teaches_the_mac(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    hass_client_no_auth: ClientSessionGenerator,
-    device_registry: dr.DeviceRegistry,
-) -> None:
-    body = {
-        "sn": SERIAL,
-        "device": {
-            "port_number": 8,
-            "IP": "127.0.0.1",
-            "MAC": "F8-A0-3D-48-E5-19",
-            "status": "power_on",
-        },
-    }
-    assert await post(hass_client_no_auth, body) == 200
-    assert await post(hass_client_no_auth, body) == 200  # known already: nothing changes
-    await hass.async_block_till_done()
-    assert init_integration.data["mac"] == "f8:a0:3d:48:e5:19"
-    gateway = device_registry.async_get_device_by_identifier(
-        (DOMAIN, SERIAL), init_integration.entry_id
-    )
-    assert gateway is not None
-    assert (dr.CONNECTION_NETWORK_MAC, "f8:a0:3d:48:e5:19") in gateway.connections
-
-
 def _power(status: str) -> dict[str, Any]:
     return {
         "sn": SERIAL,
@@ -165,6 +139,32 @@ def _power(status: str) -> dict[str, Any]:
     }
 
 
+async def push_power(
+    hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator, status: str
+) -> None:
+    """The gateway's device push (its power), handled."""
+    assert await post(hass_client_no_auth, _power(status)) == 200
+    await hass.async_block_till_done()
+
+
+async def test_device_push_teaches_the_mac(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    body = _power("power_on")
+    assert await post(hass_client_no_auth, body) == 200
+    assert await post(hass_client_no_auth, body) == 200  # known already: nothing changes
+    await hass.async_block_till_done()
+    assert init_integration.data["mac"] == "f8:a0:3d:48:e5:19"
+    gateway = device_registry.async_get_device_by_identifier(
+        (DOMAIN, SERIAL), init_integration.entry_id
+    )
+    assert gateway is not None
+    assert (dr.CONNECTION_NETWORK_MAC, "f8:a0:3d:48:e5:19") in gateway.connections
+
+
 GATEWAY_SENSOR = "sensor.dinstar_da00_0030_1901_2817_sms_in_queue"
 PORT_SENSOR = "sensor.port_1_signal_strength"
 
@@ -175,15 +175,13 @@ async def test_power_off_push_makes_the_gateway_unavailable_until_power_on(
     hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
     """Off at once, even while the gateway still answers; back with its power_on push."""
-    assert await post(hass_client_no_auth, _power("power_off")) == 200
-    await hass.async_block_till_done()
+    await push_power(hass, hass_client_no_auth, "power_off")
     coordinator = init_integration.runtime_data.coordinator
     await coordinator.async_refresh()  # it still answers while shutting down
     assert hass.states.get(GATEWAY_SENSOR).state == "unavailable"
     assert hass.states.get(PORT_SENSOR).state == "unavailable"
 
-    assert await post(hass_client_no_auth, _power("power_on")) == 200
-    await hass.async_block_till_done()
+    await push_power(hass, hass_client_no_auth, "power_on")
     assert hass.states.get(GATEWAY_SENSOR).state == "0"
     assert hass.states.get(PORT_SENSOR).state not in ("unavailable", "unknown")
 
@@ -194,8 +192,7 @@ async def test_gateway_answering_after_an_outage_is_back_without_its_power_on_pu
     hass_client_no_auth: ClientSessionGenerator,
     simulator: Simulator,
 ) -> None:
-    assert await post(hass_client_no_auth, _power("power_off")) == 200
-    await hass.async_block_till_done()
+    await push_power(hass, hass_client_no_auth, "power_off")
     coordinator = init_integration.runtime_data.coordinator
     simulator.state.go_offline(None)
     await coordinator.async_refresh()
@@ -211,8 +208,7 @@ async def test_gateway_answering_long_after_power_off_is_back(
     hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
     """Its power_on push was lost, and no refresh failed: after the grace it counts as up."""
-    assert await post(hass_client_no_auth, _power("power_off")) == 200
-    await hass.async_block_till_done()
+    await push_power(hass, hass_client_no_auth, "power_off")
     coordinator = init_integration.runtime_data.coordinator
     await coordinator.async_refresh()
     assert hass.states.get(GATEWAY_SENSOR).state == "unavailable"
