@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, ClassVar
 from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_DHCP, SOURCE_USER, ConfigEntryState
@@ -164,9 +164,28 @@ async def test_already_configured(
 class TestHttps:
     """Pinning the certificate on first use, and not verifying it."""
 
+    # An entry that pinned another certificate than the one the gateway shows.
+    PINNED_ELSEWHERE: ClassVar[dict[str, Any]] = {
+        CONF_USE_HTTPS: True,
+        CONF_CERTIFICATE: CertificateMode.PIN,
+        CONF_FINGERPRINT: "ab" * 32,
+    }
+
     @pytest.fixture
     def simulator_config(self, simulator_config: SimulatorConfig) -> SimulatorConfig:
         return dataclasses.replace(simulator_config, https=True)
+
+    @staticmethod
+    async def pin_again(
+        hass: HomeAssistant, entry: MockConfigEntry, simulator: Simulator
+    ) -> dict[str, Any]:
+        """Reconfigure to pin the certificate the gateway shows now; the flow's end."""
+        result = await entry.start_reconfigure_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], direct_input(simulator, **{CONF_CERTIFICATE: CertificateMode.PIN})
+        )
+        assert result["step_id"] == "certificate"
+        return await hass.config_entries.flow.async_configure(result["flow_id"], {})
 
     async def test_pin_shows_and_keeps_the_fingerprint(
         self, hass: HomeAssistant, simulator: Simulator
@@ -222,15 +241,7 @@ class TestHttps:
     async def test_reauth_reports_a_changed_certificate(
         self, hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
     ) -> None:
-        add_entry(
-            hass,
-            mock_config_entry,
-            **{
-                CONF_USE_HTTPS: True,
-                CONF_CERTIFICATE: CertificateMode.PIN,
-                CONF_FINGERPRINT: "ab" * 32,  # another certificate's
-            },
-        )
+        add_entry(hass, mock_config_entry, **self.PINNED_ELSEWHERE)
         result = await mock_config_entry.start_reauth_flow(hass)
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], {CONF_USERNAME: USERNAME, CONF_PASSWORD: PASSWORD}
@@ -241,12 +252,7 @@ class TestHttps:
         self, hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
     ) -> None:
         mock_config_entry.add_to_hass(hass)
-        result = await mock_config_entry.start_reconfigure_flow(hass)
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], direct_input(simulator, **{CONF_CERTIFICATE: CertificateMode.PIN})
-        )
-        assert result["step_id"] == "certificate"
-        result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+        result = await self.pin_again(hass, mock_config_entry, simulator)
         assert (result["type"], result["reason"]) == (
             FlowResultType.ABORT,
             "reconfigure_successful",
@@ -260,24 +266,12 @@ class TestHttps:
         simulator: Simulator,
         issue_registry: ir.IssueRegistry,
     ) -> None:
-        add_entry(
-            hass,
-            mock_config_entry,
-            **{
-                CONF_USE_HTTPS: True,
-                CONF_CERTIFICATE: CertificateMode.PIN,
-                CONF_FINGERPRINT: "ab" * 32,  # another certificate's
-            },
-        )
+        add_entry(hass, mock_config_entry, **self.PINNED_ELSEWHERE)
         await hass.config_entries.async_setup(mock_config_entry.entry_id)
         assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
         issue_id = f"certificate_changed_{mock_config_entry.entry_id}"
         assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
-        result = await mock_config_entry.start_reconfigure_flow(hass)
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], direct_input(simulator, **{CONF_CERTIFICATE: CertificateMode.PIN})
-        )
-        result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+        result = await self.pin_again(hass, mock_config_entry, simulator)
         assert result["reason"] == "reconfigure_successful"
         await hass.async_block_till_done()
         assert mock_config_entry.state is ConfigEntryState.LOADED
