@@ -13,7 +13,7 @@ import time
 import aiohttp
 
 from bench.common import report, request_counter, simulator_process
-from custom_components.dinstar.api import DinstarClient, digest_middleware
+from custom_components.dinstar.aiodinstar import DinstarClient, digest_middleware
 
 RECIPIENTS = 1000
 USER = "admin"

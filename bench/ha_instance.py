@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from bench.common import free_port
 from custom_components.dinstar.const import DOMAIN
-from simulator import Simulator
+from devtools.gateway_simulator import Simulator
 
 WEBHOOK_ID = "bench-webhook"
 

@@ -29,7 +29,7 @@ from bench.common import report
 from bench.ha_instance import WEBHOOK_ID, add_gateway, home_assistant
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.events import EVENT_SMS_RECEIVED
-from simulator import Simulator, SimulatorConfig
+from devtools.gateway_simulator import Simulator, SimulatorConfig
 
 PUSHES = 2000
 ROUNDS = 4

@@ -21,14 +21,14 @@ from yarl import URL
 # Imported before the harness's ``hass`` fixture so this package, not the harness's own
 # ``custom_components``, is the one Home Assistant finds.
 import custom_components.dinstar  # noqa: F401
-from custom_components.dinstar.api import DinstarClient, DrpLogin, digest_middleware
+from custom_components.dinstar.aiodinstar import DinstarClient, DrpLogin, digest_middleware
 from custom_components.dinstar.const import (
     CONF_CERTIFICATE,
     CONF_USE_HTTPS,
     DOMAIN,
     CertificateMode,
 )
-from simulator import Simulator, SimulatorConfig
+from devtools.gateway_simulator import Simulator, SimulatorConfig
 
 SERIAL = "da00-0030-1901-2817"
 USERNAME = "admin"

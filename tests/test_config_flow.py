@@ -37,7 +37,7 @@ from custom_components.dinstar.const import (
     CertificateMode,
     IncomingMode,
 )
-from simulator import Simulator, SimulatorConfig
+from devtools.gateway_simulator import Simulator, SimulatorConfig
 
 from .conftest import PASSWORD, SERIAL, USERNAME
 
@@ -137,7 +137,7 @@ async def test_unexpected_error_recovers(hass: HomeAssistant, simulator: Simulat
     result = await start_direct(hass)
     # Nothing the gateway can answer makes the client raise anything but its own errors.
     with patch(
-        "custom_components.dinstar.api.DinstarClient.get_port_info", side_effect=RuntimeError
+        "custom_components.dinstar.aiodinstar.DinstarClient.get_port_info", side_effect=RuntimeError
     ):
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], direct_input(simulator)

@@ -28,7 +28,7 @@ from custom_components.dinstar.events import (
     EVENT_USSD_RECEIVED,
 )
 from custom_components.dinstar.inbox_sync import GAP_WAIT
-from simulator import Simulator
+from devtools.gateway_simulator import Simulator
 
 from .conftest import SERIAL, WEBHOOK_ID
 

@@ -24,7 +24,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.dinstar.const import DOMAIN
-from simulator import Simulator
+from devtools.gateway_simulator import Simulator
 
 from .conftest import SERIAL
 

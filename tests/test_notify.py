@@ -22,7 +22,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.notify import DISCOVERY_ENTRY_ID, async_get_service
-from simulator import Simulator
+from devtools.gateway_simulator import Simulator
 
 from .conftest import SERIAL
 

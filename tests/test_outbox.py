@@ -17,8 +17,8 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT
 from custom_components.dinstar.outbox_sync import FOLLOW_FOR
-from simulator import Simulator
-from simulator.models import OutgoingSms
+from devtools.gateway_simulator import Simulator
+from devtools.gateway_simulator.models import OutgoingSms
 
 from .conftest import WEBHOOK_ID
 

@@ -32,7 +32,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from simulator import Simulator, SimulatorConfig
+from devtools.gateway_simulator import Simulator, SimulatorConfig
 
 PLATFORMS = [Platform.SENSOR, Platform.BINARY_SENSOR, Platform.SWITCH, Platform.BUTTON]
 

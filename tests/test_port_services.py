@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar import port_services
 from custom_components.dinstar.const import DOMAIN
-from simulator import Simulator
+from devtools.gateway_simulator import Simulator
 
 from .conftest import WEBHOOK_ID
 

@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.coordinator import POWER_OFF_GRACE
-from simulator import Simulator
+from devtools.gateway_simulator import Simulator
 
 from .conftest import SERIAL, WEBHOOK_ID
 

@@ -18,7 +18,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 import probatio as vol
 
-from .api import DinstarError, DinstarValidationError
+from .aiodinstar import DinstarError, DinstarValidationError
 from .const import DOMAIN
 from .coordinator import DinstarConfigEntry
 

@@ -28,7 +28,7 @@ from homeassistant.helpers.device_registry import format_mac
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 import probatio as vol
 
-from .api import (
+from .aiodinstar import (
     DinstarAuthenticationError,
     DinstarCertificateError,
     DinstarConnectionError,

@@ -17,7 +17,7 @@ from homeassistant.helpers import config_validation as cv
 import probatio as vol
 
 from .action_helpers import ActionTable, as_json, async_register_actions, check_port, invalid_input
-from .api import GatewayConfig, MmsConfiguration, SipProxy
+from .aiodinstar import GatewayConfig, MmsConfiguration, SipProxy
 from .coordinator import DinstarConfigEntry
 
 MAX_MMS_FILE_BYTES = 300 * 1024

@@ -10,7 +10,7 @@ from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNA
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_create_clientsession
 
-from .api import DinstarClient, DrpLogin, digest_middleware
+from .aiodinstar import DinstarClient, DrpLogin, digest_middleware
 from .const import (
     CONF_CERTIFICATE,
     CONF_DRP_PASSWORD,

@@ -9,8 +9,8 @@ from homeassistant.const import CONF_NAME, CONF_PORT
 from homeassistant.helpers import selector
 import probatio as vol
 
-from .api import DinstarValidationError
-from .api.limits import MAX_PORT, check_number
+from .aiodinstar import DinstarValidationError
+from .aiodinstar.limits import MAX_PORT, check_number
 from .coordinator import DinstarConfigEntry
 
 SUBENTRY_CONTACT: Final = "contact"

@@ -15,7 +15,7 @@ from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .api import (
+from .aiodinstar import (
     DeviceStatus,
     DinstarAuthenticationError,
     DinstarCertificateError,

@@ -8,7 +8,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .api import DinstarError, PortInfo
+from .aiodinstar import DinstarError, PortInfo
 from .const import CONF_MAC, DOMAIN, MANUFACTURER
 from .coordinator import DinstarCoordinator
 

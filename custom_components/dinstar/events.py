@@ -8,7 +8,7 @@ from typing import Any, Final
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
-from .api import (
+from .aiodinstar import (
     CallRecordEvent,
     DeviceEvent,
     IncomingSms,

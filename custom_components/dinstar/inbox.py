@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from .api import IncomingSms
+from .aiodinstar import IncomingSms
 
 # A repeated push carries its message's own time; one this much newer than every handled
 # message is a new message under a reused id.

@@ -10,7 +10,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.storage import Store
 
-from .api import DinstarError, IncomingSms
+from .aiodinstar import DinstarError, IncomingSms
 from .const import LOGGER, storage_key
 from .coordinator import DinstarConfigEntry
 from .events import EVENT_SMS_RECEIVED, async_fire, sms_received_data

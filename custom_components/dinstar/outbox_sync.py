@@ -17,7 +17,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .api import DeliveryReport, DinstarError, SmsResult
+from .aiodinstar import DeliveryReport, DinstarError, SmsResult
 from .const import LOGGER, storage_key
 from .coordinator import DinstarConfigEntry
 from .events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT, async_fire

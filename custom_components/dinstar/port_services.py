@@ -24,8 +24,8 @@ from .action_helpers import (
     gateway_refused,
     invalid_input,
 )
-from .api import CallForwardCondition, PortAction, StkAction
-from .api.limits import MAX_USSD_BYTES
+from .aiodinstar import CallForwardCondition, PortAction, StkAction
+from .aiodinstar.limits import MAX_USSD_BYTES
 from .coordinator import DinstarConfigEntry
 
 ATTR_PORT = "port"

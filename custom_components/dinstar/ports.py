@@ -9,7 +9,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import PortInfo, RegistrationState
+from .aiodinstar import PortInfo, RegistrationState
 from .const import CONF_PORTS, DOMAIN
 from .coordinator import DinstarConfigEntry, DinstarCoordinator
 from .entity import port_identifier

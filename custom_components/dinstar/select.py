@@ -7,7 +7,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api.limits import MAX_SLOT
+from .aiodinstar.limits import MAX_SLOT
 from .coordinator import DinstarConfigEntry
 from .entity import DinstarPortEntity, async_gateway_call
 from .ports import async_add_port_entities

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from .action_helpers import gateway_failed, invalid_input
-from .api import (
+from .aiodinstar import (
     DinstarError,
     DinstarValidationError,
     SmsEncoding,
@@ -14,7 +14,7 @@ from .api import (
     fits_gsm_7bit,
     plan_sms,
 )
-from .api.limits import MAX_TEXT_BYTES, check_number
+from .aiodinstar.limits import MAX_TEXT_BYTES, check_number
 from .coordinator import DinstarConfigEntry
 from .tracking import TrackedSms
 

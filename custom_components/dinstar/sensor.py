@@ -17,7 +17,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import CallState, NetworkType, PortInfo, RegistrationState
+from .aiodinstar import CallState, NetworkType, PortInfo, RegistrationState
 from .coordinator import DinstarConfigEntry, DinstarCoordinator, DinstarData
 from .entity import DinstarEntity, DinstarPortEntity, pushed_state_signal
 from .ports import async_add_port_entities

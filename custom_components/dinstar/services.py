@@ -13,7 +13,7 @@ from homeassistant.helpers import config_validation as cv
 import probatio as vol
 
 from .action_helpers import gateway_failed, invalid_input, loaded_entry
-from .api import DinstarApiError, DinstarError, SmsEncoding
+from .aiodinstar import DinstarApiError, DinstarError, SmsEncoding
 from .const import DOMAIN
 from .sending import async_send_sms
 

@@ -9,7 +9,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import RegistrationState
+from .aiodinstar import RegistrationState
 from .coordinator import DinstarConfigEntry
 from .entity import DinstarPortEntity, async_gateway_call
 from .ports import async_add_port_entities

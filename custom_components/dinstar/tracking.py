@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .api import DeliveryReport, SmsResult, SmsStatus
+from .aiodinstar import DeliveryReport, SmsResult, SmsStatus
 
 _REF_IDS = 256  # ref_id is one byte and wraps
 

@@ -15,7 +15,7 @@ from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, format
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JSON_DECODE_EXCEPTIONS, json_loads
 
-from .api import (
+from .aiodinstar import (
     DeliveryReportEvent,
     DeviceEvent,
     DevicePowerStatus,

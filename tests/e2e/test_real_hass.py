@@ -19,9 +19,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from realhass.api import Gateway, HomeAssistantApi, User
-from realhass.dashboard import save_dashboard
-from realhass.process import (
+from devtools.hass_runner.dashboard import save_dashboard
+from devtools.hass_runner.hass_client import Gateway, HomeAssistantApi, User
+from devtools.hass_runner.process import (
     ROOT,
     Process,
     free_port,
@@ -31,7 +31,7 @@ from realhass.process import (
 )
 
 OUTPUT = ROOT / "test-output" / "e2e"
-BROWSER_CHECK = ROOT / "realhass" / "browser" / "check.mjs"
+BROWSER_CHECK = ROOT / "devtools" / "hass_runner" / "browser" / "check.mjs"
 USER = User(name="E2E", username="e2e", password="e2e-password-1")
 GATEWAY_PASSWORD = "e2e-gateway"
 EVENT_WAIT = 30.0

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from hypothesis import given, strategies as st
 
-from custom_components.dinstar.api import IncomingSms
+from custom_components.dinstar.aiodinstar import IncomingSms
 from custom_components.dinstar.inbox import InboxLedger
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from custom_components.dinstar.api import DeliveryReport, SmsResult, SmsStatus
+from custom_components.dinstar.aiodinstar import DeliveryReport, SmsResult, SmsStatus
 from custom_components.dinstar.tracking import Outcome, SmsTracker, TrackedSms
 
 

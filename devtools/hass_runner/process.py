@@ -1,4 +1,4 @@
-"""Real processes: the simulated gateway (``python -m simulator``) and Home Assistant (``hass``)."""
+"""Real processes: the simulated gateway (``python -m devtools.gateway_simulator``) and Home Assistant (``hass``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import sys
 
 import aiohttp
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEMO_CONFIG = ROOT / "config"
 # The venv's own interpreter and its console scripts (hass) sit side by side.
 BIN = Path(sys.executable).parent
@@ -83,9 +83,17 @@ def _spawn(name: str, args: list[str], log: Path, env: dict[str, str] | None = N
 def start_simulator(
     *, port: int, password: str, log: Path, push_url: str | None = None, extra: tuple[str, ...] = ()
 ) -> Process:
-    """``python -m simulator`` on ``127.0.0.1:port``."""
+    """``python -m devtools.gateway_simulator`` on ``127.0.0.1:port``."""
     check_port_free(port)
-    args = [str(BIN / "python"), "-m", "simulator", "--port", str(port), "--password", password]
+    args = [
+        str(BIN / "python"),
+        "-m",
+        "devtools.gateway_simulator",
+        "--port",
+        str(port),
+        "--password",
+        password,
+    ]
     if push_url:
         args += ["--push-url", push_url]
     return _spawn("simulator", [*args, *extra], log)

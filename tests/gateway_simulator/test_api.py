@@ -9,9 +9,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from simulator import Simulator, SimulatorConfig
-from simulator.sms import segments
-from tests.simulator.conftest import Api, until
+from devtools.gateway_simulator import Simulator, SimulatorConfig
+from devtools.gateway_simulator.sms import segments
+from tests.gateway_simulator.conftest import Api, until
 
 SEND = "/api/send_sms"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.dinstar.api import (
+from custom_components.dinstar.aiodinstar import (
     CallForwardCondition,
     CallState,
     DinstarApiError,
@@ -24,8 +24,8 @@ from custom_components.dinstar.api import (
     StkAction,
     UssdSendStatus,
 )
-from simulator import Simulator
-from tests.api.test_client_sms import wait_for
+from devtools.gateway_simulator import Simulator
+from tests.aiodinstar.test_client_sms import wait_for
 
 type Control = Callable[..., Awaitable[Any]]
 

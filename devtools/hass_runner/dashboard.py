@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .api import HomeAssistantApi
+from .hass_client import HomeAssistantApi
 
 DASHBOARD_PATH = "dinstar-demo"
 # What a dashboard shows of a port: the primary entities, the number, the last SMS.

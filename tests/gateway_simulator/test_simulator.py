@@ -13,8 +13,8 @@ import aiohttp
 import pytest
 from yarl import URL
 
-from simulator import Simulator, SimulatorConfig
-from tests.simulator.conftest import Api, until
+from devtools.gateway_simulator import Simulator, SimulatorConfig
+from tests.gateway_simulator.conftest import Api, until
 
 
 def _tasks_of_simulators() -> set[asyncio.Task[Any]]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.dinstar.api import (
+from custom_components.dinstar.aiodinstar import (
     CallRecordEvent,
     DinstarClient,
     MmsConfiguration,
@@ -22,9 +22,9 @@ from custom_components.dinstar.api import (
     UssdSendStatus,
     parse_push,
 )
-from simulator import Simulator
-from tests.api.test_client_sms import wait_for
-from tests.simulator.conftest import until
+from devtools.gateway_simulator import Simulator
+from tests.aiodinstar.test_client_sms import wait_for
+from tests.gateway_simulator.conftest import until
 
 type Control = Callable[..., Awaitable[Any]]
 

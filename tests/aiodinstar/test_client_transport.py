@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.dinstar.api import (
+from custom_components.dinstar.aiodinstar import (
     DinstarApiError,
     DinstarAuthenticationError,
     DinstarCertificateError,
@@ -19,7 +19,7 @@ from custom_components.dinstar.api import (
     fetch_certificate_fingerprint,
     normalise_fingerprint,
 )
-from simulator import Simulator, SimulatorConfig
+from devtools.gateway_simulator import Simulator, SimulatorConfig
 from tests.conftest import PASSWORD, SERIAL, USERNAME, ClientFactory
 
 type Control = Callable[..., Awaitable[Any]]

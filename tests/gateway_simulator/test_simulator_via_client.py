@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.dinstar.api import (
+from custom_components.dinstar.aiodinstar import (
     CallRecordEvent,
     DeliveryReportEvent,
     DeviceEvent,
@@ -26,8 +26,8 @@ from custom_components.dinstar.api import (
     UssdEvent,
     parse_push,
 )
-from simulator import Simulator, SimulatorConfig
-from simulator.__main__ import parse_args
+from devtools.gateway_simulator import Simulator, SimulatorConfig
+from devtools.gateway_simulator.__main__ import parse_args
 from tests.conftest import ClientFactory
 
 type Control = Callable[..., Awaitable[Any]]

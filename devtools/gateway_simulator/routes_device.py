@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .api import (
+from .routes import (
     ApiBase,
     BadRequest,
     json_int,

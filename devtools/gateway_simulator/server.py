@@ -10,13 +10,13 @@ from typing import Any, Self
 from aiohttp import web
 
 from . import drp, tls
-from .api import BadRequest, error_answer
-from .api_device import DeviceApi
-from .api_sms import SmsApi
 from .auth import Authenticator, AuthResult
 from .config import SimulatorConfig
 from .control import CONTROL_PREFIX, control_routes
 from .drp import DrpServer
+from .routes import BadRequest, error_answer
+from .routes_device import DeviceApi
+from .routes_sms import SmsApi
 from .state import GatewayState
 
 SHUTDOWN_TIMEOUT = 1.0  # seconds stop() lets answers in flight finish

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, strategies as st
 import pytest
 
-from custom_components.dinstar.api import SmsEncoding, fits_gsm_7bit, plan_sms
-from custom_components.dinstar.api.sms_encoding import GSM_BASIC, GSM_EXTENSION
+from custom_components.dinstar.aiodinstar import SmsEncoding, fits_gsm_7bit, plan_sms
+from custom_components.dinstar.aiodinstar.sms_encoding import GSM_BASIC, GSM_EXTENSION
 
 GSM_TEXT = st.text(alphabet=sorted(GSM_BASIC | GSM_EXTENSION), max_size=800)
 

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, strategies as st
 import pytest
 
-from custom_components.dinstar.api import DinstarResponseError, decode_json
+from custom_components.dinstar.aiodinstar import DinstarResponseError, decode_json
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),

@@ -17,8 +17,8 @@ from typing import Any
 
 import aiohttp
 
-from .api import Gateway, HomeAssistantApi, User
 from .dashboard import save_dashboard
+from .hass_client import Gateway, HomeAssistantApi, User
 from .process import (
     DEMO_CONFIG,
     STARTUP_SECONDS,

@@ -7,8 +7,8 @@ from typing import Any
 
 from aiohttp import web
 
-from .api import ApiBase, BadRequest, json_int, json_list, number_ok, query_int, time_filter
 from .models import IncomingSms, OutgoingSms
+from .routes import ApiBase, BadRequest, json_int, json_list, number_ok, query_int, time_filter
 from .sms import segments
 
 MAX_RECIPIENTS = 128

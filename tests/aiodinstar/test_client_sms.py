@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.dinstar.api import (
+from custom_components.dinstar.aiodinstar import (
     DinstarApiError,
     DinstarClient,
     DinstarValidationError,
@@ -16,7 +16,7 @@ from custom_components.dinstar.api import (
     SmsRecipient,
     SmsStatus,
 )
-from simulator import Simulator
+from devtools.gateway_simulator import Simulator
 
 type Control = Callable[..., Awaitable[Any]]
 

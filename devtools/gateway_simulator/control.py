@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from .api import ascii_digits
 from .auth import MODES
+from .routes import ascii_digits
 
 if TYPE_CHECKING:
     from .models import Port

@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given, strategies as st
 import pytest
 
-from custom_components.dinstar.api import (
+from custom_components.dinstar.aiodinstar import (
     CallRecordEvent,
     DeliveryReportEvent,
     DeviceEvent,
