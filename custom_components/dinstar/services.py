@@ -13,7 +13,7 @@ from homeassistant.helpers import config_validation as cv
 import probatio as vol
 
 from .action_helpers import gateway_failed, invalid_input, loaded_entry
-from .aiodinstar import DinstarApiError, DinstarError, SmsEncoding
+from .aiodinstar import DinstarError, DinstarNotFoundError, SmsEncoding
 from .const import DOMAIN
 from .sending import async_send_sms
 
@@ -29,7 +29,6 @@ ATTR_PARAMS = "params"
 ATTR_TASK_ID = "task_id"
 ENCODING_AUTO = "auto"
 _ENCODINGS = {ENCODING_AUTO: None, "gsm_7bit": SmsEncoding.GSM_7BIT, "unicode": SmsEncoding.UNICODE}
-_HTTP_NOT_FOUND = 404
 
 SEND_SMS_SCHEMA = vol.Schema(
     {
@@ -68,10 +67,8 @@ async def _async_stop_sms_task(call: ServiceCall) -> None:
     task_id: int = call.data[ATTR_TASK_ID]
     try:
         await entry.runtime_data.client.stop_sms(task_id)
-    except DinstarApiError as err:
-        if err.error_code == _HTTP_NOT_FOUND:
-            raise invalid_input("unknown_task", task_id=str(task_id)) from err
-        raise gateway_failed(err, SERVICE_STOP_SMS_TASK) from err
+    except DinstarNotFoundError as err:
+        raise invalid_input("unknown_task", task_id=str(task_id)) from err
     except DinstarError as err:
         raise gateway_failed(err, SERVICE_STOP_SMS_TASK) from err
 

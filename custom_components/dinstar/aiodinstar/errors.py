@@ -48,3 +48,7 @@ class DinstarApiError(DinstarError):
         self.endpoint = endpoint
         self.error_code = error_code
         self.meaning = meaning
+
+
+class DinstarNotFoundError(DinstarApiError):
+    """The gateway has no such thing (HTTP 404 or error code 404): an unknown task, file or port."""

@@ -27,6 +27,7 @@ from .errors import (
     DinstarCertificateError,
     DinstarConnectionError,
     DinstarDrpAuthenticationError,
+    DinstarNotFoundError,
 )
 from .lenient_json import decode_json
 from .parsing import as_int, as_mapping, as_str
@@ -174,7 +175,7 @@ class Transport:
         code = as_int(answer.get("error_code"), f"{path} error_code")
         if code not in tuple(ok_codes):
             meaning = (meanings or {}).get(code) or _GENERIC_MEANINGS.get(code, "unknown error")
-            raise DinstarApiError(path, code, meaning)
+            raise _api_error(path, code, meaning)
         return answer
 
     async def raw_call(
@@ -236,7 +237,7 @@ class Transport:
             if self._drp is not None and status == _HTTP_FORBIDDEN:
                 # The DRP server forgot us (restart, expiry): log in again next call.
                 self._drp_ready = False
-            raise DinstarApiError(path, status, _http_meaning(status))
+            raise _api_error(path, status, _http_meaning(status))
         return body
 
     async def _exchange(
@@ -269,3 +270,10 @@ def _http_meaning(status: int) -> str:
     if status == _HTTP_NOT_FOUND:
         return "this firmware has no such call"
     return f"HTTP {status}"
+
+
+def _api_error(path: str, code: int, meaning: str) -> DinstarApiError:
+    """The typed error for a refused call: "not found" is one callers act on."""
+    if code == _HTTP_NOT_FOUND:
+        return DinstarNotFoundError(path, code, meaning)
+    return DinstarApiError(path, code, meaning)
