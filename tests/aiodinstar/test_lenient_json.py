@@ -6,10 +6,10 @@ import contextlib
 import json
 from typing import Any
 
+from aiodinstar import DinstarResponseError
+from aiodinstar.lenient_json import decode_json
 from hypothesis import given, strategies as st
 import pytest
-
-from custom_components.dinstar.aiodinstar import DinstarResponseError, decode_json
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),
@@ -23,19 +23,19 @@ JSON_VALUES = st.recursive(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # §10 CallForward and §12 get_cdr: a trailing empty object.
+        # The call forwarding read and get_cdr: a trailing empty object.
         ('{"error_code":200,"info":[]}{}', {"error_code": 200, "info": []}),
-        # §7 send_ussd: an extra closing brace.
+        # send_ussd: an extra closing brace.
         (
             '{"error_code":202,"result":[{"port":0,"status":503}]} }',
             {"error_code": 202, "result": [{"port": 0, "status": 503}]},
         ),
-        # §8 / §17: an extra closing bracket.
+        # query_ussd_reply and the pushes: an extra closing bracket.
         (
             '{"sn":"x","ussd":[{"port":1,"text":"Thank you!"}]}]',
             {"sn": "x", "ussd": [{"port": 1, "text": "Thank you!"}]},
         ),
-        # §8 query_ussd_reply: the extra bracket inside the object, before its closing brace.
+        # query_ussd_reply: the extra bracket inside the object, before its closing brace.
         (
             (
                 '{"error_code":200,"sn":"x","reply":[{"port":1,"text":""},'
@@ -53,9 +53,9 @@ JSON_VALUES = st.recursive(
         ),
         # A stray closer deeper in, beside a bracket inside a string.
         ('{"a":{"b":["]"]}],"c":1}', {"a": {"b": ["]"]}, "c": 1}),
-        # §6: a dangling comma in the array.
+        # query_incoming_sms: a dangling comma in the array.
         ('{"sms":[{"incoming_sms_id":1},],"read":1}', {"sms": [{"incoming_sms_id": 1}], "read": 1}),
-        # §13: a doubled comma across a line break.
+        # GetSTKView: a doubled comma across a line break.
         ('{"title":"t",\n,"item":[],"frame_id":750}', {"title": "t", "item": [], "frame_id": 750}),
         # A comma inside a string is text, not a stray.
         ('{"text":"a,]b",}', {"text": "a,]b"}),

@@ -1,4 +1,4 @@
-"""The push parser on every kind the spec pushes (§17), its malformed variants, and junk."""
+"""The push parser on every kind the spec pushes, its malformed variants, and junk."""
 
 from __future__ import annotations
 
@@ -7,10 +7,7 @@ from datetime import datetime
 import json
 from typing import Any
 
-from hypothesis import given, strategies as st
-import pytest
-
-from custom_components.dinstar.aiodinstar import (
+from aiodinstar import (
     CallRecordEvent,
     DeliveryReportEvent,
     DeviceEvent,
@@ -25,9 +22,11 @@ from custom_components.dinstar.aiodinstar import (
     UssdEvent,
     parse_push,
 )
+from hypothesis import given, strategies as st
+import pytest
 
 SN = "xxxx-xxxx-xxxx-xxxx"
-# The spec's own §17 examples, verbatim but for the serial (malformations included).
+# The spec's own push examples, verbatim but for the serial (malformations included).
 SMS = '{"sn":"da00-0030-1901-2817","sms":[{"incoming_sms_id":1,"port":1,"number":"6717","smsc":"+8613800757511","timestamp":"2016-07-12 15:46:18","text":"test"}]}'
 SMS_RESULT = '{"sn": "xxxx-xxxx-xxxx-xxxx", "sms_result": [{"port": 1, "number": "10086", "time": "2016-07-12 01:46:02", "status": "DELIVERED", "count": 1, "succ_count": 1, "ref_id": 215, "imsi": "460004642148063"}]}'
 DELIVERY = '{"sn": "xxxx-xxxx-xxxx-xxxx", "sms_deliver_status": [{"port": 1, "number": "10086", "time": "2016-07-12 15:46:53", "ref_id": 215, "status_code": 0, "imsi": "460004642148063"}]}'

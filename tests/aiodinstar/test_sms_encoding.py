@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from aiodinstar import SmsEncoding, fits_gsm_7bit, plan_sms
+from aiodinstar.sms_encoding import GSM_BASIC, GSM_EXTENSION
 from hypothesis import given, strategies as st
 import pytest
-
-from custom_components.dinstar.aiodinstar import SmsEncoding, fits_gsm_7bit, plan_sms
-from custom_components.dinstar.aiodinstar.sms_encoding import GSM_BASIC, GSM_EXTENSION
 
 GSM_TEXT = st.text(alphabet=sorted(GSM_BASIC | GSM_EXTENSION), max_size=800)
 

@@ -1,9 +1,13 @@
-"""Async client for Dinstar GSM/LTE SMS gateways (HTTP API v1.2).
+"""aiodinstar: an asyncio client for Dinstar GSM/LTE SMS gateways (HTTP API v1.2).
 
-Plain asyncio and aiohttp, no Home Assistant import: it can be tested and used on its own.
+:class:`DinstarClient` makes the gateway's calls over an ``aiohttp`` session and returns typed
+models; :func:`parse_push` reads what the gateway pushes to a URL. Every failure is a
+:class:`DinstarError` subclass. It needs only aiohttp and yarl, imports nothing of Home
+Assistant, and uses only relative imports inside the package, so it can be published as is.
 """
 
-from .client import ALL_INFO_TYPES, CONFIG_SECTIONS, DinstarClient
+from .client import DinstarClient
+from .config_calls import CONFIG_SECTIONS
 from .enums import (
     CallForwardCondition,
     CallState,
@@ -32,13 +36,14 @@ from .errors import (
     DinstarResponseError,
     DinstarValidationError,
 )
-from .lenient_json import decode_json
 from .limits import (
     MAX_NUMBER_BYTES,
     MAX_PORT,
     MAX_RECIPIENTS_PER_REQUEST,
+    MAX_SLOT,
     MAX_TEXT_BYTES,
     MAX_USSD_BYTES,
+    check_number,
 )
 from .models import (
     CallRecord,
@@ -56,6 +61,7 @@ from .models import (
     UssdReply,
     UssdSendResult,
 )
+from .port_calls import ALL_INFO_TYPES
 from .push import (
     PUSH_KINDS,
     CallRecordEvent,
@@ -75,7 +81,6 @@ from .sms_encoding import SmsPlan, fits_gsm_7bit, plan_sms
 from .transport import (
     DrpLogin,
     digest_middleware,
-    encode_query,
     fetch_certificate_fingerprint,
     normalise_fingerprint,
 )
@@ -86,6 +91,7 @@ __all__ = [
     "MAX_NUMBER_BYTES",
     "MAX_PORT",
     "MAX_RECIPIENTS_PER_REQUEST",
+    "MAX_SLOT",
     "MAX_TEXT_BYTES",
     "MAX_USSD_BYTES",
     "PUSH_KINDS",
@@ -146,9 +152,8 @@ __all__ = [
     "UssdReply",
     "UssdSendResult",
     "UssdSendStatus",
-    "decode_json",
+    "check_number",
     "digest_middleware",
-    "encode_query",
     "fetch_certificate_fingerprint",
     "fits_gsm_7bit",
     "normalise_fingerprint",

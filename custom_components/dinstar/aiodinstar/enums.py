@@ -36,7 +36,7 @@ class _GatewayEnum(StrEnum):
 
 
 class RegistrationState(_GatewayEnum):
-    """Registration of a port's module with the mobile network (§10 ``reg``)."""
+    """Registration of a port's module with the mobile network (``reg`` of the port information)."""
 
     POWER_OFF = "power_off"
     NO_SIM = "no_sim"
@@ -58,7 +58,7 @@ class RegistrationState(_GatewayEnum):
 
 
 class CallState(_GatewayEnum):
-    """Call state of a port (§10 ``callstate``)."""
+    """Call state of a port (``callstate`` of the port information)."""
 
     IDLE = "idle"
     PROCESSING = "processing"
@@ -71,7 +71,7 @@ class CallState(_GatewayEnum):
 
 
 class NetworkType(_GatewayEnum):
-    """Radio technology of a port's module (§10 ``type``)."""
+    """Radio technology of a port's module (``type`` of the port information)."""
 
     GSM = "gsm"
     CDMA = "cdma"
@@ -81,7 +81,7 @@ class NetworkType(_GatewayEnum):
 
 
 class SmsStatus(_GatewayEnum):
-    """Sending state of one SMS (§3 ``status``)."""
+    """Sending state of one SMS (``status`` of a sending result)."""
 
     SENDING = "sending"
     SENT_OK = "sent_ok"
@@ -91,7 +91,7 @@ class SmsStatus(_GatewayEnum):
 
 
 class RegisterStatus(_GatewayEnum):
-    """Direction of a SIM register push (§17 ``status``)."""
+    """Direction of a SIM register push (``status`` of a ``register`` push)."""
 
     UP = "up"
     DOWN = "down"
@@ -99,7 +99,7 @@ class RegisterStatus(_GatewayEnum):
 
 
 class DevicePowerStatus(_GatewayEnum):
-    """Gateway power event (§17 ``device.status``)."""
+    """Gateway power event (``status`` of a ``device`` push)."""
 
     POWER_ON = "power_on"
     POWER_OFF = "power_off"
@@ -107,14 +107,14 @@ class DevicePowerStatus(_GatewayEnum):
 
 
 class SmsEncoding(StrEnum):
-    """Encodings the gateway accepts for ``send_sms`` (§2)."""
+    """Encodings the gateway accepts for ``send_sms``."""
 
     GSM_7BIT = "gsm-7bit"
     UNICODE = "unicode"
 
 
 class IncomingFlag(StrEnum):
-    """Which stored messages ``query_incoming_sms`` returns (§6)."""
+    """Which stored messages ``query_incoming_sms`` returns."""
 
     UNREAD = "unread"
     READ = "read"
@@ -122,7 +122,7 @@ class IncomingFlag(StrEnum):
 
 
 class UssdSendStatus(IntEnum):
-    """Per-port outcome of ``send_ussd`` (§7)."""
+    """Per-port outcome of ``send_ussd``."""
 
     SENT = 200
     PORT_BUSY = 486
@@ -130,7 +130,7 @@ class UssdSendStatus(IntEnum):
 
 
 class MmsStatus(IntEnum):
-    """Sending state of an MMS, carried as the envelope's code (§24)."""
+    """Sending state of an MMS, carried as the envelope's code."""
 
     SENT = 200
     PENDING = 202
@@ -138,7 +138,7 @@ class MmsStatus(IntEnum):
 
 
 class PortAction(StrEnum):
-    """Actions of ``set_port_info`` (§11, §18), spelled as on the wire."""
+    """Actions of ``set_port_info``, spelled as on the wire."""
 
     SLOT = "slot"
     RESET = "reset"
@@ -154,7 +154,7 @@ class PortAction(StrEnum):
 
 
 class CallForwardCondition(StrEnum):
-    """When calls are forwarded (§18), spelled as on the wire."""
+    """When calls are forwarded, spelled as on the wire."""
 
     UNCONDITIONAL = "Unconditional"
     NO_REPLY = "NoReply"
@@ -164,7 +164,7 @@ class CallForwardCondition(StrEnum):
 
 
 class StkAction(StrEnum):
-    """Soft keys of a SIM Toolkit screen (§14)."""
+    """Soft keys of a SIM Toolkit screen."""
 
     OK = "ok"
     CANCEL = "cancel"
@@ -172,7 +172,7 @@ class StkAction(StrEnum):
 
 
 class StkInputType(IntEnum):
-    """What a SIM Toolkit screen asks for (§13)."""
+    """What a SIM Toolkit screen asks for."""
 
     DISPLAY_ONLY = 0
     DESKTOP = 1

@@ -36,8 +36,11 @@ def decode_json(text: str | bytes) -> Any:
         repaired = _repair(text[start:])
         try:
             value, _end = _DECODER.raw_decode(repaired)
-        except json.JSONDecodeError:
+        except json.JSONDecodeError, RecursionError:
             raise DinstarResponseError(f"response is not JSON: {first_error}") from first_error
+    except RecursionError as err:
+        # No gateway nests that deep; the decoder's stack ran out on junk.
+        raise DinstarResponseError("response is nested too deeply to decode") from err
     return value
 
 

@@ -18,7 +18,7 @@ from .enums import (
 from .parsing import as_int, as_list, as_mapping, as_str, opt_float, opt_int, opt_str, opt_time
 
 NOT_MULTI_SIM_SLOT = 255
-# §10's signal is the 3GPP RSSI scale: 0 is -113 dBm or less, 31 is -51 dBm or more, 2 dB a step.
+# The port's signal is on the 3GPP RSSI scale: 0 is -113 dBm or less, 31 is -51 dBm or more, 2 dB a step.
 _SIGNAL_DBM_BASE = -113
 _SIGNAL_MAX = 31
 _STATES_WITH_SIM = frozenset(
@@ -60,7 +60,7 @@ class SendSmsResult:
 
 @dataclass(frozen=True, slots=True)
 class SmsResult:
-    """Sending state of one SMS (§3), as queried or pushed."""
+    """Sending state of one SMS, as queried or pushed."""
 
     port: int
     number: str
@@ -91,7 +91,7 @@ class SmsResult:
 
 @dataclass(frozen=True, slots=True)
 class DeliveryReport:
-    """A delivery status report for one SMS part (§4)."""
+    """A delivery status report for one SMS part."""
 
     port: int
     number: str
@@ -131,7 +131,7 @@ class DeliveryReport:
 
 @dataclass(frozen=True, slots=True)
 class IncomingSms:
-    """A message the gateway received (§6)."""
+    """A message the gateway received."""
 
     incoming_sms_id: int
     port: int
@@ -188,7 +188,7 @@ class UssdSendResult:
 
 @dataclass(frozen=True, slots=True)
 class UssdReply:
-    """The network's USSD answer on a port; empty while none has come (§8)."""
+    """The network's USSD answer on a port; empty while none has come."""
 
     port: int
     text: str
@@ -205,7 +205,7 @@ class UssdReply:
 
 @dataclass(frozen=True, slots=True)
 class CallRecord:
-    """A call detail record (§12)."""
+    """A call detail record."""
 
     port: int
     start_date: datetime | None
@@ -338,7 +338,7 @@ class StkItem:
 
 @dataclass(frozen=True, slots=True)
 class StkView:
-    """The SIM Toolkit screen a port shows (§13)."""
+    """The SIM Toolkit screen a port shows."""
 
     title: str
     text: str
@@ -368,7 +368,7 @@ class StkView:
 
 @dataclass(frozen=True, slots=True)
 class DeviceStatus:
-    """The gateway's load (§16): CPU in percent, sizes in kB."""
+    """The gateway's load: CPU in percent, sizes in kB."""
 
     cpu_used: float | None
     flash_total: int | None
@@ -418,7 +418,7 @@ def _percent(part: int | None, whole: int | None) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class MmsConfiguration:
-    """A port's MMS settings (§21)."""
+    """A port's MMS settings."""
 
     apn: str
     mmsc: str

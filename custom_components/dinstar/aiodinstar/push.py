@@ -1,4 +1,4 @@
-"""Parsing of the bodies a gateway pushes to its configured URL (§17)."""
+"""Parsing of the bodies a gateway pushes to its configured URL."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The gateway's SIP and routing configuration (§19, §20) as typed records."""
+"""The gateway's SIP and routing configuration as typed records."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ class _ConfigRecord:
 
 
 def _read_port_map(raw: Any) -> tuple[int, ...]:
-    # §19 answers the list as a string "[0,1,2]", §20 sends it as an array.
+    # get_config answers the list as a string "[0,1,2]"; set_config sends it as an array.
     if isinstance(raw, str):
         raw = [part for part in raw.strip().strip("[]").split(",") if part.strip()]
     return tuple(as_int(port, "port_map") for port in as_list(raw, "port_map"))

@@ -105,7 +105,7 @@ def encode_query(query: Mapping[str, QueryValue]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class DrpLogin:
-    """Reaching a gateway behind NAT through a DRP server (§26).
+    """Reaching a gateway behind NAT through a DRP server.
 
     The client's host and port are then the DRP server's; ``serial`` picks the gateway.
     """

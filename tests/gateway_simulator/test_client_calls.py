@@ -25,7 +25,7 @@ from custom_components.dinstar.aiodinstar import (
     UssdSendStatus,
 )
 from devtools.gateway_simulator import Simulator
-from tests.aiodinstar.test_client_sms import wait_for
+from tests.gateway_simulator.test_client_sms import wait_for
 
 type Control = Callable[..., Awaitable[Any]]
 

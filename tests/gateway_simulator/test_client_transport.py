@@ -9,16 +9,18 @@ from typing import Any
 import pytest
 
 from custom_components.dinstar.aiodinstar import (
+    CallForwardCondition,
     DinstarApiError,
     DinstarAuthenticationError,
     DinstarCertificateError,
     DinstarClient,
     DinstarConnectionError,
     DrpLogin,
-    encode_query,
+    UssdSendStatus,
     fetch_certificate_fingerprint,
     normalise_fingerprint,
 )
+from custom_components.dinstar.aiodinstar.transport import encode_query
 from devtools.gateway_simulator import Simulator, SimulatorConfig
 from tests.conftest import PASSWORD, SERIAL, USERNAME, ClientFactory
 
@@ -26,19 +28,39 @@ type Control = Callable[..., Awaitable[Any]]
 
 
 async def exercise_every_call(client: DinstarClient) -> None:
-    """One call of each shape: enveloped GET/POST, bare-array POST, STK without envelope."""
-    assert await client.get_port_info()
-    assert (await client.get_status()).cpu_used is not None
-    assert (await client.query_incoming_sms()).messages is not None
-    assert await client.send_ussd([0], "*100#")
-    assert await client.query_ussd_reply([0, 1])
-    assert await client.get_cdr()
-    assert (await client.get_stk_view(0)).frame_id >= 0
-    assert (await client.get_config()).port_group
-    await client.set_call_forwarding(1, "Unconditional", "15013828917")  # type: ignore[arg-type]
+    """One call of each shape (enveloped GET/POST, bare-array POST, STK without envelope).
+
+    Each check reads a decoded value, so a call whose answer was mangled on the way fails.
+    """
+    infos = await client.get_port_info()
+    assert [info.port for info in infos] == list(range(8))
+    assert all(info.registration is not None for info in infos)
+    status = await client.get_status()
+    assert status.cpu_used is not None
+    assert status.memory_used_percent is not None
+    assert 0 < status.memory_used_percent < 100
+    page = await client.query_incoming_sms()
+    assert all(sms.incoming_sms_id > 0 for sms in page.messages)
+    assert page.unread is not None
+    (outcome,) = await client.send_ussd([0], "*100#")
+    assert (outcome.port, outcome.status) == (0, UssdSendStatus.SENT)
+    replies = await client.query_ussd_reply([0, 1])
+    assert [reply.port for reply in replies] == [0, 1]
+    records = await client.get_cdr()
+    assert records
+    assert all(record.start_date is not None for record in records)
+    view = await client.get_stk_view(0)
+    assert view.title == "SIM Services"
+    assert [item.item_id for item in view.items] == [1, 2, 3]
+    config = await client.get_config()
+    assert config.port_group
+    assert config.port_group[0].port_map
+    await client.set_call_forwarding(1, CallForwardCondition.UNCONDITIONAL, "15013828917")
     await client.check_call_forwarding(1)
-    assert await client.get_call_forwarding(1)
-    assert (await client.send_sms("x", ["10086"])).task_ids
+    assert await client.get_call_forwarding(1) == {"Unconditional": "15013828917"}
+    sent = await client.send_sms("x", ["10086"])
+    assert len(sent.task_ids) == 1
+    assert sent.task_ids[0] > 0
 
 
 async def test_wrong_password_is_an_authentication_error(
@@ -150,7 +172,7 @@ class TestHttps:
 
 
 class TestDrp:
-    """A gateway behind NAT, reached through a DRP server (§26)."""
+    """A gateway behind NAT, reached through a DRP server."""
 
     @pytest.fixture
     def simulator_config(self, simulator_config: SimulatorConfig) -> SimulatorConfig:

@@ -1,7 +1,7 @@
-"""Firmware variants (NOTES.md), each a simulator switch, read through the client.
+"""Firmware variants seen in the field, each a simulator switch, read through the client.
 
 Each test turns one switch on and shows the client gives the same typed answer as with the
-spec's example; tests/simulator/test_api.py shows the raw shape each switch puts on the wire.
+spec's example; tests/gateway_simulator/test_api.py shows the raw shape each switch puts on the wire.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from custom_components.dinstar.aiodinstar import (
     parse_push,
 )
 from devtools.gateway_simulator import Simulator
-from tests.aiodinstar.test_client_sms import wait_for
 from tests.gateway_simulator.conftest import until
+from tests.gateway_simulator.test_client_sms import wait_for
 
 type Control = Callable[..., Awaitable[Any]]
 

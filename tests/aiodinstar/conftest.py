@@ -1,0 +1,78 @@
+"""Fixtures of the client's own tests: a server replaying recorded gateway answers.
+
+These tests import the client as the top-level package ``aiodinstar``, the way it would be
+installed on its own, so neither Home Assistant nor the integration is imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+import json
+from pathlib import Path
+import sys
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[2] / "custom_components" / "dinstar"))
+
+from aiodinstar import DinstarClient
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@dataclass(slots=True)
+class Replay:
+    """The recorded exchanges a server answers with, and the requests it received."""
+
+    exchanges: list[dict[str, Any]]
+    received: list[tuple[str, str, str]] = field(default_factory=list)
+
+    async def answer(self, request: web.Request) -> web.Response:
+        """Answer with the first unused exchange recorded for this method and path."""
+        self.received.append((request.method, request.path, request.rel_url.raw_query_string))
+        for index, exchange in enumerate(self.exchanges):
+            if (exchange["method"], exchange["path"]) == (request.method, request.path):
+                del self.exchanges[index]
+                return web.Response(status=exchange["status"], text=exchange["body"])
+        return web.Response(status=599, text="no recorded answer")
+
+
+def load_exchanges(*names: str) -> list[dict[str, Any]]:
+    """The exchanges of the named fixture files, in order."""
+    return [
+        exchange
+        for name in names
+        for exchange in json.loads((FIXTURES / f"{name}.json").read_text())["exchanges"]
+    ]
+
+
+type ReplayFactory = Callable[..., Awaitable[tuple[DinstarClient, Replay]]]
+
+
+@pytest.fixture
+async def replay(socket_enabled: None) -> AsyncIterator[ReplayFactory]:
+    """Start a server replaying fixture files; a client for it, and what it received."""
+    servers: list[TestServer] = []
+    session = aiohttp.ClientSession()
+
+    async def start(*names: str, exchanges: list[dict[str, Any]] | None = None) -> Any:
+        recorded = Replay(load_exchanges(*names) + (exchanges or []))
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", recorded.answer)
+        server = TestServer(app, host="127.0.0.1")
+        await server.start_server()
+        servers.append(server)
+        client = DinstarClient(
+            session, "127.0.0.1", port=server.port, username="admin", password="admin"
+        )
+        return client, recorded
+
+    yield start
+    await session.close()
+    for server in servers:
+        await server.close()
