@@ -1,0 +1,367 @@
+"""An independent fake Dinstar gateway, written from the HTTP API v1.2 only.
+
+It is a test double for black-box tests: it serves the API with digest (RFC 7616, MD5,
+qop=auth) or Basic authentication, records every request, and misbehaves on command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+import hashlib
+import json
+import re
+import secrets
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+REALM = "Web Server"
+
+
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode()).hexdigest()  # noqa: S324 - the protocol's hash
+
+
+@dataclass
+class Seen:
+    """One request as it reached the gateway."""
+
+    method: str
+    path: str
+    query: str
+    body: Any
+    authorization: str | None
+    authenticated: bool
+
+
+@dataclass
+class Fault:
+    """A misbehaviour for requests to one path: fail, drop or delay them."""
+
+    status: int | None = None
+    body: Any = None
+    drop: bool = False
+    delay: float = 0.0
+    times: int = 1
+
+
+@dataclass
+class FakeGateway:
+    """State of the fake gateway and the switches that make it misbehave."""
+
+    serial: str = "fa0e-0000-0000-0001"
+    username: str = "admin"
+    password: str = "secret-pw"
+    ports: int = 4
+    auth: str = "digest"  # "digest" or "basic"
+    lockout_after: int | None = None
+    mac: str = "F8-A0-3D-00-00-01"
+    inbox: list[dict[str, Any]] = field(default_factory=list)
+    results: list[dict[str, Any]] = field(default_factory=list)
+    requests: list[Seen] = field(default_factory=list)
+    failed_logins: int = 0
+    faults: dict[str, list[Fault]] = field(default_factory=dict)
+    sms_page: int = 20
+    ussd_answer: Any = None
+    ussd_replies: dict[int, str] = field(default_factory=dict)
+    next_task_id: int = 1
+    next_sms_id: int = 1
+    sim_present: dict[int, bool] = field(default_factory=dict)
+    on_request: Callable[[Seen], Awaitable[None]] | None = None
+    _nonces: set[str] = field(default_factory=set)
+    server: TestServer | None = None
+
+    # -- control ---------------------------------------------------------------------------
+
+    def receive(self, port: int, number: str, text: str, when: str | None = None) -> int:
+        """Put an SMS in the inbox as if the network delivered it; return its id."""
+        sms_id = self.next_sms_id
+        self.next_sms_id += 1
+        self.inbox.append(
+            {
+                "incoming_sms_id": sms_id,
+                "port": port,
+                "number": number,
+                "smsc": "+4917000000",
+                "timestamp": when or f"2026-11-01 10:{sms_id // 60 % 60:02d}:{sms_id % 60:02d}",
+                "text": text,
+            }
+        )
+        return sms_id
+
+    def factory_reset_inbox(self) -> None:
+        """Forget every SMS: ids start again from 1, as after a factory reset."""
+        self.inbox.clear()
+        self.next_sms_id = 1
+
+    def fail(self, path: str, fault: Fault) -> None:
+        """Make the next ``fault.times`` requests to ``path`` misbehave."""
+        self.faults.setdefault(path, []).append(fault)
+
+    def calls(self, path: str) -> list[Seen]:
+        """The authenticated requests that reached ``path``."""
+        return [seen for seen in self.requests if seen.path == path and seen.authenticated]
+
+    @property
+    def host(self) -> str:
+        assert self.server is not None
+        return "127.0.0.1"
+
+    @property
+    def port(self) -> int:
+        assert self.server is not None
+        assert self.server.port is not None
+        return self.server.port
+
+    async def start(self) -> None:
+        """Listen on a free loopback port."""
+        app = web.Application(middlewares=[self._middleware])
+        app.router.add_route("*", "/{tail:.*}", self._dispatch)
+        self.server = TestServer(app, host="127.0.0.1")
+        await self.server.start_server()
+
+    async def stop(self) -> None:
+        """Close the server."""
+        if self.server is not None:
+            await self.server.close()
+
+    # -- authentication -----------------------------------------------------------------
+
+    def _challenge(self) -> web.Response:
+        if self.auth == "basic":
+            header = f'Basic realm="{REALM}"'
+        else:
+            nonce = secrets.token_hex(16)
+            self._nonces.add(nonce)
+            header = (
+                f'Digest realm="{REALM}", nonce="{nonce}", qop="auth", '
+                f'algorithm=MD5, opaque="{secrets.token_hex(8)}"'
+            )
+        return web.Response(
+            status=401, text="401 Unauthorized", headers={"WWW-Authenticate": header}
+        )
+
+    def _check(self, request: web.Request) -> bool | None:  # noqa: PLR0911 - one answer per credential case
+        """True: good login, False: wrong login, None: no credentials (or not this scheme)."""
+        header = request.headers.get("Authorization")
+        if not header:
+            return None
+        scheme, _, value = header.partition(" ")
+        if self.auth == "basic":
+            if scheme.lower() != "basic":
+                return None
+            try:
+                user, _, password = base64.b64decode(value).decode().partition(":")
+            except ValueError:
+                return False
+            return user == self.username and password == self.password
+        if scheme.lower() != "digest":
+            return None
+        fields = {
+            key: quoted or bare
+            for key, quoted, bare in re.findall(r'(\w+)=(?:"([^"]*)"|([^,\s]*))', value)
+        }
+        if fields.get("nonce") not in self._nonces:
+            return None  # stale or foreign nonce: challenge again, not a failed login
+        if fields.get("uri") != request.raw_path:
+            return False
+        ha1 = _md5(f"{fields.get('username')}:{REALM}:{self.password}")
+        ha2 = _md5(f"{request.method}:{fields['uri']}")
+        expected = _md5(
+            f"{ha1}:{fields['nonce']}:{fields.get('nc')}:{fields.get('cnonce')}:"
+            f"{fields.get('qop')}:{ha2}"
+        )
+        return fields.get("username") == self.username and fields.get("response") == expected
+
+    @web.middleware
+    async def _middleware(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        raw = await request.read()
+        try:
+            body: Any = json.loads(raw) if raw else None
+        except ValueError:
+            body = raw
+        if self.lockout_after is not None and self.failed_logins >= self.lockout_after:
+            self.requests.append(
+                Seen(
+                    request.method,
+                    request.path,
+                    request.query_string,
+                    body,
+                    request.headers.get("Authorization"),
+                    False,
+                )
+            )
+            return web.Response(status=403, text="locked out")
+        verdict = self._check(request)
+        seen = Seen(
+            request.method,
+            request.path,
+            request.query_string,
+            body,
+            request.headers.get("Authorization"),
+            verdict is True,
+        )
+        self.requests.append(seen)
+        if verdict is False:
+            self.failed_logins += 1
+        if verdict is not True:
+            return self._challenge()
+        if self.on_request is not None:
+            await self.on_request(seen)
+        if faults := self.faults.get(request.path):
+            fault = faults[0]
+            fault.times -= 1
+            if fault.times <= 0:
+                faults.pop(0)
+            if fault.delay:
+                await asyncio.sleep(fault.delay)
+            if fault.drop:
+                assert request.transport is not None
+                request.transport.close()
+                raise ConnectionResetError("dropped on command")
+            if fault.status is not None:
+                return web.json_response(
+                    fault.body if fault.body is not None else {"error_code": fault.status},
+                    status=200 if fault.body is not None else fault.status,
+                )
+        request["json"] = body
+        return await handler(request)
+
+    # -- the API ------------------------------------------------------------------------------
+
+    def _ok(self, code: int = 200, **extra: Any) -> web.Response:
+        return web.json_response({"error_code": code, "sn": self.serial, **extra})
+
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:  # noqa: PLR0911, PLR0912 - one branch per call of the API
+        name = request.path.removeprefix("/api/")
+        body = request["json"]
+        query = request.query
+        if name == "get_port_info":
+            return self._port_info(query)
+        if name == "get_status":
+            return web.json_response(
+                {
+                    "performance": {
+                        "cpu_used": "12",
+                        "flash_total": "27648",
+                        "flash_used": "17428",
+                        "memory_total": "109448",
+                        "memory_cached": "34192",
+                        "memory_buffers": "0",
+                        "memory_free": "58928",
+                        "memory_used": "50520",
+                    }
+                }
+            )
+        if name in ("query_sms_in_queue", "query_sms_queue"):
+            return self._ok(in_queue=0)
+        if name == "query_incoming_sms":
+            after = int(query.get("incoming_sms_id", "0") or 0)
+            ports = _ports(query.get("port"))
+            found = [
+                sms
+                for sms in self.inbox
+                if sms["incoming_sms_id"] > after and (ports is None or sms["port"] in ports)
+            ][: self.sms_page]
+            return self._ok(sms=found, read=len(self.inbox), unread=0)
+        if name == "send_sms":
+            return self._send_sms(body)
+        if name == "query_sms_result":
+            if len(body.get("user_id") or []) > 32 or len(body.get("number") or []) > 32:
+                return self._ok(413)
+            ids = body.get("user_id")
+            return self._ok(result=[r for r in self.results if ids is None or r["user_id"] in ids])
+        if name == "query_sms_deliver_status":
+            if len(body.get("number") or []) > 32:
+                return self._ok(413)
+            return self._ok(result=[])
+        if name == "send_ussd":
+            if self.ussd_answer is not None:
+                return web.json_response(self.ussd_answer)
+            for port in body["port"]:
+                self.ussd_replies[port] = "Balance 5 EUR"
+            return self._ok(202, result=[{"port": p, "status": 200} for p in body["port"]])
+        if name == "query_ussd_reply":
+            ports = _ports(query.get("port")) or []
+            return self._ok(
+                reply=[{"port": p, "text": self.ussd_replies.pop(p, "")} for p in ports]
+            )
+        if name == "stop_sms":
+            return self._ok(200)
+        if name == "set_port_info":
+            return self._ok(200)
+        if name == "get_cdr":
+            return self._ok(cdr=[])
+        if name.startswith("mms_file/"):
+            return self._ok(200)
+        if name == "send_mms":
+            return self._ok(202, mms_id=1)
+        if name == "query_mms_sending_status":
+            return self._ok(200, mms_id=int(query.get("mms_id", "0")))
+        return self._ok(404)
+
+    def _port_info(self, query: Any) -> web.Response:
+        ports = _ports(query.get("port")) or list(range(self.ports))
+        info = []
+        for port in ports:
+            present = self.sim_present.get(port, True)
+            info.append(
+                {
+                    "port": port,
+                    "type": "LTE",
+                    "imei": f"8630700170051{port:02d}",
+                    "imsi": f"26201000000{port:04d}" if present else "",
+                    "iccid": f"894900000000000{port:04d}" if present else "",
+                    "smsc": "+4917000000",
+                    "number": f"+4917100000{port:02d}" if present else "",
+                    "reg": "REGISTER_OK" if present else "NO_SIM",
+                    "slot": 255,
+                    "callstate": "Idle",
+                    "signal": 20 if present else 0,
+                    "gprs": "attached",
+                    "remain_credit": "10.00",
+                    "remain_monthly_credit": "5.00",
+                    "remain_daily_credit": "1.00",
+                    "remain_daily_calltime": "100",
+                    "remain_hourly_calltime": "10",
+                    "remain_daily_connect": "100",
+                }
+            )
+        return self._ok(info=info)
+
+    def _send_sms(self, body: dict[str, Any]) -> web.Response:
+        params = body.get("param") or []
+        if len(params) > 128 or len(body.get("text", "").encode()) > 1500:
+            return self._ok(413)
+        if not params:
+            return self._ok(400)
+        task_id = self.next_task_id
+        self.next_task_id += 1
+        for index, item in enumerate(params):
+            self.results.append(
+                {
+                    "port": (body.get("port") or [0])[0],
+                    "number": item["number"],
+                    "user_id": item.get("user_id", 0),
+                    "time": "2026-11-01 10:00:00",
+                    "status": "SENDING",
+                    "count": 1,
+                    "succ_count": 0,
+                    "ref_id": index % 256,
+                    "imsi": "262010000000000",
+                    "task_id": task_id,
+                }
+            )
+        return self._ok(202, sms_in_queue=len(params), task_id=task_id)
+
+
+def _ports(value: str | None) -> list[int] | None:
+    if not value:
+        return None
+    return [int(part) for part in value.replace("%2C", ",").split(",") if part]

@@ -1,0 +1,138 @@
+"""Incoming SMS: history, failed first reads, reloads, renumbering, order, forged pushes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import logging
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from .conftest import DOMAIN, Added, add_gateway, set_options, sms_push, wait_for
+from .gateway import FakeGateway, Fault
+
+
+def received_ids(events: dict[str, list[dict[str, Any]]]) -> list[int]:
+    return [event["incoming_sms_id"] for event in events["dinstar_sms_received"]]
+
+
+async def advance(hass: HomeAssistant, seconds: float) -> None:
+    """Let Home Assistant's timers run as if ``seconds`` had passed."""
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def push(http: TestClient, added: Added, *ids: int) -> int:
+    """Push the gateway's own inbox messages with these ids, as the gateway would."""
+    messages = [sms for sms in added.gateway.inbox if sms["incoming_sms_id"] in ids]
+    response = await http.post(added.webhook_path, json=sms_push(added.gateway.serial, *messages))
+    return response.status
+
+
+def _history(gateway: FakeGateway, count: int = 5) -> None:
+    for index in range(count):
+        gateway.receive(index % 2, f"+49151000000{index:02d}", f"old {index}")
+
+
+@pytest.mark.parametrize("fault", [Fault(status=500), Fault(drop=True)], ids=["500", "dropped"])
+async def test_history_not_fired_after_a_failed_first_read(
+    hass: HomeAssistant,
+    http: TestClient,
+    gateway: FakeGateway,
+    events: dict[str, list[dict[str, Any]]],
+    fault: Fault,
+) -> None:
+    """The inbox a new gateway holds never fires, even when the first read of it fails."""
+    _history(gateway)
+    gateway.fail("/api/query_incoming_sms", fault)
+    added = await add_gateway(hass, gateway)
+    new_id = gateway.receive(1, "+4915199999999", "new")
+
+    assert await push(http, added, new_id) == 200
+    await advance(hass, 15)
+    await set_options(hass, added.entry, {"scan_interval": 60})
+    await advance(hass, 120)
+
+    assert received_ids(events) == [new_id]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 11 item 2: the history fires when the first reads fail around a reload",
+)
+async def test_history_not_fired_when_reloaded_before_the_first_read_ends(
+    hass: HomeAssistant,
+    http: TestClient,
+    gateway: FakeGateway,
+    events: dict[str, list[dict[str, Any]]],
+) -> None:
+    """An options change right after adding, while the first inbox read is slow."""
+    _history(gateway)
+    gateway.fail("/api/query_incoming_sms", Fault(delay=0.5, status=500, times=2))
+    added = await add_gateway(hass, gateway, options={"incoming_mode": "polling"})
+    await set_options(hass, added.entry, {"scan_interval": 10})
+    new_id = gateway.receive(0, "+4915199999999", "new")
+    await advance(hass, 15)
+    await advance(hass, 15)
+
+    assert await wait_for(hass, lambda: new_id in received_ids(events))
+    assert received_ids(events) == [new_id]
+
+
+@pytest.mark.xfail(
+    strict=True, reason="issue 11 item 4: polling never follows ids that started again"
+)
+async def test_polling_follows_ids_that_started_again(
+    hass: HomeAssistant,
+    gateway: FakeGateway,
+    events: dict[str, list[dict[str, Any]]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """After a factory reset the new SMS fire, with a warning and a repair issue."""
+    await add_gateway(hass, gateway, options={"incoming_mode": "polling"})
+    for index in range(3):
+        gateway.receive(0, "+4915100000001", f"before {index}")
+    await advance(hass, 31)
+    assert received_ids(events) == [1, 2, 3]
+
+    gateway.factory_reset_inbox()
+    gateway.receive(0, "+4915100000002", "after reset", when="2026-11-02 09:00:00")
+    caplog.set_level(logging.WARNING)
+    await advance(hass, 31)
+    await advance(hass, 31)
+
+    assert [e["text"] for e in events["dinstar_sms_received"]][3:] == ["after reset"]
+    assert any(
+        r.levelno == logging.WARNING and r.name.startswith("custom_components.dinstar")
+        for r in caplog.records
+    )
+    assert any(domain == DOMAIN for domain, _ in ir.async_get(hass).issues), (
+        "no repair issue raised"
+    )
+
+
+@pytest.mark.xfail(
+    strict=True, reason="issue 11 item 7: a lost push read by the gap check fires after later ones"
+)
+async def test_missed_push_fires_in_id_order(
+    hass: HomeAssistant,
+    http: TestClient,
+    gateway: FakeGateway,
+    events: dict[str, list[dict[str, Any]]],
+) -> None:
+    """A lost push read back by the gap check fires before the later ones on its port."""
+    added = await add_gateway(hass, gateway)
+    first, second, third = (gateway.receive(1, "+4915100000001", f"m{i}") for i in range(3))
+    gateway.fail("/api/query_incoming_sms", Fault(delay=0.3, times=3))
+
+    assert await push(http, added, second) == 200
+    assert await push(http, added, third) == 200
+    await advance(hass, 11)
+    assert await wait_for(hass, lambda: len(events["dinstar_sms_received"]) == 3)
+
+    assert received_ids(events) == [first, second, third]
