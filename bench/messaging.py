@@ -27,8 +27,8 @@ from homeassistant.util import dt as dt_util
 
 from bench.common import report
 from bench.ha_instance import WEBHOOK_ID, add_gateway, home_assistant
+from custom_components.dinstar.bus_events import EVENT_SMS_RECEIVED
 from custom_components.dinstar.const import DOMAIN
-from custom_components.dinstar.events import EVENT_SMS_RECEIVED
 from devtools.gateway_simulator import Simulator, SimulatorConfig
 
 PUSHES = 2000

@@ -12,23 +12,30 @@ from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
-from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
-from .config_services import async_setup_config_services
+from .bus_events import event_firer
 from .connection import create_client, create_session
-from .const import CONF_INCOMING_MODE, DOMAIN, LOGGER, STORED_PER_ENTRY, IncomingMode, storage_key
-from .coordinator import DinstarConfigEntry, DinstarCoordinator, DinstarRuntimeData
-from .entity import gateway_device_info, pushed_state_signal
+from .const import (
+    CONF_INCOMING_MODE,
+    DOMAIN,
+    LOGGER,
+    STORED_PER_ENTRY,
+    IncomingMode,
+    pushed_state_signal,
+    storage_key,
+)
+from .coordinator import DinstarCoordinator
+from .devices import PortTracker, gateway_device_info
 from .inbox_sync import InboxSync
-from .notify import DISCOVERY_ENTRY_ID, async_remove_legacy_service
+from .notify import DISCOVERY_ENTRY_ID
 from .outbox_sync import OutboxSync
-from .port_services import async_setup_port_services
-from .ports import PortTracker
-from .repairs import async_check_default_password, async_check_push_silence, async_delete_issues
+from .repairs import async_check_default_password, async_delete_issues
+from .runtime import DinstarConfigEntry, DinstarRuntimeData
 from .services import async_setup_services
 from .user_ids import UserIdAllocator
-from .webhook import async_register_webhook
+from .ussd import UssdSessions
+from .webhook import PushReceiver
 
 PUSHED_STATE_COOLDOWN = 1.0
 DATA_HASS_CONFIG: HassKey[ConfigType] = HassKey(f"{DOMAIN}_hass_config")
@@ -48,8 +55,6 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions, which name their gateway by config entry."""
     hass.data[DATA_HASS_CONFIG] = config
     async_setup_services(hass)
-    async_setup_port_services(hass)
-    async_setup_config_services(hass)
     return True
 
 
@@ -59,42 +64,44 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
     coordinator = DinstarCoordinator(hass, entry, client)
     await coordinator.async_config_entry_first_refresh()
 
-    tracker = PortTracker(hass, coordinator)
-    inbox = InboxSync(hass, entry)
-    await inbox.async_load()
-    entry.async_on_unload(inbox.async_stop)
-    outbox = OutboxSync(hass, entry)
-    await outbox.async_load()
-
-    @callback
-    def signal_pushed_state() -> None:
-        async_dispatcher_send(hass, pushed_state_signal(entry.entry_id))
-
-    pushed_state: Debouncer[None] = Debouncer(
-        hass, LOGGER, cooldown=PUSHED_STATE_COOLDOWN, immediate=True, function=signal_pushed_state
-    )
-    entry.async_on_unload(pushed_state.async_shutdown)
-    entry.runtime_data = DinstarRuntimeData(
-        client=client,
-        coordinator=coordinator,
-        ports=tracker,
-        inbox=inbox,
-        outbox=outbox,
-        user_ids=UserIdAllocator(hass, entry.entry_id),
-        watching_pushes_since=dt_util.utcnow(),
-        pushed_state=pushed_state,
-    )
     gateway = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **gateway_device_info(coordinator)
     )
-    tracker.gateway_device_id = gateway.id
-    tracker.async_remove_stale_devices()
-    entry.async_on_unload(coordinator.async_add_listener(tracker.async_update))
-    entry.async_on_unload(
-        coordinator.async_add_listener(lambda: async_check_push_silence(hass, entry))
+    ports = PortTracker(hass, coordinator, gateway.id)
+    ports.async_remove_stale_devices()
+    entry.async_on_unload(coordinator.async_add_listener(ports.async_update))
+
+    fire = event_firer(hass, entry)
+    inbox = InboxSync(hass, entry, client, fire)
+    await inbox.async_load()
+    entry.async_on_unload(inbox.async_stop)
+    pushed_state = _pushed_state_debouncer(hass, entry)
+    outbox = OutboxSync(hass, entry, client, fire, on_change=pushed_state.async_schedule_call)
+    await outbox.async_load()
+    ussd = UssdSessions(client)
+    push = PushReceiver(
+        hass,
+        entry,
+        coordinator=coordinator,
+        inbox=inbox,
+        outbox=outbox,
+        ussd=ussd,
+        fire=fire,
+        pushed_state=pushed_state,
     )
+    entry.runtime_data = DinstarRuntimeData(
+        client=client,
+        coordinator=coordinator,
+        ports=ports,
+        inbox=inbox,
+        outbox=outbox,
+        push=push,
+        ussd=ussd,
+        user_ids=UserIdAllocator(hass, entry.entry_id),
+    )
+    entry.async_on_unload(coordinator.async_add_listener(push.async_check_silence))
     async_check_default_password(hass, entry)
-    async_register_webhook(hass, entry)
+    push.async_register()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # The legacy notify service (targets by number) is discovered, not forwarded.
     entry.async_create_task(
@@ -113,6 +120,20 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
     return True
 
 
+def _pushed_state_debouncer(hass: HomeAssistant, entry: DinstarConfigEntry) -> Debouncer[None]:
+    """Tell the push-fed sensors of news at most once a second, however many pushes came."""
+
+    @callback
+    def signal_pushed_state() -> None:
+        async_dispatcher_send(hass, pushed_state_signal(entry.entry_id))
+
+    debouncer: Debouncer[None] = Debouncer(
+        hass, LOGGER, cooldown=PUSHED_STATE_COOLDOWN, immediate=True, function=signal_pushed_state
+    )
+    entry.async_on_unload(debouncer.async_shutdown)
+    return debouncer
+
+
 def _after_refresh(hass: HomeAssistant, entry: DinstarConfigEntry) -> Callable[[], None]:
     """Catch up with the inbox after an outage (and always when polling); poll pending sends."""
     was_available = True
@@ -129,7 +150,9 @@ def _after_refresh(hass: HomeAssistant, entry: DinstarConfigEntry) -> Callable[[
             )
         if available and runtime.outbox.tracker.pending:
             entry.async_create_background_task(
-                hass, runtime.outbox.async_poll_if_due(), "dinstar sending results"
+                hass,
+                runtime.outbox.async_poll_if_due(runtime.push.last_push),
+                "dinstar sending results",
             )
         was_available = available
 
@@ -144,10 +167,8 @@ async def async_remove_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> 
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> bool:
-    """Unload the platforms and write the inbox ledger; the webhook goes with the entry."""
+    """Unload the platforms and write the inbox and outbox; the webhook goes with the entry."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
-    if (service := entry.runtime_data.legacy_notify) is not None:
-        await async_remove_legacy_service(hass, service)
     await entry.runtime_data.inbox.async_save()
     await entry.runtime_data.outbox.async_save()
     return unloaded

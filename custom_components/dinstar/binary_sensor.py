@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from homeassistant.components.binary_sensor import BinarySensorEntity, BinarySensorEntityDescription
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import DinstarConfigEntry
-from .entity import DinstarPortEntity
-from .ports import async_add_port_entities
+from .aiodinstar import PortInfo
+from .entity import DinstarPortEntity, async_add_port_entities
+from .runtime import DinstarConfigEntry
 
 PARALLEL_UPDATES = 0
 
-GPRS = BinarySensorEntityDescription(
-    key="gprs",
-    translation_key="gprs",
-    device_class=BinarySensorDeviceClass.CONNECTIVITY,
-    entity_category=EntityCategory.DIAGNOSTIC,
+
+@dataclass(frozen=True, kw_only=True)
+class DinstarBinarySensorEntityDescription(BinarySensorEntityDescription):
+    """A binary sensor of one port, read from its port information."""
+
+    is_on_fn: Callable[[PortInfo], bool | None]
+
+
+BINARY_SENSORS: tuple[DinstarBinarySensorEntityDescription, ...] = (
+    DinstarBinarySensorEntityDescription(
+        key="gprs",
+        translation_key="gprs",
+        device_class=BinarySensorDeviceClass.CONNECTIVITY,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        is_on_fn=lambda info: info.gprs_attached,
+    ),
 )
 
 
@@ -27,20 +41,23 @@ async def async_setup_entry(
     entry: DinstarConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add each shown port's GPRS sensor."""
-    coordinator = entry.runtime_data.coordinator
+    """Add each shown port's binary sensors."""
     async_add_port_entities(
-        entry, async_add_entities, lambda port: [DinstarGprsSensor(coordinator, port, GPRS.key)]
+        entry,
+        async_add_entities,
+        lambda port, _info: [
+            DinstarPortBinarySensor(entry, port, description) for description in BINARY_SENSORS
+        ],
     )
 
 
-class DinstarGprsSensor(DinstarPortEntity, BinarySensorEntity):
-    """GPRS attached or detached."""
+class DinstarPortBinarySensor(DinstarPortEntity, BinarySensorEntity):
+    """A binary sensor of one SIM port."""
 
-    entity_description = GPRS
+    entity_description: DinstarBinarySensorEntityDescription
 
     @property
     def is_on(self) -> bool | None:
-        """Attached."""
+        """The state from the latest refresh."""
         info = self.port_info
-        return None if info is None else info.gprs_attached
+        return None if info is None else self.entity_description.is_on_fn(info)

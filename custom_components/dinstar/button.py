@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.components.button.const import ButtonDeviceClass
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import DinstarConfigEntry
-from .entity import DinstarPortEntity, async_gateway_call
-from .ports import async_add_port_entities
+from .aiodinstar import DinstarClient
+from .entity import DinstarPortEntity, async_add_port_entities
+from .errors import gateway_errors
+from .runtime import DinstarConfigEntry
 
 PARALLEL_UPDATES = 1
 
-RESET = ButtonEntityDescription(
-    key="module_reset",
-    translation_key="module_reset",
-    device_class=ButtonDeviceClass.RESTART,
-    entity_category=EntityCategory.CONFIG,
+
+@dataclass(frozen=True, kw_only=True)
+class DinstarButtonEntityDescription(ButtonEntityDescription):
+    """A port's button and what pressing it asks of the gateway."""
+
+    press_fn: Callable[[DinstarClient, int], Awaitable[None]]
+
+
+BUTTONS: tuple[DinstarButtonEntityDescription, ...] = (
+    DinstarButtonEntityDescription(
+        key="module_reset",
+        translation_key="module_reset",
+        device_class=ButtonDeviceClass.RESTART,
+        entity_category=EntityCategory.CONFIG,
+        press_fn=lambda client, port: client.reset_port(port),
+    ),
 )
 
 
@@ -27,19 +42,23 @@ async def async_setup_entry(
     entry: DinstarConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add each shown port's reset button."""
-    coordinator = entry.runtime_data.coordinator
+    """Add each shown port's buttons."""
     async_add_port_entities(
-        entry, async_add_entities, lambda port: [DinstarResetButton(coordinator, port, RESET.key)]
+        entry,
+        async_add_entities,
+        lambda port, _info: [
+            DinstarPortButton(entry, port, description) for description in BUTTONS
+        ],
     )
 
 
-class DinstarResetButton(DinstarPortEntity, ButtonEntity):
-    """Restart the port's module."""
+class DinstarPortButton(DinstarPortEntity, ButtonEntity):
+    """A button of one SIM port."""
 
-    entity_description = RESET
+    entity_description: DinstarButtonEntityDescription
 
     async def async_press(self) -> None:
-        """Reset the module, then read the port again."""
-        await async_gateway_call(self.coordinator.client.reset_port(self.port), "reset the module")
+        """Ask the gateway, then read the port again."""
+        with gateway_errors(self.hass, self.coordinator.config_entry, self.entity_description.key):
+            await self.entity_description.press_fn(self.coordinator.client, self.port)
         await self.coordinator.async_request_refresh()

@@ -58,8 +58,8 @@ from .const import (
     IncomingMode,
 )
 from .contact_flow import SUBENTRY_CONTACT, ContactSubentryFlow
-from .coordinator import DinstarConfigEntry
-from .ports import visible_ports
+from .devices import visible_ports
+from .runtime import DinstarConfigEntry
 
 _PASSWORD = selector.TextSelector(
     selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
@@ -139,7 +139,7 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
     VERSION = 1
 
     def __init__(self) -> None:
-        """Nothing known yet."""
+        """Start with no data: each step adds what it asked for."""
         self._data: dict[str, Any] = {}
 
     @classmethod
@@ -174,7 +174,10 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     async def async_step_drp(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """The DRP server, its account, and the gateway's serial and credentials (§26)."""
+        """A gateway behind NAT, reached through a DRP server (see docs/protocol.md).
+
+        Asks for the server, its account, and the gateway's serial and credentials.
+        """
         errors: dict[str, str] = {}
         if user_input is not None:
             self._data.update(user_input, **{CONF_CERTIFICATE: CertificateMode.NO_VERIFY})

@@ -11,7 +11,7 @@ import probatio as vol
 
 from .aiodinstar import DinstarValidationError
 from .aiodinstar.limits import MAX_PORT, check_number
-from .coordinator import DinstarConfigEntry
+from .runtime import DinstarConfigEntry
 
 SUBENTRY_CONTACT: Final = "contact"
 CONF_NUMBER: Final = "number"

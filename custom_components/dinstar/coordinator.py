@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -25,15 +22,6 @@ from .aiodinstar import (
 )
 from .const import DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER
 from .repairs import async_set_certificate_changed
-
-if TYPE_CHECKING:
-    from .inbox_sync import InboxSync
-    from .notify import DinstarNotificationService
-    from .outbox_sync import OutboxSync
-    from .ports import PortTracker
-    from .user_ids import UserIdAllocator
-
-type DinstarConfigEntry = ConfigEntry[DinstarRuntimeData]
 
 # A gateway restarts in a minute or two; one answering long after its power_off push is up.
 POWER_OFF_GRACE = timedelta(minutes=5)
@@ -49,26 +37,6 @@ class DinstarData:
     sms_in_queue: int
 
 
-@dataclass(slots=True)
-class DinstarRuntimeData:
-    """What a loaded entry holds."""
-
-    client: DinstarClient
-    coordinator: DinstarCoordinator
-    ports: PortTracker
-    inbox: InboxSync
-    outbox: OutboxSync
-    user_ids: UserIdAllocator
-    watching_pushes_since: datetime
-    # Pushes change only the push-fed gateway sensors (last push, SMS counters); they are
-    # written at most once a second, not every entity on every push.
-    pushed_state: Debouncer[None]
-    last_push: datetime | None = None
-    ussd_waiters: dict[int, asyncio.Future[str]] = field(default_factory=dict)
-    # The legacy notify service made for this entry, unregistered when it unloads.
-    legacy_notify: DinstarNotificationService | None = None
-
-
 class DinstarCoordinator(DataUpdateCoordinator[DinstarData]):
     """Polls port information and device status.
 
@@ -76,10 +44,11 @@ class DinstarCoordinator(DataUpdateCoordinator[DinstarData]):
     every info type at once, and ``get_status``.
     """
 
-    config_entry: DinstarConfigEntry
+    # The entry's runtime data holds this coordinator: its type is not known here.
+    config_entry: ConfigEntry
 
     def __init__(
-        self, hass: HomeAssistant, config_entry: DinstarConfigEntry, client: DinstarClient
+        self, hass: HomeAssistant, config_entry: ConfigEntry, client: DinstarClient
     ) -> None:
         """Poll at the interval the options set."""
         super().__init__(

@@ -19,8 +19,9 @@ from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 import probatio as vol
 
+from .bus_events import EVENT_SMS_RECEIVED, EVENT_USSD_RECEIVED
 from .const import DOMAIN
-from .events import EVENT_SMS_RECEIVED, EVENT_USSD_RECEIVED
+from .devices import port_from_identifiers
 
 TRIGGER_EVENTS: Final = {"sms_received": EVENT_SMS_RECEIVED, "ussd_received": EVENT_USSD_RECEIVED}
 TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(
@@ -30,9 +31,7 @@ TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(
 
 def _is_port_device(hass: HomeAssistant, device_id: str) -> bool:
     device = dr.async_get(hass).async_get(device_id)
-    return device is not None and any(
-        domain == DOMAIN and "-port-" in identifier for domain, identifier in device.identifiers
-    )
+    return device is not None and port_from_identifiers(device.identifiers) is not None
 
 
 async def async_get_triggers(hass: HomeAssistant, device_id: str) -> list[dict[str, Any]]:

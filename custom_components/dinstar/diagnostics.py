@@ -10,7 +10,7 @@ from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_DRP_PASSWORD, CONF_DRP_USERNAME, CONF_FINGERPRINT, CONF_MAC, CONF_SERIAL
-from .coordinator import DinstarConfigEntry
+from .runtime import DinstarConfigEntry
 
 TO_REDACT = {
     CONF_PASSWORD,
@@ -48,7 +48,7 @@ async def async_get_config_entry_diagnostics(
                 "ports_shown": sorted(runtime.ports.visible),
                 "status": asdict(data.status),
                 "sms_in_queue": data.sms_in_queue,
-                "last_push": runtime.last_push.isoformat() if runtime.last_push else None,
+                "last_push": runtime.push.last_push.isoformat() if runtime.push.last_push else None,
             },
             "ports": [asdict(info) for _, info in sorted(data.ports.items())],
         },

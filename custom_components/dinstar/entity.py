@@ -1,43 +1,18 @@
-"""Base entities: the gateway device and one device per SIM port linked to it."""
+"""Base entities: of the gateway's device, or of one SIM port's device linked to it."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Callable, Iterable
 
-from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
+from homeassistant.core import callback
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .aiodinstar import DinstarError, PortInfo
-from .const import CONF_MAC, DOMAIN, MANUFACTURER
+from .aiodinstar import PortInfo
 from .coordinator import DinstarCoordinator
-
-
-def gateway_device_info(coordinator: DinstarCoordinator) -> DeviceInfo:
-    """The gateway's device: serial as identifier, MAC as connection, link to its web UI."""
-    entry = coordinator.config_entry
-    serial = entry.unique_id or ""
-    info = DeviceInfo(
-        identifiers={(DOMAIN, serial)},
-        manufacturer=MANUFACTURER,
-        model=f"{len(coordinator.data.ports)}-port SMS gateway",
-        serial_number=serial,
-        name=entry.title,
-        configuration_url=coordinator.client.base_url,
-    )
-    if mac := entry.data.get(CONF_MAC):
-        info["connections"] = {(CONNECTION_NETWORK_MAC, mac)}
-    return info
-
-
-def pushed_state_signal(entry_id: str) -> str:
-    """Dispatcher signal: the push-fed gateway sensors have news."""
-    return f"{DOMAIN}_{entry_id}_pushed_state"
-
-
-def port_identifier(serial: str, port: int) -> tuple[str, str]:
-    """The registry identifier of a port's device."""
-    return (DOMAIN, f"{serial}-port-{port}")
+from .devices import gateway_device_info
+from .runtime import DinstarConfigEntry
 
 
 class DinstarEntity(CoordinatorEntity[DinstarCoordinator]):
@@ -45,11 +20,12 @@ class DinstarEntity(CoordinatorEntity[DinstarCoordinator]):
 
     _attr_has_entity_name = True
 
-    def __init__(self, coordinator: DinstarCoordinator, key: str) -> None:
+    def __init__(self, entry: DinstarConfigEntry, description: EntityDescription) -> None:
         """Attach to the gateway device."""
-        super().__init__(coordinator)
-        self._attr_unique_id = f"{coordinator.config_entry.unique_id}-{key}"
-        self._attr_device_info = gateway_device_info(coordinator)
+        super().__init__(entry.runtime_data.coordinator)
+        self.entity_description = description
+        self._attr_unique_id = f"{entry.unique_id}-{description.key}"
+        self._attr_device_info = gateway_device_info(self.coordinator)
 
     @property
     def available(self) -> bool:
@@ -62,19 +38,15 @@ class DinstarPortEntity(CoordinatorEntity[DinstarCoordinator]):
 
     _attr_has_entity_name = True
 
-    def __init__(self, coordinator: DinstarCoordinator, port: int, key: str) -> None:
+    def __init__(
+        self, entry: DinstarConfigEntry, port: int, description: EntityDescription
+    ) -> None:
         """Attach to the port's device, linked to the gateway's."""
-        super().__init__(coordinator)
+        super().__init__(entry.runtime_data.coordinator)
+        self.entity_description = description
         self.port = port
-        serial = coordinator.config_entry.unique_id or ""
-        self._attr_unique_id = f"{serial}-{port}-{key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={port_identifier(serial, port)},
-            manufacturer=MANUFACTURER,
-            translation_key="port",
-            translation_placeholders={"port": str(port)},
-            via_device_id=coordinator.config_entry.runtime_data.ports.gateway_device_id,
-        )
+        self._attr_unique_id = f"{entry.unique_id or ''}-{port}-{description.key}"
+        self._attr_device_info = entry.runtime_data.ports.port_device_info(port)
 
     @property
     def port_info(self) -> PortInfo | None:
@@ -87,13 +59,22 @@ class DinstarPortEntity(CoordinatorEntity[DinstarCoordinator]):
         return self.coordinator.gateway_available and self.port_info is not None
 
 
-async def async_gateway_call(call: Awaitable[None], action: str) -> None:
-    """Run a gateway call for an entity; a failure becomes a translated error."""
-    try:
-        await call
-    except DinstarError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="action_failed",
-            translation_placeholders={"action": action, "error": str(err)},
-        ) from err
+@callback
+def async_add_port_entities(
+    entry: DinstarConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    make: Callable[[int, PortInfo], Iterable[Entity]],
+) -> None:
+    """Add a platform's entities for every port shown now, and for each port that appears."""
+    coordinator = entry.runtime_data.coordinator
+
+    @callback
+    def add_ports(ports: set[int]) -> None:
+        async_add_entities(
+            entity
+            for port in sorted(ports)
+            if (info := coordinator.data.ports.get(port)) is not None
+            for entity in make(port, info)
+        )
+
+    entry.runtime_data.ports.async_add_listener(add_ports)

@@ -10,10 +10,9 @@ from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import DinstarConfigEntry, DinstarCoordinator
-from .entity import DinstarPortEntity
-from .events import EVENT_SMS_RECEIVED, EVENT_USSD_RECEIVED
-from .ports import async_add_port_entities
+from .bus_events import EVENT_SMS_RECEIVED, EVENT_USSD_RECEIVED
+from .entity import DinstarPortEntity, async_add_port_entities
+from .runtime import DinstarConfigEntry
 
 PARALLEL_UPDATES = 0
 _BOOKKEEPING = ("config_entry_id", "device_id", "port")
@@ -21,10 +20,9 @@ _BOOKKEEPING = ("config_entry_id", "device_id", "port")
 
 @dataclass(frozen=True, kw_only=True)
 class DinstarEventDescription(EventEntityDescription):
-    """Which bus event an event entity mirrors, as which of its event types."""
+    """Which bus event an event entity mirrors (as its one event type, the key)."""
 
     bus_event: str
-    entity_event: str
 
 
 EVENTS = (
@@ -33,14 +31,12 @@ EVENTS = (
         translation_key="sms_received",
         event_types=["sms_received"],
         bus_event=EVENT_SMS_RECEIVED,
-        entity_event="sms_received",
     ),
     DinstarEventDescription(
         key="ussd_reply",
         translation_key="ussd_reply",
         event_types=["ussd_reply"],
         bus_event=EVENT_USSD_RECEIVED,
-        entity_event="ussd_reply",
     ),
 )
 
@@ -51,7 +47,6 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add each shown port's event entities, fed by one bus listener per kind of event."""
-    coordinator = entry.runtime_data.coordinator
     # One listener per entry that finds the port's entity costs a dictionary lookup per event;
     # a listener per entity would run every port's filter for every event.
     followers: dict[str, dict[int, DinstarPortEvent]] = {
@@ -66,8 +61,8 @@ async def async_setup_entry(
     async_add_port_entities(
         entry,
         async_add_entities,
-        lambda port: [
-            DinstarPortEvent(coordinator, port, description, followers[description.key])
+        lambda port, _info: [
+            DinstarPortEvent(entry, port, description, followers[description.key])
             for description in EVENTS
         ],
     )
@@ -96,14 +91,13 @@ class DinstarPortEvent(DinstarPortEntity, EventEntity):
 
     def __init__(
         self,
-        coordinator: DinstarCoordinator,
+        entry: DinstarConfigEntry,
         port: int,
         description: DinstarEventDescription,
         followers: dict[int, DinstarPortEvent],
     ) -> None:
-        """Describe the entity."""
-        super().__init__(coordinator, port, description.key)
-        self.entity_description = description
+        """Join the followers of this kind of event, once added."""
+        super().__init__(entry, port, description)
         self._followers = followers
 
     async def async_added_to_hass(self) -> None:
@@ -120,6 +114,6 @@ class DinstarPortEvent(DinstarPortEntity, EventEntity):
     def async_handle(self, event: Event[Mapping[str, Any]]) -> None:
         """Mirror one bus event; the state change shares its context, as the event caused it."""
         attributes = {key: value for key, value in event.data.items() if key not in _BOOKKEEPING}
-        self._trigger_event(self.entity_description.entity_event, attributes)
+        self._trigger_event(self.entity_description.key, attributes)
         self.async_set_context(event.context)
         self.async_write_ha_state()

@@ -6,14 +6,14 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.storage import Store
 
-from .aiodinstar import DinstarError, IncomingSms
+from .aiodinstar import DinstarClient, DinstarError, IncomingSms
+from .bus_events import EVENT_SMS_RECEIVED, FireEvent, sms_received_data
 from .const import LOGGER, storage_key
-from .coordinator import DinstarConfigEntry
-from .events import EVENT_SMS_RECEIVED, async_fire, sms_received_data
 from .inbox import InboxLedger
 
 STORAGE_VERSION = 1
@@ -27,10 +27,14 @@ GAP_WAIT = 10.0
 class InboxSync:
     """Owns the entry's inbox ledger and fires ``dinstar_sms_received`` once per message."""
 
-    def __init__(self, hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
+    def __init__(
+        self, hass: HomeAssistant, entry: ConfigEntry, client: DinstarClient, fire: FireEvent
+    ) -> None:
         """Nothing is read until :meth:`async_load`."""
         self._hass = hass
         self._entry = entry
+        self._client = client
+        self._fire_event = fire
         self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, storage_key(entry.entry_id, "inbox")
         )
@@ -87,9 +91,8 @@ class InboxSync:
         Reads with flag ``all``, never ``unread``, so the gateway's read marks stay as they are.
         """
         async with self._catch_up_lock:
-            client = self._entry.runtime_data.client
             try:
-                messages = await client.fetch_incoming_since(self._ledger.cursor)
+                messages = await self._client.fetch_incoming_since(self._ledger.cursor)
             except DinstarError as err:
                 LOGGER.debug("Catching up with the gateway's inbox failed: %s", err)
                 return
@@ -104,4 +107,4 @@ class InboxSync:
             self._store.async_delay_save(self._ledger.as_dict, SAVE_DELAY)
 
     def _fire(self, sms: IncomingSms) -> None:
-        async_fire(self._hass, self._entry, EVENT_SMS_RECEIVED, sms.port, sms_received_data(sms))
+        self._fire_event(EVENT_SMS_RECEIVED, sms.port, sms_received_data(sms))

@@ -8,8 +8,7 @@ from typing import Any
 from homeassistant.components.logbook.const import LOGBOOK_ENTRY_MESSAGE, LOGBOOK_ENTRY_NAME
 from homeassistant.core import Event, HomeAssistant, callback
 
-from .const import DOMAIN
-from .events import (
+from .bus_events import (
     EVENT_CALL_RECORD,
     EVENT_DEVICE_POWER,
     EVENT_PORT_EXCEPTION,
@@ -19,6 +18,7 @@ from .events import (
     EVENT_SMS_SENT,
     EVENT_USSD_RECEIVED,
 )
+from .const import DOMAIN
 
 _MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     EVENT_SMS_RECEIVED: lambda d: f"received an SMS from {d.get('sender')} on port {d.get('port')}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from homeassistant.components.notify import NotifyEntity
@@ -18,14 +19,16 @@ from homeassistant.const import CONF_PORT
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.service import async_get_config_entry
 from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 
-from .action_helpers import invalid_input, loaded_entry
 from .const import DOMAIN
 from .contact_flow import CONF_NUMBER, SUBENTRY_CONTACT
-from .coordinator import DinstarConfigEntry
 from .entity import DinstarEntity
+from .errors import invalid_input
+from .runtime import DinstarConfigEntry
 from .sending import async_send_sms
 
 PARALLEL_UPDATES = 1
@@ -49,11 +52,11 @@ async def async_get_service(
     ):
         return None  # unloaded before its service came
     service = DinstarNotificationService(entry.entry_id)
-    entry.runtime_data.legacy_notify = service
+    entry.async_on_unload(partial(_async_remove_legacy_service, hass, service))
     return service
 
 
-async def async_remove_legacy_service(
+async def _async_remove_legacy_service(
     hass: HomeAssistant, service: DinstarNotificationService
 ) -> None:
     """Unregister an unloading entry's service; notify itself would keep (and reload) it."""
@@ -76,8 +79,10 @@ class DinstarNotificationService(BaseNotificationService):
         if not targets:
             raise invalid_input("no_target")
         title: str | None = kwargs.get(ATTR_TITLE)
+        entry: DinstarConfigEntry = async_get_config_entry(self.hass, DOMAIN, self._entry_id)
         await async_send_sms(
-            loaded_entry(self.hass, self._entry_id),
+            self.hass,
+            entry,
             list(targets),
             f"{title}\n{message}" if title else message,
             ports=[],
@@ -120,11 +125,12 @@ async def async_setup_entry(
 class DinstarContactNotify(DinstarEntity, NotifyEntity):
     """Send an SMS to one contact: a device of its own (as its subentry is), via the gateway."""
 
-    _attr_translation_key = "contact"
-
     def __init__(self, entry: DinstarConfigEntry, subentry: ConfigSubentry) -> None:
         """Bound to the contact's number and preferred port."""
-        super().__init__(entry.runtime_data.coordinator, f"contact-{subentry.subentry_id}")
+        super().__init__(
+            entry,
+            EntityDescription(key=f"contact-{subentry.subentry_id}", translation_key="contact"),
+        )
         serial = entry.unique_id or ""
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, f"{serial}-contact-{subentry.subentry_id}")},
@@ -139,6 +145,7 @@ class DinstarContactNotify(DinstarEntity, NotifyEntity):
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send the message (the title, if any, as its first line)."""
         await async_send_sms(
+            self.hass,
             self._entry,
             [self._number],
             f"{title}\n{message}" if title else message,

@@ -8,19 +8,20 @@ no push has been heard lately, ``query_sms_result`` on their user_ids fills in, 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 import time
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .aiodinstar import DeliveryReport, DinstarError, SmsResult
+from .aiodinstar import DeliveryReport, DinstarClient, DinstarError, SmsResult
+from .bus_events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT, FireEvent
 from .const import LOGGER, storage_key
-from .coordinator import DinstarConfigEntry
-from .events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT, async_fire
 from .tracking import Outcome, SmsTracker, TrackedSms, TrackingUpdate
 
 STORAGE_VERSION = 1
@@ -36,10 +37,18 @@ _SENT_OUTCOMES = {Outcome.SENT: "sent", Outcome.FAILED: "failed"}
 class OutboxSync:
     """Owns the entry's tracker, its counters and their store."""
 
-    def __init__(self, hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
-        """Nothing is read until :meth:`async_load`."""
-        self._hass = hass
-        self._entry = entry
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        client: DinstarClient,
+        fire: FireEvent,
+        on_change: Callable[[], None],
+    ) -> None:
+        """Nothing is read until :meth:`async_load`; ``on_change`` hears of new counts."""
+        self._client = client
+        self._fire_event = fire
+        self._on_change = on_change
         self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, storage_key(entry.entry_id, "outbox")
         )
@@ -85,21 +94,21 @@ class OutboxSync:
         """A delivery report for one part."""
         self._apply(self.tracker.apply_report(report))
 
-    async def async_poll_if_due(self) -> None:
-        """Query pending messages when pushes are silent and the back-off allows."""
-        pending = self.tracker.pending
+    async def async_poll_if_due(self, last_push: datetime | None) -> None:
+        """Query pending messages when pushes are silent and the back-off allows.
+
+        ``last_push`` is when the gateway last pushed anything (``None``: never since set-up).
+        """
         self._apply(self.tracker.expire(time.time()))
+        pending = self.tracker.pending
         if not pending or time.monotonic() < self._next_poll:
             return
-        last_push = self._entry.runtime_data.last_push
         if last_push is not None and dt_util.utcnow() - last_push < PUSH_FRESH:
             return
         self._next_poll = time.monotonic() + self._poll_wait
         self._poll_wait = min(self._poll_wait * 2, POLL_MAX)
         try:
-            results = await self._entry.runtime_data.client.query_sms_result(
-                user_ids=[sms.user_id for sms in pending]
-            )
+            results = await self._client.query_sms_result(user_ids=[sms.user_id for sms in pending])
         except DinstarError as err:
             LOGGER.debug("Polling sending results failed: %s", err)
             return
@@ -122,7 +131,7 @@ class OutboxSync:
             return
         oldest = dt_util.as_local(dt_util.utc_from_timestamp(min(s.created for s in waiting)))
         try:
-            reports = await self._entry.runtime_data.client.query_sms_deliver_status(
+            reports = await self._client.query_sms_deliver_status(
                 numbers=sorted({sms.number for sms in waiting}),
                 # The gateway's clock has no zone: allow for one that is hours off.
                 time_after=oldest.replace(tzinfo=None) - REPORT_CLOCK_MARGIN,
@@ -139,9 +148,7 @@ class OutboxSync:
         for update in updates:
             self._fire(update)
         self._store.async_delay_save(self._as_dict, SAVE_DELAY)
-        self._entry.async_create_task(
-            self._hass, self._entry.runtime_data.pushed_state.async_call(), eager_start=True
-        )
+        self._on_change()
 
     def _fire(self, update: TrackingUpdate) -> None:
         sms = update.sms
@@ -149,17 +156,13 @@ class OutboxSync:
         if update.outcome in _SENT_OUTCOMES:
             outcome = _SENT_OUTCOMES[update.outcome]
             self.counters[outcome] += 1
-            async_fire(
-                self._hass, self._entry, EVENT_SMS_SENT, sms.port, {**base, "outcome": outcome}
-            )
+            self._fire_event(EVENT_SMS_SENT, sms.port, {**base, "outcome": outcome})
         elif update.outcome is Outcome.EXPIRED:
             LOGGER.debug("Stopped following SMS %s to %s: no outcome", sms.user_id, sms.number)
         else:
             delivered = update.outcome is Outcome.DELIVERED
             self.counters["delivered" if delivered else "undelivered"] += 1
-            async_fire(
-                self._hass,
-                self._entry,
+            self._fire_event(
                 EVENT_SMS_DELIVERY,
                 sms.port,
                 {**base, "delivered": delivered, "status_code": update.status_code},

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import datetime
 
 from homeassistant.components import webhook
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_PASSWORD, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
@@ -12,19 +13,15 @@ from homeassistant.util import dt as dt_util
 
 from .const import CONF_INCOMING_MODE, DEFAULT_PASSWORD, DOMAIN, PUSH_SILENCE_LIMIT, IncomingMode
 
-if TYPE_CHECKING:
-    # The coordinator reports certificate trouble here: its module imports this one.
-    from .coordinator import DinstarConfigEntry
-
 _KINDS = ("default_password", "no_push", "certificate_changed")
 
 
-def _issue_id(entry: DinstarConfigEntry, kind: str) -> str:
+def _issue_id(entry: ConfigEntry, kind: str) -> str:
     return f"{kind}_{entry.entry_id}"
 
 
 @callback
-def async_delete_issues(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
+def async_delete_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """A deleted gateway's issues go with it."""
     for kind in _KINDS:
         ir.async_delete_issue(hass, DOMAIN, _issue_id(entry, kind))
@@ -33,7 +30,7 @@ def async_delete_issues(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
 @callback
 def _async_set_issue(
     hass: HomeAssistant,
-    entry: DinstarConfigEntry,
+    entry: ConfigEntry,
     kind: str,
     severity: ir.IssueSeverity,
     placeholders: dict[str, str] | None,
@@ -56,7 +53,7 @@ def _async_set_issue(
 
 @callback
 def async_set_certificate_changed(
-    hass: HomeAssistant, entry: DinstarConfigEntry, *, changed: bool
+    hass: HomeAssistant, entry: ConfigEntry, *, changed: bool
 ) -> None:
     """The pinned certificate is no longer the gateway's: only the user can trust a new one."""
     _async_set_issue(
@@ -65,7 +62,7 @@ def async_set_certificate_changed(
 
 
 @callback
-def async_check_default_password(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
+def async_check_default_password(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Raise an issue while the gateway still uses its factory password."""
     factory = entry.data.get(CONF_PASSWORD) == DEFAULT_PASSWORD
     _async_set_issue(
@@ -74,11 +71,9 @@ def async_check_default_password(hass: HomeAssistant, entry: DinstarConfigEntry)
 
 
 @callback
-def async_check_push_silence(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
-    """Raise an issue when pushes are expected but none came for a day."""
-    runtime = entry.runtime_data
+def async_check_push_silence(hass: HomeAssistant, entry: ConfigEntry, heard: datetime) -> None:
+    """Raise an issue when pushes are expected but none came for a day since ``heard``."""
     mode = entry.options.get(CONF_INCOMING_MODE, IncomingMode.PUSH)
-    heard = runtime.last_push or runtime.watching_pushes_since
     silent = mode != IncomingMode.POLLING and dt_util.utcnow() - heard > PUSH_SILENCE_LIMIT
     placeholders = (
         {

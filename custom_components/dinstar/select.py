@@ -2,23 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .aiodinstar import DinstarClient, PortInfo
 from .aiodinstar.limits import MAX_SLOT
-from .coordinator import DinstarConfigEntry
-from .entity import DinstarPortEntity, async_gateway_call
-from .ports import async_add_port_entities
+from .entity import DinstarPortEntity, async_add_port_entities
+from .errors import gateway_errors
+from .runtime import DinstarConfigEntry
 
 PARALLEL_UPDATES = 1
 
-SLOT = SelectEntityDescription(
-    key="sim_slot",
-    translation_key="sim_slot",
-    entity_category=EntityCategory.CONFIG,
-    options=[str(slot) for slot in range(MAX_SLOT + 1)],
+
+@dataclass(frozen=True, kw_only=True)
+class DinstarSelectEntityDescription(SelectEntityDescription):
+    """A port's select: which ports have it, its option, and how to choose another."""
+
+    exists_fn: Callable[[PortInfo], bool]
+    current_fn: Callable[[PortInfo], str | None]
+    select_fn: Callable[[DinstarClient, int, str], Awaitable[None]]
+
+
+SELECTS: tuple[DinstarSelectEntityDescription, ...] = (
+    DinstarSelectEntityDescription(
+        key="sim_slot",
+        translation_key="sim_slot",
+        entity_category=EntityCategory.CONFIG,
+        options=[str(slot) for slot in range(MAX_SLOT + 1)],
+        # A gateway with one SIM per port reports no slot (255 in the API).
+        exists_fn=lambda info: info.slot is not None,
+        current_fn=lambda info: None if info.slot is None else str(info.slot),
+        select_fn=lambda client, port, option: client.set_slot(port, int(option)),
+    ),
 )
 
 
@@ -27,34 +47,31 @@ async def async_setup_entry(
     entry: DinstarConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a slot select for each shown port that has slots (255 means none)."""
-    coordinator = entry.runtime_data.coordinator
-
-    def make(port: int) -> list[DinstarSlotSelect]:
-        info = coordinator.data.ports.get(port)
-        return (
-            []
-            if info is None or info.slot is None
-            else [DinstarSlotSelect(coordinator, port, SLOT.key)]
-        )
-
-    async_add_port_entities(entry, async_add_entities, make)
+    """Add each shown port's selects, where the port has them."""
+    async_add_port_entities(
+        entry,
+        async_add_entities,
+        lambda port, info: [
+            DinstarPortSelect(entry, port, description)
+            for description in SELECTS
+            if description.exists_fn(info)
+        ],
+    )
 
 
-class DinstarSlotSelect(DinstarPortEntity, SelectEntity):
-    """Which of the port's SIM slots is in use."""
+class DinstarPortSelect(DinstarPortEntity, SelectEntity):
+    """A select of one SIM port."""
 
-    entity_description = SLOT
+    entity_description: DinstarSelectEntityDescription
 
     @property
     def current_option(self) -> str | None:
-        """The slot in use."""
+        """The option from the latest refresh."""
         info = self.port_info
-        return None if info is None or info.slot is None else str(info.slot)
+        return None if info is None else self.entity_description.current_fn(info)
 
     async def async_select_option(self, option: str) -> None:
-        """Switch to another slot, then read the port again."""
-        await async_gateway_call(
-            self.coordinator.client.set_slot(self.port, int(option)), "switch the SIM slot"
-        )
+        """Ask the gateway for another option, then read the port again."""
+        with gateway_errors(self.hass, self.coordinator.config_entry, self.entity_description.key):
+            await self.entity_description.select_fn(self.coordinator.client, self.port, option)
         await self.coordinator.async_request_refresh()

@@ -5,17 +5,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .action_helpers import gateway_failed, invalid_input
-from .aiodinstar import (
-    DinstarError,
-    DinstarValidationError,
-    SmsEncoding,
-    SmsRecipient,
-    fits_gsm_7bit,
-    plan_sms,
-)
+from homeassistant.core import HomeAssistant
+
+from .aiodinstar import DinstarValidationError, SmsEncoding, SmsRecipient, fits_gsm_7bit, plan_sms
 from .aiodinstar.limits import MAX_TEXT_BYTES, check_number
-from .coordinator import DinstarConfigEntry
+from .errors import gateway_errors, invalid_input
+from .runtime import DinstarConfigEntry
 from .tracking import TrackedSms
 
 
@@ -28,6 +23,7 @@ def _check_recipients(numbers: list[str]) -> None:
 
 
 async def async_send_sms(  # noqa: PLR0913 - the action's fields
+    hass: HomeAssistant,
     entry: DinstarConfigEntry,
     numbers: list[str],
     message: str,
@@ -60,7 +56,7 @@ async def async_send_sms(  # noqa: PLR0913 - the action's fields
     encoding = encoding or (
         SmsEncoding.GSM_7BIT if all(fits_gsm_7bit(text) for text in texts) else SmsEncoding.UNICODE
     )
-    try:
+    with gateway_errors(hass, entry, "send_sms"):
         result = await runtime.client.send_sms(
             message,
             recipients,
@@ -68,8 +64,6 @@ async def async_send_sms(  # noqa: PLR0913 - the action's fields
             encoding=encoding,
             request_status_report=status_report,
         )
-    except DinstarError as err:
-        raise gateway_failed(err, "send_sms") from err
     runtime.coordinator.queue_may_have_messages = True
     parts = [plan_sms(text, encoding).parts for text in texts]
     sent_at = time.time()

@@ -18,11 +18,15 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .aiodinstar import CallState, NetworkType, PortInfo, RegistrationState
-from .coordinator import DinstarConfigEntry, DinstarCoordinator, DinstarData
-from .entity import DinstarEntity, DinstarPortEntity, pushed_state_signal
-from .ports import async_add_port_entities
+from .const import pushed_state_signal
+from .coordinator import DinstarData
+from .entity import DinstarEntity, DinstarPortEntity, async_add_port_entities
+from .runtime import DinstarConfigEntry
 
 PARALLEL_UPDATES = 0
+
+# The firmware's own word for a state it cannot tell, and Home Assistant's for a missing one.
+_UNKNOWN = "unknown"
 
 type StateValue = str | int | float | datetime | None
 
@@ -45,9 +49,6 @@ class DinstarGatewaySensorDescription(SensorEntityDescription):
 def _enum(value: RegistrationState | NetworkType | CallState | None) -> str | None:
     """A spelling the firmware has and we do not know is Home Assistant's own unknown state."""
     return None if value is None or value.value == _UNKNOWN else value.value
-
-
-_UNKNOWN = "unknown"
 
 
 def _counter(outcome: str) -> Callable[[DinstarData, DinstarConfigEntry], StateValue]:
@@ -211,7 +212,7 @@ GATEWAY_SENSORS: tuple[DinstarGatewaySensorDescription, ...] = (
         translation_key="last_push",
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda _data, entry: entry.runtime_data.last_push,
+        value_fn=lambda _data, entry: entry.runtime_data.push.last_push,
         push_fed=True,
     ),
 )
@@ -223,16 +224,12 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the gateway's sensors now and each port's as its port is shown."""
-    coordinator = entry.runtime_data.coordinator
-    async_add_entities(
-        DinstarGatewaySensor(coordinator, description) for description in GATEWAY_SENSORS
-    )
-
+    async_add_entities(DinstarGatewaySensor(entry, description) for description in GATEWAY_SENSORS)
     async_add_port_entities(
         entry,
         async_add_entities,
-        lambda port: [
-            DinstarPortSensor(coordinator, port, description) for description in PORT_SENSORS
+        lambda port, _info: [
+            DinstarPortSensor(entry, port, description) for description in PORT_SENSORS
         ],
     )
 
@@ -241,13 +238,6 @@ class DinstarGatewaySensor(DinstarEntity, SensorEntity):
     """A sensor of the gateway."""
 
     entity_description: DinstarGatewaySensorDescription
-
-    def __init__(
-        self, coordinator: DinstarCoordinator, description: DinstarGatewaySensorDescription
-    ) -> None:
-        """Describe the sensor."""
-        super().__init__(coordinator, description.key)
-        self.entity_description = description
 
     async def async_added_to_hass(self) -> None:
         """Push-fed sensors also follow pushes, not only refreshes."""
@@ -263,7 +253,7 @@ class DinstarGatewaySensor(DinstarEntity, SensorEntity):
 
     @property
     def native_value(self) -> StateValue:
-        """The value from the latest refresh."""
+        """The value from the latest refresh (or push)."""
         return self.entity_description.value_fn(
             self.coordinator.data, self.coordinator.config_entry
         )
@@ -273,16 +263,6 @@ class DinstarPortSensor(DinstarPortEntity, SensorEntity):
     """A sensor of one SIM port."""
 
     entity_description: DinstarPortSensorDescription
-
-    def __init__(
-        self,
-        coordinator: DinstarCoordinator,
-        port: int,
-        description: DinstarPortSensorDescription,
-    ) -> None:
-        """Describe the sensor."""
-        super().__init__(coordinator, port, description.key)
-        self.entity_description = description
 
     @property
     def native_value(self) -> StateValue:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
@@ -9,17 +11,37 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .aiodinstar import RegistrationState
-from .coordinator import DinstarConfigEntry
-from .entity import DinstarPortEntity, async_gateway_call
-from .ports import async_add_port_entities
+from .aiodinstar import DinstarClient, PortInfo, RegistrationState
+from .entity import DinstarPortEntity, async_add_port_entities
+from .errors import gateway_errors
+from .runtime import DinstarConfigEntry
 
 PARALLEL_UPDATES = 1
 
-POWER = SwitchEntityDescription(
-    key="module_power",
-    translation_key="module_power",
-    entity_category=EntityCategory.CONFIG,
+
+@dataclass(frozen=True, kw_only=True)
+class DinstarSwitchEntityDescription(SwitchEntityDescription):
+    """A port's switch: its state in the port information, and how to set it."""
+
+    is_on_fn: Callable[[PortInfo], bool | None]
+    set_fn: Callable[[DinstarClient, int, bool], Awaitable[None]]
+
+
+def _powered(info: PortInfo) -> bool | None:
+    """Powered, unless the gateway reports the module off."""
+    if info.registration is None:
+        return None
+    return info.registration is not RegistrationState.POWER_OFF
+
+
+SWITCHES: tuple[DinstarSwitchEntityDescription, ...] = (
+    DinstarSwitchEntityDescription(
+        key="module_power",
+        translation_key="module_power",
+        entity_category=EntityCategory.CONFIG,
+        is_on_fn=_powered,
+        set_fn=lambda client, port, on: client.set_power(port, on=on),
+    ),
 )
 
 
@@ -28,36 +50,36 @@ async def async_setup_entry(
     entry: DinstarConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add each shown port's power switch."""
-    coordinator = entry.runtime_data.coordinator
+    """Add each shown port's switches."""
     async_add_port_entities(
-        entry, async_add_entities, lambda port: [DinstarPowerSwitch(coordinator, port, POWER.key)]
+        entry,
+        async_add_entities,
+        lambda port, _info: [
+            DinstarPortSwitch(entry, port, description) for description in SWITCHES
+        ],
     )
 
 
-class DinstarPowerSwitch(DinstarPortEntity, SwitchEntity):
-    """The port's GSM/LTE module, powered or not."""
+class DinstarPortSwitch(DinstarPortEntity, SwitchEntity):
+    """A switch of one SIM port."""
 
-    entity_description = POWER
+    entity_description: DinstarSwitchEntityDescription
 
     @property
     def is_on(self) -> bool | None:
-        """Powered, unless the gateway reports the module off."""
+        """The state from the latest refresh."""
         info = self.port_info
-        if info is None or info.registration is None:
-            return None
-        return info.registration is not RegistrationState.POWER_OFF
+        return None if info is None else self.entity_description.is_on_fn(info)
 
     async def async_turn_on(self, **kwargs: Any) -> None:
-        """Power the module on."""
-        await self._set(on=True)
+        """Switch on, then read the port again."""
+        await self._async_set(on=True)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
-        """Power the module off."""
-        await self._set(on=False)
+        """Switch off, then read the port again."""
+        await self._async_set(on=False)
 
-    async def _set(self, *, on: bool) -> None:
-        await async_gateway_call(
-            self.coordinator.client.set_power(self.port, on=on), "switch the module power"
-        )
+    async def _async_set(self, *, on: bool) -> None:
+        with gateway_errors(self.hass, self.coordinator.config_entry, self.entity_description.key):
+            await self.entity_description.set_fn(self.coordinator.client, self.port, on)
         await self.coordinator.async_request_refresh()

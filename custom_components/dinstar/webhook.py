@@ -1,17 +1,19 @@
-"""The webhook the gateway pushes to (its "push" settings point here)."""
+"""The webhook the gateway pushes to (its "push" settings point here), and who hears what."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from http import HTTPStatus
 import logging
 from typing import Any
 
 from aiohttp import web
 from homeassistant.components import webhook
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, format_mac
+from homeassistant.helpers.debounce import Debouncer
+from homeassistant.helpers.device_registry import format_mac
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JSON_DECODE_EXCEPTIONS, json_loads
 
@@ -27,33 +29,77 @@ from .aiodinstar import (
     UssdEvent,
     parse_push,
 )
-from .const import CONF_MAC, DOMAIN, LOGGER
-from .coordinator import DinstarConfigEntry
-from .events import async_fire, event_for
+from .bus_events import FireEvent, event_for
+from .const import DOMAIN, LOGGER
+from .coordinator import DinstarCoordinator
+from .devices import async_learn_mac
+from .inbox_sync import InboxSync
+from .outbox_sync import OutboxSync
+from .repairs import async_check_push_silence
+from .ussd import UssdSessions
 
 MAX_PUSH_BYTES = 256 * 1024
 _REFRESHING_EVENTS = (RegisterEvent, DeviceEvent)
 
 
-@callback
-def async_register_webhook(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
-    """Listen on the entry's webhook (POST only) until the entry unloads."""
-    webhook_id: str = entry.data[CONF_WEBHOOK_ID]
-    webhook.async_register(
-        hass,
-        DOMAIN,
-        entry.title,
-        webhook_id,
-        _handler(entry),
-        allowed_methods=["POST"],
-    )
-    entry.async_on_unload(lambda: webhook.async_unregister(hass, webhook_id))
+class PushReceiver:
+    """Takes the gateway's pushes on the entry's webhook and hands each event to its owner.
 
+    Received SMS go to the inbox, sending results and delivery reports to the outbox, USSD
+    replies to the USSD sessions, power changes to the coordinator; every kind but the SMS
+    ones is fired on the bus as it comes.
+    """
 
-def _handler(entry: DinstarConfigEntry) -> webhook.HandlerType:
-    refused: set[str] = set()
+    def __init__(  # noqa: PLR0913 - the owners it hands events to
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        *,
+        coordinator: DinstarCoordinator,
+        inbox: InboxSync,
+        outbox: OutboxSync,
+        ussd: UssdSessions,
+        fire: FireEvent,
+        pushed_state: Debouncer[None],
+    ) -> None:
+        """Nothing is heard until :meth:`async_register`."""
+        self._hass = hass
+        self._entry = entry
+        self._coordinator = coordinator
+        self._inbox = inbox
+        self._outbox = outbox
+        self._ussd = ussd
+        self._fire = fire
+        # Pushes change only the push-fed gateway sensors (last push, SMS counters); they are
+        # written at most once a second, not every entity on every push.
+        self._pushed_state = pushed_state
+        self._refused: set[str] = set()
+        self.last_push: datetime | None = None
+        # A gateway that never pushed is silent since pushes were first expected.
+        self.watching_since = dt_util.utcnow()
 
-    async def handle(hass: HomeAssistant, webhook_id: str, request: web.Request) -> web.Response:
+    @callback
+    def async_register(self) -> None:
+        """Listen on the entry's webhook (POST only) until the entry unloads."""
+        webhook_id: str = self._entry.data[CONF_WEBHOOK_ID]
+        webhook.async_register(
+            self._hass,
+            DOMAIN,
+            self._entry.title,
+            webhook_id,
+            self._async_handle,
+            allowed_methods=["POST"],
+        )
+        self._entry.async_on_unload(lambda: webhook.async_unregister(self._hass, webhook_id))
+
+    @callback
+    def async_check_silence(self) -> None:
+        """Raise the repair issue when pushes are expected and none came for a day."""
+        async_check_push_silence(self._hass, self._entry, self.last_push or self.watching_since)
+
+    async def _async_handle(
+        self, hass: HomeAssistant, webhook_id: str, request: web.Request
+    ) -> web.Response:
         if (request.content_length or 0) > MAX_PUSH_BYTES:
             return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         body = await request.content.read(MAX_PUSH_BYTES + 1)
@@ -64,27 +110,55 @@ def _handler(entry: DinstarConfigEntry) -> webhook.HandlerType:
         except DinstarPushError as err:
             LOGGER.debug("Refused a push that is not the gateway's: %s", err)
             return web.Response(status=HTTPStatus.BAD_REQUEST)
-        if batch.sn != entry.unique_id:
-            if batch.sn not in refused:
-                refused.add(batch.sn)
+        if batch.sn != self._entry.unique_id:
+            if batch.sn not in self._refused:
+                self._refused.add(batch.sn)
                 LOGGER.warning(
-                    "Refused a push from gateway %s on the webhook of %s", batch.sn, entry.title
+                    "Refused a push from gateway %s on the webhook of %s",
+                    batch.sn,
+                    self._entry.title,
                 )
             return web.Response(status=HTTPStatus.FORBIDDEN)
-        runtime = entry.runtime_data
-        runtime.last_push = dt_util.utcnow()
+        self.last_push = dt_util.utcnow()
         if LOGGER.isEnabledFor(logging.DEBUG):
             LOGGER.debug("Push: %s", ", ".join(type(event).__name__ for event in batch.events))
         refresh = False
         for event in batch.events:
-            _dispatch(hass, entry, event)
+            self._dispatch(event)
             refresh = refresh or isinstance(event, _REFRESHING_EVENTS)
         if refresh:
-            await runtime.coordinator.async_request_refresh()
-        runtime.pushed_state.async_schedule_call()
+            await self._coordinator.async_request_refresh()
+        self._pushed_state.async_schedule_call()
         return web.Response(status=HTTPStatus.OK)
 
-    return handle
+    @callback
+    def _dispatch(self, event: PushEvent) -> None:
+        match event:
+            case SmsReceivedEvent(sms=sms):
+                self._inbox.async_pushed(sms)
+            case SmsResultEvent(result=result):
+                self._outbox.async_result(result)
+            case DeliveryReportEvent(report=report):
+                self._outbox.async_report(report)
+            case DeviceEvent():
+                self._fire(*event_for(event))
+                if event.mac:
+                    async_learn_mac(
+                        self._hass, self._entry, format_mac(event.mac.replace("-", ":"))
+                    )
+                if event.status is DevicePowerStatus.POWER_OFF:
+                    self._coordinator.async_set_powered(False)
+                elif event.status is DevicePowerStatus.POWER_ON:
+                    self._coordinator.async_set_powered(True)
+                    # Pushes made while it restarted may be lost: read what came meanwhile.
+                    self._entry.async_create_background_task(
+                        self._hass, self._inbox.async_catch_up(), "dinstar inbox catch-up"
+                    )
+            case UssdEvent(reply=reply):
+                self._fire(*event_for(event))
+                self._ussd.async_pushed(reply)
+            case _:
+                self._fire(*event_for(event))
 
 
 def _strict_object(body: bytes) -> bytes | dict[str, Any]:
@@ -98,50 +172,3 @@ def _strict_object(body: bytes) -> bytes | dict[str, Any]:
     except JSON_DECODE_EXCEPTIONS:
         return body
     return value if isinstance(value, dict) else body
-
-
-@callback
-def _dispatch(hass: HomeAssistant, entry: DinstarConfigEntry, event: PushEvent) -> None:
-    """Hand one pushed item to whoever owns its kind."""
-    runtime = entry.runtime_data
-    match event:
-        case SmsReceivedEvent(sms=sms):
-            runtime.inbox.async_pushed(sms)
-        case SmsResultEvent(result=result):
-            runtime.outbox.async_result(result)
-        case DeliveryReportEvent(report=report):
-            runtime.outbox.async_report(report)
-        case DeviceEvent():
-            async_fire(hass, entry, *event_for(event))
-            if event.mac:
-                _async_learn_mac(hass, entry, format_mac(event.mac.replace("-", ":")))
-            if event.status is DevicePowerStatus.POWER_OFF:
-                runtime.coordinator.async_set_powered(False)
-            elif event.status is DevicePowerStatus.POWER_ON:
-                runtime.coordinator.async_set_powered(True)
-                # Pushes made while it restarted may be lost: read what came meanwhile.
-                entry.async_create_background_task(
-                    hass, runtime.inbox.async_catch_up(), "dinstar inbox catch-up"
-                )
-        case UssdEvent(reply=reply):
-            async_fire(hass, entry, *event_for(event))
-            if (waiter := runtime.ussd_waiters.get(reply.port)) and not waiter.done():
-                waiter.set_result(reply.text)
-        case _:
-            async_fire(hass, entry, *event_for(event))
-
-
-@callback
-def _async_learn_mac(hass: HomeAssistant, entry: DinstarConfigEntry, mac: str) -> None:
-    """The API tells the MAC only in device pushes: keep it for DHCP and the device."""
-    if entry.data.get(CONF_MAC) == mac:
-        return
-    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_MAC: mac})
-    registry = dr.async_get(hass)
-    device = registry.async_get_device_by_identifier(
-        (DOMAIN, entry.unique_id or ""), entry.entry_id
-    )
-    if device is not None:
-        registry.async_update_device(
-            device.id, new_connections=device.connections | {(CONNECTION_NETWORK_MAC, mac)}
-        )

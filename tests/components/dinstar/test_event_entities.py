@@ -13,7 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.dinstar.events import ALL_EVENTS
+from custom_components.dinstar.bus_events import ALL_EVENTS
 from custom_components.dinstar.logbook import async_describe_events
 from devtools.gateway_simulator import Simulator
 

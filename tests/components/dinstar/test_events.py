@@ -18,8 +18,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.dinstar.const import CONF_INCOMING_MODE, DOMAIN, IncomingMode
-from custom_components.dinstar.events import (
+from custom_components.dinstar.bus_events import (
     EVENT_CALL_RECORD,
     EVENT_DEVICE_POWER,
     EVENT_PORT_EXCEPTION,
@@ -27,6 +26,7 @@ from custom_components.dinstar.events import (
     EVENT_SMS_RECEIVED,
     EVENT_USSD_RECEIVED,
 )
+from custom_components.dinstar.const import CONF_INCOMING_MODE, DOMAIN, IncomingMode
 from custom_components.dinstar.inbox_sync import GAP_WAIT
 from devtools.gateway_simulator import Simulator
 

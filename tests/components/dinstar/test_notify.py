@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any
 
 from homeassistant.components.notify import (
@@ -11,14 +12,15 @@ from homeassistant.components.notify import (
     SERVICE_SEND_MESSAGE,
 )
 from homeassistant.components.notify.legacy import NOTIFY_SERVICES
-from homeassistant.config_entries import SOURCE_USER
-from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.config_entries import SOURCE_USER, ConfigSubentry
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.notify import DISCOVERY_ENTRY_ID, async_get_service
@@ -33,6 +35,30 @@ async def add_contact(hass: HomeAssistant, entry: MockConfigEntry, **data: Any) 
     )
     assert (result["type"], result["step_id"]) == (FlowResultType.FORM, "user")
     return await hass.config_entries.subentries.async_configure(result["flow_id"], data)
+
+
+async def test_notify_entities(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("custom_components.dinstar.PLATFORMS", [Platform.NOTIFY])
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_add_subentry(
+        mock_config_entry,
+        ConfigSubentry(
+            data=MappingProxyType({"name": "Ada", "number": "+4917612345678", "port": 2}),
+            subentry_id="contact_ada",
+            subentry_type="contact",
+            title="Ada",
+            unique_id="+4917612345678",
+        ),
+    )
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
 
 
 async def test_contact_becomes_a_notify_entity(

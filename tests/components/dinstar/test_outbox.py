@@ -14,8 +14,8 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.dinstar.bus_events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT
 from custom_components.dinstar.const import DOMAIN
-from custom_components.dinstar.events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT
 from custom_components.dinstar.outbox_sync import FOLLOW_FOR
 from devtools.gateway_simulator import Simulator
 from devtools.gateway_simulator.models import OutgoingSms
@@ -189,7 +189,7 @@ async def test_no_polling_while_pushes_are_fresh(
     """A push came a moment ago: the results will be pushed too, so none is asked for."""
     simulator.config.send_delay = 60
     await send(hass, init_integration, ["10086"])
-    init_integration.runtime_data.last_push = dt_util.utcnow()
+    init_integration.runtime_data.push.last_push = dt_util.utcnow()
     queried = simulator.state.requests["/api/query_sms_result"]
     await refresh(hass)
     assert simulator.state.requests["/api/query_sms_result"] == queried
@@ -204,7 +204,7 @@ async def test_polling_failures_lose_nothing(
     await worked_off(simulator)
     outbox = init_integration.runtime_data.outbox
     simulator.state.go_offline(None)
-    await outbox.async_poll_if_due()
+    await outbox.async_poll_if_due(None)
     (sms,) = outbox.tracker.pending
     sms.sent, sms.first_ref_id = True, 0
     await outbox._async_poll_reports()
@@ -221,7 +221,10 @@ async def test_a_message_followed_too_long_is_dropped_silently(
     outbox = init_integration.runtime_data.outbox
     (sms,) = outbox.tracker.pending
     sms.created -= FOLLOW_FOR.total_seconds() + 1
-    await outbox.async_poll_if_due()
+    queried = simulator.state.requests["/api/query_sms_result"]
+    await outbox.async_poll_if_due(None)
     assert outbox.tracker.pending == []
+    # Not asked about either: the gateway has nothing to say of a message no longer followed.
+    assert simulator.state.requests["/api/query_sms_result"] == queried
     await hass.async_block_till_done()
     assert (sent, delivery) == ([], [])

@@ -34,7 +34,13 @@ from syrupy.assertion import SnapshotAssertion
 
 from devtools.gateway_simulator import Simulator, SimulatorConfig
 
-PLATFORMS = [Platform.SENSOR, Platform.BINARY_SENSOR, Platform.SWITCH, Platform.BUTTON]
+PLATFORMS = [
+    Platform.SENSOR,
+    Platform.BINARY_SENSOR,
+    Platform.SWITCH,
+    Platform.BUTTON,
+    Platform.EVENT,
+]
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -102,8 +108,8 @@ async def test_action_failure_is_a_translated_error(
             {ATTR_ENTITY_ID: "button.port_2_reset_module"},
             blocking=True,
         )
-    assert err.value.translation_key == "action_failed"
-    assert err.value.translation_placeholders["action"] == "reset the module"
+    assert err.value.translation_key == "cannot_connect"
+    assert err.value.translation_placeholders == {"action": "module_reset"}
 
 
 class TestMultiSim:

@@ -10,7 +10,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.dinstar import port_services
+from custom_components.dinstar import ussd
 from custom_components.dinstar.const import DOMAIN
 from devtools.gateway_simulator import Simulator
 
@@ -46,7 +46,7 @@ async def test_ussd_reply_by_polling(
     simulator: Simulator,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(port_services, "USSD_POLL_AFTER", 0.05)  # no push comes: do not wait 3 s
+    monkeypatch.setattr(ussd, "USSD_POLL_AFTER", 0.05)  # no push comes: do not wait 3 s
     response = await act(hass, init_integration, "send_ussd", port=2, code="*999#")
     assert response["reply"] == "Unknown USSD code"
     await act(hass, init_integration, "cancel_ussd", port=2)
@@ -85,7 +85,7 @@ async def test_ussd_timeout(
     simulator: Simulator,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(port_services, "USSD_POLL_AFTER", 0.05)
+    monkeypatch.setattr(ussd, "USSD_POLL_AFTER", 0.05)
     simulator.config.ussd_delay = 60
     with pytest.raises(HomeAssistantError) as err:
         await act(hass, init_integration, "send_ussd", port=1, code="*100#", timeout=1)

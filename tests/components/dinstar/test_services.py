@@ -109,11 +109,11 @@ async def test_unknown_or_unloaded_gateway(
             {"config_entry_id": "nope", "number": "1", "message": "x"},
             blocking=True,
         )
-    assert err.value.translation_key == "unknown_gateway"
+    assert err.value.translation_key == "service_config_entry_not_found"
     await hass.config_entries.async_unload(init_integration.entry_id)
     with pytest.raises(ServiceValidationError) as err:
         await send(hass, init_integration, number="1", message="x")
-    assert err.value.translation_key == "gateway_not_loaded"
+    assert err.value.translation_key == "service_config_entry_not_loaded"
 
 
 async def test_gateway_failure_is_named(
@@ -122,8 +122,8 @@ async def test_gateway_failure_is_named(
     simulator.state.faults.error_500 = True
     with pytest.raises(HomeAssistantError) as err:
         await send(hass, init_integration, number="10086", message="x")
-    assert err.value.translation_key == "gateway_failed"
-    assert err.value.translation_placeholders["action"] == "send_sms"
+    assert err.value.translation_key == "cannot_connect"
+    assert err.value.translation_placeholders == {"action": "send_sms"}
 
 
 async def test_stop_sms_task(
@@ -156,4 +156,4 @@ async def test_stop_sms_task(
             {"config_entry_id": init_integration.entry_id, "task_id": 1},
             blocking=True,
         )
-    assert err.value.translation_key == "gateway_failed"
+    assert err.value.translation_key == "cannot_connect"

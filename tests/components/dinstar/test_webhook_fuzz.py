@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.dinstar.events import ALL_EVENTS
+from custom_components.dinstar.bus_events import ALL_EVENTS
 
 from .conftest import SERIAL, WEBHOOK_ID
 

@@ -1,24 +1,72 @@
-"""Which ports are shown, following SIMs plugged, pulled and slots changed at run time."""
+"""Device identity: the gateway's device, one device per shown SIM port, and which are shown."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Set as AbstractSet
+from collections.abc import Callable, Set as AbstractSet
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.entity import Entity
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
 
 from .aiodinstar import PortInfo, RegistrationState
-from .const import CONF_PORTS, DOMAIN
-from .coordinator import DinstarConfigEntry, DinstarCoordinator
-from .entity import port_identifier
+from .const import CONF_MAC, CONF_PORTS, DOMAIN, MANUFACTURER
+from .coordinator import DinstarCoordinator
 
 type PortsAdded = Callable[[set[int]], None]
 
+_PORT_INFIX = "-port-"
+
+
+def port_identifier(serial: str, port: int) -> tuple[str, str]:
+    """The registry identifier of a port's device."""
+    return (DOMAIN, f"{serial}{_PORT_INFIX}{port}")
+
+
+def port_from_identifiers(identifiers: AbstractSet[tuple[str, str]]) -> int | None:
+    """The port a device's identifiers name; ``None`` for the gateway's and contacts' devices."""
+    for domain, identifier in identifiers:
+        _, infix, port = identifier.rpartition(_PORT_INFIX)
+        if domain == DOMAIN and infix and port.isdigit():
+            return int(port)
+    return None
+
+
+def gateway_device_info(coordinator: DinstarCoordinator) -> DeviceInfo:
+    """The gateway's device: serial as identifier, MAC as connection, link to its web UI."""
+    entry = coordinator.config_entry
+    serial = entry.unique_id or ""
+    info = DeviceInfo(
+        identifiers={(DOMAIN, serial)},
+        manufacturer=MANUFACTURER,
+        model=f"{len(coordinator.data.ports)}-port SMS gateway",
+        serial_number=serial,
+        name=entry.title,
+        configuration_url=coordinator.client.base_url,
+    )
+    if mac := entry.data.get(CONF_MAC):
+        info["connections"] = {(CONNECTION_NETWORK_MAC, mac)}
+    return info
+
+
+@callback
+def async_learn_mac(hass: HomeAssistant, entry: ConfigEntry, mac: str) -> None:
+    """Keep a MAC the gateway told (only its device pushes do) for DHCP and its device."""
+    if entry.data.get(CONF_MAC) == mac:
+        return
+    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_MAC: mac})
+    registry = dr.async_get(hass)
+    device = registry.async_get_device_by_identifier(
+        (DOMAIN, entry.unique_id or ""), entry.entry_id
+    )
+    if device is not None:
+        registry.async_update_device(
+            device.id, new_connections=device.connections | {(CONNECTION_NETWORK_MAC, mac)}
+        )
+
 
 def visible_ports(
-    entry: DinstarConfigEntry, ports: dict[int, PortInfo], shown: AbstractSet[int] = frozenset()
+    entry: ConfigEntry, ports: dict[int, PortInfo], shown: AbstractSet[int] = frozenset()
 ) -> set[int]:
     """The ports the options name, or by default every port with a SIM.
 
@@ -38,12 +86,14 @@ def visible_ports(
 class PortTracker:
     """Tells platforms of new ports and removes the devices of ports that are gone."""
 
-    def __init__(self, hass: HomeAssistant, coordinator: DinstarCoordinator) -> None:
-        """Start from the first refresh's ports."""
+    def __init__(
+        self, hass: HomeAssistant, coordinator: DinstarCoordinator, gateway_device_id: str
+    ) -> None:
+        """Start from the first refresh's ports, under the gateway's registered device."""
         self._hass = hass
         self._coordinator = coordinator
         self._entry = coordinator.config_entry
-        self.gateway_device_id = ""
+        self.gateway_device_id = gateway_device_id
         # Ports that had a device before (a restart) count as shown: a powered-off one stays.
         registry = dr.async_get(hass)
         serial = self._entry.unique_id or ""
@@ -56,6 +106,16 @@ class PortTracker:
         }
         self.visible = visible_ports(self._entry, coordinator.data.ports, had_device)
         self._listeners: list[PortsAdded] = []
+
+    def port_device_info(self, port: int) -> DeviceInfo:
+        """A port's device, linked to the gateway's."""
+        return DeviceInfo(
+            identifiers={port_identifier(self._entry.unique_id or "", port)},
+            manufacturer=MANUFACTURER,
+            translation_key="port",
+            translation_placeholders={"port": str(port)},
+            via_device_id=self.gateway_device_id,
+        )
 
     @callback
     def async_add_listener(self, listener: PortsAdded) -> None:
@@ -100,18 +160,3 @@ class PortTracker:
             # Contacts' devices belong to their subentries, which remove them.
             if device.config_subentry_id is None and not device.identifiers & wanted:
                 registry.async_remove_device(device.id)
-
-
-@callback
-def async_add_port_entities(
-    entry: DinstarConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-    make: Callable[[int], Iterable[Entity]],
-) -> None:
-    """Add a platform's entities for every port shown now, and for each port that appears."""
-
-    @callback
-    def add_ports(ports: set[int]) -> None:
-        async_add_entities(entity for port in sorted(ports) for entity in make(port))
-
-    entry.runtime_data.ports.async_add_listener(add_ports)

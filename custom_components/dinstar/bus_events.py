@@ -1,10 +1,12 @@
-"""Home Assistant events for what the gateway pushes, with readable field names."""
+"""The bus events the integration fires (``dinstar_*``): their names, fields and firing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
@@ -17,8 +19,7 @@ from .aiodinstar import (
     UssdEvent,
 )
 from .const import DOMAIN
-from .coordinator import DinstarConfigEntry
-from .entity import port_identifier
+from .devices import port_identifier
 
 EVENT_SMS_RECEIVED: Final = "dinstar_sms_received"
 EVENT_SMS_SENT: Final = "dinstar_sms_sent"
@@ -38,6 +39,8 @@ ALL_EVENTS: Final = (
     EVENT_DEVICE_POWER,
     EVENT_PORT_EXCEPTION,
 )
+
+type FireEvent = Callable[[str, int | None, dict[str, Any]], None]
 
 
 def _time(value: datetime | None) -> str | None:
@@ -124,25 +127,26 @@ def event_for(event: DirectEvent) -> tuple[str, int | None, dict[str, Any]]:
     raise AssertionError(event)  # pragma: no cover - the match covers every DirectEvent
 
 
-@callback
-def async_fire(
-    hass: HomeAssistant,
-    entry: DinstarConfigEntry,
-    event_type: str,
-    port: int | None,
-    data: dict[str, Any],
-) -> None:
-    """Fire one event, naming the entry and the port's device (the gateway's without one)."""
-    registry = dr.async_get(hass)
+def event_firer(hass: HomeAssistant, entry: ConfigEntry) -> FireEvent:
+    """Fire an entry's events, each naming the entry and the port's device.
+
+    An event without a port, or of a port without a device, names the gateway's device.
+    """
     serial = entry.unique_id or ""
-    device = None
-    if port is not None:
-        device = registry.async_get_device_by_identifier(
-            port_identifier(serial, port), entry.entry_id
+
+    @callback
+    def fire(event_type: str, port: int | None, data: dict[str, Any]) -> None:
+        registry = dr.async_get(hass)
+        device = None
+        if port is not None:
+            device = registry.async_get_device_by_identifier(
+                port_identifier(serial, port), entry.entry_id
+            )
+        if device is None:
+            device = registry.async_get_device_by_identifier((DOMAIN, serial), entry.entry_id)
+        hass.bus.async_fire(
+            event_type,
+            {"config_entry_id": entry.entry_id, "device_id": device.id if device else None, **data},
         )
-    if device is None:
-        device = registry.async_get_device_by_identifier((DOMAIN, serial), entry.entry_id)
-    hass.bus.async_fire(
-        event_type,
-        {"config_entry_id": entry.entry_id, "device_id": device.id if device else None, **data},
-    )
+
+    return fire

@@ -1,49 +1,30 @@
-"""Actions for the rest of the API: USSD, SIM Toolkit, port control, call forwarding, records."""
+"""Actions on SIM ports: USSD, SIM Toolkit, port control, call forwarding, records."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import asdict
-from typing import Any
 
-from homeassistant.core import (
-    HomeAssistant,
-    ServiceCall,
-    ServiceResponse,
-    SupportsResponse,
-    callback,
-)
+from homeassistant.core import ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.helpers import config_validation as cv
 import probatio as vol
 
-from .action_helpers import (
+from custom_components.dinstar.aiodinstar import CallForwardCondition, PortAction, StkAction
+from custom_components.dinstar.aiodinstar.limits import MAX_USSD_BYTES
+from custom_components.dinstar.errors import invalid_input
+from custom_components.dinstar.runtime import DinstarConfigEntry
+
+from .common import (
+    ATTR_PORT,
+    PORT_FIELD,
+    PORTS_FIELD,
+    TIME_FIELDS,
     ActionTable,
     as_json,
-    async_register_actions,
     check_port,
-    gateway_refused,
-    invalid_input,
 )
-from .aiodinstar import CallForwardCondition, PortAction, StkAction
-from .aiodinstar.limits import MAX_USSD_BYTES
-from .coordinator import DinstarConfigEntry
 
-ATTR_PORT = "port"
 ATTR_CODE = "code"
 ATTR_TIMEOUT = "timeout"
-USSD_POLL_AFTER = 3.0
-_PORT: dict[vol.Marker, Any] = {
-    vol.Required(ATTR_PORT): vol.All(vol.Coerce(int), vol.Range(min=0, max=31))
-}
-_PORTS: dict[vol.Marker, Any] = {
-    vol.Optional(ATTR_PORT): vol.All(
-        cv.ensure_list, [vol.All(vol.Coerce(int), vol.Range(min=0, max=31))]
-    )
-}
-_TIMES: dict[vol.Marker, Any] = {
-    vol.Optional("start"): cv.datetime,
-    vol.Optional("end"): cv.datetime,
-}
 
 
 async def _send_ussd(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResponse:
@@ -52,39 +33,8 @@ async def _send_ussd(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceRes
     code: str = call.data[ATTR_CODE]
     if not code or len(code.encode()) > MAX_USSD_BYTES:
         raise invalid_input("invalid_ussd", limit=str(MAX_USSD_BYTES))
-    runtime = entry.runtime_data
-    client = runtime.client
-    (before,) = await client.query_ussd_reply([port])
-    reply: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-    runtime.ussd_waiters[port] = reply
-    try:
-        (result,) = await client.send_ussd([port], code)
-        if not result.sent:
-            raise gateway_refused("ussd_refused", port=str(port), status=str(int(result.status)))
-        async with asyncio.timeout(call.data[ATTR_TIMEOUT]):
-            text = await _await_reply(entry, port, reply, before.text)
-    except TimeoutError as err:
-        raise gateway_refused("ussd_timeout", port=str(port)) from err
-    finally:
-        runtime.ussd_waiters.pop(port, None)
+    text = await entry.runtime_data.ussd.async_send(port, code, call.data[ATTR_TIMEOUT])
     return {"port": port, "code": code, "reply": text}
-
-
-async def _await_reply(
-    entry: DinstarConfigEntry, port: int, pushed: asyncio.Future[str], previous: str
-) -> str:
-    """The pushed reply, or one read with query_ussd_reply that differs from the last."""
-    try:
-        return await asyncio.wait_for(asyncio.shield(pushed), USSD_POLL_AFTER)
-    except TimeoutError:
-        pass
-    while True:
-        (reply,) = await entry.runtime_data.client.query_ussd_reply([port])
-        if reply.text and reply.text != previous:
-            return reply.text
-        if pushed.done():
-            return pushed.result()
-        await asyncio.sleep(1)
 
 
 async def _cancel_ussd(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResponse:
@@ -172,11 +122,11 @@ async def _get_delivery_reports(call: ServiceCall, entry: DinstarConfigEntry) ->
     return {"reports": as_json([asdict(report) for report in reports])}
 
 
-_ACTIONS: ActionTable = {
+PORT_ACTIONS: ActionTable = {
     "send_ussd": (
         _send_ussd,
         {
-            **_PORT,
+            **PORT_FIELD,
             vol.Required(ATTR_CODE): cv.string,
             vol.Optional(ATTR_TIMEOUT, default=30): vol.All(
                 vol.Coerce(float), vol.Range(min=1, max=180)
@@ -184,12 +134,12 @@ _ACTIONS: ActionTable = {
         },
         SupportsResponse.OPTIONAL,
     ),
-    "cancel_ussd": (_cancel_ussd, _PORT, SupportsResponse.NONE),
-    "stk_get_view": (_stk_get_view, _PORT, SupportsResponse.ONLY),
+    "cancel_ussd": (_cancel_ussd, PORT_FIELD, SupportsResponse.NONE),
+    "stk_get_view": (_stk_get_view, PORT_FIELD, SupportsResponse.ONLY),
     "stk_select": (
         _stk_select,
         {
-            **_PORT,
+            **PORT_FIELD,
             vol.Exclusive("item", "choice"): vol.Coerce(int),
             vol.Exclusive("param", "choice"): cv.string,
             vol.Exclusive("action", "choice"): vol.In([a.value for a in StkAction]),
@@ -199,7 +149,7 @@ _ACTIONS: ActionTable = {
     "set_port": (
         _set_port,
         {
-            **_PORT,
+            **PORT_FIELD,
             vol.Required("action"): vol.In(
                 [
                     a.value
@@ -214,19 +164,19 @@ _ACTIONS: ActionTable = {
     "set_call_forwarding": (
         _set_call_forwarding,
         {
-            **_PORT,
+            **PORT_FIELD,
             vol.Required("condition"): vol.In([c.value for c in CallForwardCondition]),
             vol.Optional("number"): cv.string,
         },
         SupportsResponse.NONE,
     ),
-    "get_call_forwarding": (_get_call_forwarding, _PORT, SupportsResponse.ONLY),
-    "get_call_records": (_get_call_records, {**_PORTS, **_TIMES}, SupportsResponse.ONLY),
+    "get_call_forwarding": (_get_call_forwarding, PORT_FIELD, SupportsResponse.ONLY),
+    "get_call_records": (_get_call_records, {**PORTS_FIELD, **TIME_FIELDS}, SupportsResponse.ONLY),
     "get_sms_results": (
         _get_sms_results,
         {
-            **_PORTS,
-            **_TIMES,
+            **PORTS_FIELD,
+            **TIME_FIELDS,
             vol.Optional("number"): vol.All(cv.ensure_list, [cv.string]),
             vol.Optional("user_id"): vol.All(cv.ensure_list, [vol.Coerce(int)]),
         },
@@ -234,13 +184,11 @@ _ACTIONS: ActionTable = {
     ),
     "get_delivery_reports": (
         _get_delivery_reports,
-        {**_PORTS, **_TIMES, vol.Optional("number"): vol.All(cv.ensure_list, [cv.string])},
+        {
+            **PORTS_FIELD,
+            **TIME_FIELDS,
+            vol.Optional("number"): vol.All(cv.ensure_list, [cv.string]),
+        },
         SupportsResponse.ONLY,
     ),
 }
-
-
-@callback
-def async_setup_port_services(hass: HomeAssistant) -> None:
-    """Register the actions once for every gateway."""
-    async_register_actions(hass, _ACTIONS)

@@ -1,29 +1,21 @@
-"""Actions for the gateway's configuration: SIP server, MMS, SOCKS5 proxy."""
+"""Actions on the gateway's configuration: SIP server, MMS, SOCKS5 proxy."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
 
-from homeassistant.core import (
-    HomeAssistant,
-    ServiceCall,
-    ServiceResponse,
-    SupportsResponse,
-    callback,
-)
+from homeassistant.core import ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.helpers import config_validation as cv
 import probatio as vol
 
-from .action_helpers import ActionTable, as_json, async_register_actions, check_port, invalid_input
-from .aiodinstar import GatewayConfig, MmsConfiguration, SipProxy
-from .coordinator import DinstarConfigEntry
+from custom_components.dinstar.aiodinstar import GatewayConfig, MmsConfiguration, SipProxy
+from custom_components.dinstar.errors import invalid_input
+from custom_components.dinstar.runtime import DinstarConfigEntry
+
+from .common import ATTR_PORT, PORT_FIELD, ActionTable, as_json, check_port
 
 MAX_MMS_FILE_BYTES = 300 * 1024
-_PORT: dict[vol.Marker, Any] = {
-    vol.Required("port"): vol.All(vol.Coerce(int), vol.Range(min=0, max=31))
-}
 _FILE_ID = vol.All(vol.Coerce(int), vol.Range(min=0, max=31))
 
 
@@ -50,7 +42,7 @@ async def _set_sip_config(call: ServiceCall, entry: DinstarConfigEntry) -> Servi
 
 async def _configure_mms(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResponse:
     await entry.runtime_data.client.configure_mms(
-        check_port(entry, call.data["port"]),
+        check_port(entry, call.data[ATTR_PORT]),
         MmsConfiguration(
             apn=call.data["apn"],
             mmsc=call.data["mmsc"],
@@ -66,7 +58,7 @@ async def _configure_mms(call: ServiceCall, entry: DinstarConfigEntry) -> Servic
 async def _send_mms(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResponse:
     """Upload a file Home Assistant may read, then send it as an MMS."""
     hass = call.hass
-    port = check_port(entry, call.data["port"])
+    port = check_port(entry, call.data[ATTR_PORT])
     path = Path(call.data["file"])
     allowed = await hass.async_add_executor_job(hass.config.is_allowed_path, str(path))
     if not allowed:
@@ -94,12 +86,12 @@ async def _get_mms_status(call: ServiceCall, entry: DinstarConfigEntry) -> Servi
 
 async def _set_socks5_proxy(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResponse:
     socks_port = await entry.runtime_data.client.set_socks5_proxy(
-        check_port(entry, call.data["port"]), enabled=call.data["enabled"]
+        check_port(entry, call.data[ATTR_PORT]), enabled=call.data["enabled"]
     )
     return {"socks_port": socks_port}
 
 
-_ACTIONS: ActionTable = {
+CONFIG_ACTIONS: ActionTable = {
     "get_sip_config": (_get_sip_config, {}, SupportsResponse.ONLY),
     "set_sip_config": (
         _set_sip_config,
@@ -113,7 +105,7 @@ _ACTIONS: ActionTable = {
     "configure_mms": (
         _configure_mms,
         {
-            **_PORT,
+            **PORT_FIELD,
             vol.Required("apn"): cv.string,
             vol.Required("mmsc"): cv.string,
             vol.Optional("username"): cv.string,
@@ -126,7 +118,7 @@ _ACTIONS: ActionTable = {
     "send_mms": (
         _send_mms,
         {
-            **_PORT,
+            **PORT_FIELD,
             vol.Required("number"): cv.string,
             vol.Required("file"): cv.string,
             vol.Optional("title"): cv.string,
@@ -141,13 +133,7 @@ _ACTIONS: ActionTable = {
     ),
     "set_socks5_proxy": (
         _set_socks5_proxy,
-        {**_PORT, vol.Required("enabled"): cv.boolean},
+        {**PORT_FIELD, vol.Required("enabled"): cv.boolean},
         SupportsResponse.OPTIONAL,
     ),
 }
-
-
-@callback
-def async_setup_config_services(hass: HomeAssistant) -> None:
-    """Register the actions once for every gateway."""
-    async_register_actions(hass, _ACTIONS)

@@ -1,0 +1,55 @@
+"""The one mapping of client errors to Home Assistant's, for actions and entity commands alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+
+from .aiodinstar import (
+    DinstarApiError,
+    DinstarAuthenticationError,
+    DinstarConnectionError,
+    DinstarError,
+    DinstarValidationError,
+)
+from .const import DOMAIN
+
+
+def invalid_input(key: str, **placeholders: str) -> ServiceValidationError:
+    """Bad input: nothing was sent."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
+    )
+
+
+def gateway_error(key: str, **placeholders: str) -> HomeAssistantError:
+    """The gateway or the network would not do it: not the input's fault."""
+    return HomeAssistantError(
+        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
+    )
+
+
+@contextmanager
+def gateway_errors(hass: HomeAssistant, entry: ConfigEntry, action: str) -> Iterator[None]:
+    """Turn the client's errors inside the block into translated ones naming ``action``.
+
+    A refused login also starts reauthentication: every later call would be refused too, and
+    only the user can give the new password.
+    """
+    try:
+        yield
+    except DinstarAuthenticationError as err:
+        entry.async_start_reauth(hass)
+        raise gateway_error("auth_failed", action=action) from err
+    except DinstarValidationError as err:
+        raise invalid_input("invalid_parameter", action=action) from err
+    except DinstarApiError as err:
+        raise gateway_error("request_refused", action=action, code=str(err.error_code)) from err
+    except DinstarConnectionError as err:
+        raise gateway_error("cannot_connect", action=action) from err
+    except DinstarError as err:
+        raise gateway_error("invalid_response", action=action) from err

@@ -1,0 +1,32 @@
+"""What a loaded entry holds: the client and the owners of its state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from homeassistant.config_entries import ConfigEntry
+
+from .aiodinstar import DinstarClient
+from .coordinator import DinstarCoordinator
+from .devices import PortTracker
+from .inbox_sync import InboxSync
+from .outbox_sync import OutboxSync
+from .user_ids import UserIdAllocator
+from .ussd import UssdSessions
+from .webhook import PushReceiver
+
+type DinstarConfigEntry = ConfigEntry[DinstarRuntimeData]
+
+
+@dataclass(frozen=True, slots=True)
+class DinstarRuntimeData:
+    """The gateway's client, its poller, and one owner for each kind of state."""
+
+    client: DinstarClient
+    coordinator: DinstarCoordinator
+    ports: PortTracker
+    inbox: InboxSync
+    outbox: OutboxSync
+    push: PushReceiver
+    ussd: UssdSessions
+    user_ids: UserIdAllocator

@@ -1,0 +1,97 @@
+"""Client errors become the same translated errors in actions and entity commands."""
+
+from __future__ import annotations
+
+from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.dinstar.const import DOMAIN
+from devtools.gateway_simulator import Simulator
+
+RESET_BUTTON = "button.port_2_reset_module"
+
+
+def reauth_flows(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:
+    return [
+        flow["flow_id"]
+        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        if flow["context"]["source"] == SOURCE_REAUTH
+        and flow["context"]["entry_id"] == entry.entry_id
+    ]
+
+
+async def test_refused_login_on_a_press_starts_reauthentication(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    simulator.auth.password = "changed-on-the-gateway"
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: RESET_BUTTON}, blocking=True
+        )
+    assert not isinstance(err.value, ServiceValidationError)
+    assert (err.value.translation_key, err.value.translation_placeholders) == (
+        "auth_failed",
+        {"action": "module_reset"},
+    )
+    await hass.async_block_till_done()
+    assert len(reauth_flows(hass, init_integration)) == 1
+
+
+async def test_refused_login_in_an_action_starts_reauthentication(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    simulator.auth.password = "changed-on-the-gateway"
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "get_call_forwarding",
+            {"config_entry_id": init_integration.entry_id, "port": 1},
+            blocking=True,
+            return_response=True,
+        )
+    assert (err.value.translation_key, err.value.translation_placeholders) == (
+        "auth_failed",
+        {"action": "get_call_forwarding"},
+    )
+    await hass.async_block_till_done()
+    assert len(reauth_flows(hass, init_integration)) == 1
+
+
+async def test_refused_request_names_the_gateway_code(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Port 3 has no registered SIM: the gateway refuses a data proxy on it with 503."""
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "set_socks5_proxy",
+            {"config_entry_id": init_integration.entry_id, "port": 3, "enabled": True},
+            blocking=True,
+            return_response=True,
+        )
+    assert not isinstance(err.value, ServiceValidationError)
+    assert (err.value.translation_key, err.value.translation_placeholders) == (
+        "request_refused",
+        {"action": "set_socks5_proxy", "code": "503"},
+    )
+
+
+async def test_unreachable_gateway_is_not_the_input(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    simulator.state.go_offline(None)
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            "switch", "turn_off", {ATTR_ENTITY_ID: "switch.port_1_module_power"}, blocking=True
+        )
+    assert not isinstance(err.value, ServiceValidationError)
+    assert (err.value.translation_key, err.value.translation_placeholders) == (
+        "cannot_connect",
+        {"action": "module_power"},
+    )
+    assert reauth_flows(hass, init_integration) == []
