@@ -13,7 +13,7 @@ import time
 import aiohttp
 
 from bench.common import report, request_counter, simulator_process
-from custom_components.dinstar.aiodinstar import DinstarClient, digest_middleware
+from custom_components.dinstar.aiodinstar import DinstarClient, auth_middlewares
 
 RECIPIENTS = 1000
 USER = "admin"
@@ -27,7 +27,7 @@ async def main() -> None:
     ) as url:
         trace, durations = request_counter()
         async with aiohttp.ClientSession(
-            middlewares=(digest_middleware(USER, PASSWORD),), trace_configs=[trace]
+            middlewares=auth_middlewares(USER, PASSWORD), trace_configs=[trace]
         ) as session:
             port = int(url.rsplit(":", 1)[1])
             client = DinstarClient(

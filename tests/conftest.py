@@ -20,7 +20,7 @@ from yarl import URL
 from devtools.gateway_simulator import Simulator, SimulatorConfig
 
 if TYPE_CHECKING:
-    from custom_components.dinstar.aiodinstar import DinstarClient, DrpLogin
+    from custom_components.dinstar.aiodinstar import AuthScheme, DinstarClient, DrpLogin
 
 SERIAL = "da00-0030-1901-2817"
 USERNAME = "admin"
@@ -59,7 +59,7 @@ async def simulator(
 async def make_client(simulator: Simulator) -> AsyncIterator[ClientFactory]:
     """Build clients for the running simulator; their sessions close after the test."""
     # Imported here, not at the top: see the module's docstring.
-    from custom_components.dinstar.aiodinstar import DinstarClient, digest_middleware  # noqa: PLC0415
+    from custom_components.dinstar.aiodinstar import DinstarClient, auth_middlewares  # noqa: PLC0415
 
     sessions: list[aiohttp.ClientSession] = []
 
@@ -71,9 +71,10 @@ async def make_client(simulator: Simulator) -> AsyncIterator[ClientFactory]:
         verify_tls: bool = False,
         drp: DrpLogin | None = None,
         request_timeout: float = 5.0,
+        auth_scheme: AuthScheme | None = None,
     ) -> DinstarClient:
         session = aiohttp.ClientSession(
-            middlewares=(digest_middleware(username, password),),
+            middlewares=auth_middlewares(username, password),
             cookie_jar=aiohttp.CookieJar(unsafe=True),
         )
         sessions.append(session)
@@ -89,6 +90,7 @@ async def make_client(simulator: Simulator) -> AsyncIterator[ClientFactory]:
             verify_tls=verify_tls,
             drp=drp,
             request_timeout=request_timeout,
+            auth_scheme=auth_scheme,
         )
 
     yield factory

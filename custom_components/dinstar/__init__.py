@@ -5,18 +5,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from homeassistant.config_entries import (
+    SIGNAL_CONFIG_ENTRY_CHANGED,
+    ConfigEntry,
+    ConfigEntryChange,
+    ConfigEntryState,
+)
 from homeassistant.const import CONF_NAME, Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv, device_registry as dr, discovery
 from homeassistant.helpers.debounce import Debouncer
-from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.dispatcher import async_dispatcher_connect, async_dispatcher_send
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.hass_dict import HassKey
 
+from .aiodinstar import AuthScheme
+from .assist_sms import AssistResponder
+from .balance import BalanceChecker, balance_signal
 from .bus_events import event_firer
 from .connection import create_client, create_session
 from .const import (
+    CONF_AUTH_SCHEME,
     CONF_INCOMING_MODE,
     DOMAIN,
     LOGGER,
@@ -26,13 +36,15 @@ from .const import (
     storage_key,
 )
 from .coordinator import DinstarCoordinator
-from .devices import PortTracker, gateway_device_info
+from .devices import PortTracker, async_forget_port, gateway_device_info, port_from_identifiers
 from .inbox_sync import InboxSync
 from .notify import DISCOVERY_ENTRY_ID
 from .outbox_sync import OutboxSync
 from .repairs import async_check_default_password, async_delete_issues
 from .runtime import DinstarConfigEntry, DinstarRuntimeData
+from .sending import async_send_reply
 from .services import async_setup_services
+from .sim_watch import SimWatch
 from .user_ids import UserIdAllocator
 from .ussd import UssdSessions
 from .webhook import PushReceiver
@@ -75,10 +87,23 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
     inbox = InboxSync(hass, entry, client, fire)
     await inbox.async_load()
     entry.async_on_unload(inbox.async_stop)
+    # A new gateway's history is not news: it is taken as handled before anything can fire.
+    baseline_now = inbox.baseline_pending
+    if baseline_now:
+        await inbox.async_catch_up()
     pushed_state = _pushed_state_debouncer(hass, entry)
     outbox = OutboxSync(hass, entry, client, fire, on_change=pushed_state.async_schedule_call)
     await outbox.async_load()
     ussd = UssdSessions(client)
+    balance = BalanceChecker(hass, entry, coordinator, ussd, fire)
+    sim_watch = SimWatch(hass, entry, coordinator, balance)
+    assist = AssistResponder(
+        hass,
+        entry,
+        coordinator,
+        fire,
+        lambda number, text, port: async_send_reply(hass, entry, number, text, port),
+    )
     push = PushReceiver(
         hass,
         entry,
@@ -98,6 +123,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
         push=push,
         ussd=ussd,
         user_ids=UserIdAllocator(hass, entry.entry_id),
+        balance=balance,
+        sim_watch=sim_watch,
+        assist=assist,
     )
     entry.async_on_unload(coordinator.async_add_listener(push.async_check_silence))
     async_check_default_password(hass, entry)
@@ -115,9 +143,42 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
         ),
     )
     entry.async_on_unload(coordinator.async_add_listener(_after_refresh(hass, entry)))
-    # Whatever arrived while Home Assistant was away is read once, in the background.
-    entry.async_create_background_task(hass, inbox.async_catch_up(), "dinstar inbox catch-up")
+    _start_sim_features(hass, entry)
+    if not baseline_now:
+        # Whatever arrived while Home Assistant was away is read once, in the background.
+        entry.async_create_background_task(hass, inbox.async_catch_up(), "dinstar inbox catch-up")
     return True
+
+
+def _start_sim_features(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
+    """Balance checks, SIM health and Assist by SMS, once the entities are there.
+
+    A balance subentry added, changed or removed reloads the gateway: its checks, sensors
+    and buttons follow the subentries as they are at set-up.
+    """
+    runtime = entry.runtime_data
+    entry.async_on_unload(runtime.balance.async_start())
+    entry.async_on_unload(runtime.assist.async_start())
+    entry.async_on_unload(runtime.coordinator.async_add_listener(runtime.sim_watch.async_update))
+    entry.async_on_unload(
+        async_dispatcher_connect(
+            hass, balance_signal(entry.entry_id), runtime.sim_watch.async_update
+        )
+    )
+    runtime.sim_watch.async_update()
+
+    @callback
+    def on_entry_changed(change: ConfigEntryChange, changed: ConfigEntry) -> None:
+        if (
+            change is ConfigEntryChange.UPDATED
+            and changed.entry_id == entry.entry_id
+            and runtime.balance.async_subentries_changed()
+        ):
+            hass.config_entries.async_schedule_reload(entry.entry_id)
+
+    entry.async_on_unload(
+        async_dispatcher_connect(hass, SIGNAL_CONFIG_ENTRY_CHANGED, on_entry_changed)
+    )
 
 
 def _pushed_state_debouncer(hass: HomeAssistant, entry: DinstarConfigEntry) -> Debouncer[None]:
@@ -144,7 +205,7 @@ def _after_refresh(hass: HomeAssistant, entry: DinstarConfigEntry) -> Callable[[
         runtime = entry.runtime_data
         available = runtime.coordinator.last_update_success
         polling = entry.options.get(CONF_INCOMING_MODE, IncomingMode.PUSH) != IncomingMode.PUSH
-        if available and (polling or not was_available):
+        if available and (polling or not was_available or runtime.inbox.baseline_pending):
             entry.async_create_background_task(
                 hass, runtime.inbox.async_catch_up(), "dinstar inbox catch-up"
             )
@@ -157,6 +218,35 @@ def _after_refresh(hass: HomeAssistant, entry: DinstarConfigEntry) -> Callable[[
         was_available = available
 
     return on_refresh
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: DinstarConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """A port's device may be deleted: the port stays away until chosen again in the options.
+
+    The gateway's own device goes only with its entry.
+    """
+    if (port := port_from_identifiers(device.identifiers)) is None:
+        return False
+    async_forget_port(hass, entry, port)
+    if entry.state is ConfigEntryState.LOADED:
+        entry.runtime_data.ports.async_forget(port)
+    return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> bool:
+    """1.1 to 1.2: entries made before the scheme was stored were all set up with digest.
+
+    Basic was only ever a fallback, so storing digest makes them refuse it from now on.
+    """
+    if entry.version > 1:
+        return False  # made by a newer version of the integration
+    if entry.minor_version < 2:  # noqa: PLR2004 - the minor version being migrated to
+        hass.config_entries.async_update_entry(
+            entry, data={CONF_AUTH_SCHEME: AuthScheme.DIGEST, **entry.data}, minor_version=2
+        )
+    return True
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:

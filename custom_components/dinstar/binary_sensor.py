@@ -1,4 +1,4 @@
-"""Binary sensors: whether each SIM port's data connection (GPRS) is attached."""
+"""Binary sensors: each SIM port's data connection (GPRS), and whether its SIM needs a person."""
 
 from __future__ import annotations
 
@@ -9,11 +9,16 @@ from homeassistant.components.binary_sensor import BinarySensorEntity, BinarySen
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .aiodinstar import PortInfo
 from .entity import DinstarPortEntity, async_add_port_entities
 from .runtime import DinstarConfigEntry
+from .sim_health import Problem
+from .sim_watch import health_signal
+
+ATTR_PROBLEMS = "problems"
 
 PARALLEL_UPDATES = 0
 
@@ -34,6 +39,11 @@ BINARY_SENSORS: tuple[DinstarBinarySensorEntityDescription, ...] = (
         is_on_fn=lambda info: info.gprs_attached,
     ),
 )
+PROBLEM_SENSOR = BinarySensorEntityDescription(
+    key="sim_problem",
+    translation_key="sim_problem",
+    device_class=BinarySensorDeviceClass.PROBLEM,
+)
 
 
 async def async_setup_entry(
@@ -46,7 +56,8 @@ async def async_setup_entry(
         entry,
         async_add_entities,
         lambda port, _info: [
-            DinstarPortBinarySensor(entry, port, description) for description in BINARY_SENSORS
+            *(DinstarPortBinarySensor(entry, port, description) for description in BINARY_SENSORS),
+            DinstarSimProblemSensor(entry, port, PROBLEM_SENSOR),
         ],
     )
 
@@ -61,3 +72,39 @@ class DinstarPortBinarySensor(DinstarPortEntity, BinarySensorEntity):
         """The state from the latest refresh."""
         info = self.port_info
         return None if info is None else self.entity_description.is_on_fn(info)
+
+
+class DinstarSimProblemSensor(DinstarPortEntity, BinarySensorEntity):
+    """On while the port's SIM needs a person (a PIN, credit, a network, a better signal)."""
+
+    def __init__(
+        self, entry: DinstarConfigEntry, port: int, description: BinarySensorEntityDescription
+    ) -> None:
+        """Read the port's problems from the entry's SIM watch."""
+        super().__init__(entry, port, description)
+        self._sim_watch = entry.runtime_data.sim_watch
+
+    async def async_added_to_hass(self) -> None:
+        """Follow each new reckoning of the problems, after refreshes and balance checks."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass,
+                health_signal(self.coordinator.config_entry.entry_id),
+                self.async_write_ha_state,
+            )
+        )
+
+    @property
+    def is_on(self) -> bool:
+        """Whether the port has any problem."""
+        return bool(self._problems)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, list[str]]:
+        """The problems, by name."""
+        return {ATTR_PROBLEMS: sorted(self._problems)}
+
+    @property
+    def _problems(self) -> frozenset[Problem]:
+        return self._sim_watch.problems(self.port)

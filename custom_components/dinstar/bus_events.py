@@ -29,6 +29,9 @@ EVENT_SIM_REGISTRATION: Final = "dinstar_sim_registration"
 EVENT_CALL_RECORD: Final = "dinstar_call_record"
 EVENT_DEVICE_POWER: Final = "dinstar_device_power"
 EVENT_PORT_EXCEPTION: Final = "dinstar_port_exception"
+EVENT_LOW_BALANCE: Final = "dinstar_low_balance"
+EVENT_ASSIST_EXCHANGE: Final = "dinstar_assist_exchange"
+EVENT_ASSIST_LIMIT: Final = "dinstar_assist_limit"
 ALL_EVENTS: Final = (
     EVENT_SMS_RECEIVED,
     EVENT_SMS_SENT,
@@ -38,6 +41,9 @@ ALL_EVENTS: Final = (
     EVENT_CALL_RECORD,
     EVENT_DEVICE_POWER,
     EVENT_PORT_EXCEPTION,
+    EVENT_LOW_BALANCE,
+    EVENT_ASSIST_EXCHANGE,
+    EVENT_ASSIST_LIMIT,
 )
 
 type FireEvent = Callable[[str, int | None, dict[str, Any]], None]

@@ -1,4 +1,4 @@
-"""Buttons: reset each SIM port's module (``set_port_info`` action ``reset``)."""
+"""Buttons: reset each SIM port's module; check the balance of those a balance check names."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .aiodinstar import DinstarClient
+from .balance_entities import CHECK_BUTTON, DinstarCheckBalanceButton, async_add_balance_entities
 from .entity import DinstarPortEntity, async_add_port_entities
 from .errors import gateway_errors
 from .runtime import DinstarConfigEntry
@@ -42,7 +43,7 @@ async def async_setup_entry(
     entry: DinstarConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add each shown port's buttons."""
+    """Add each shown port's buttons, and a balance button where a balance check names it."""
     async_add_port_entities(
         entry,
         async_add_entities,
@@ -50,6 +51,7 @@ async def async_setup_entry(
             DinstarPortButton(entry, port, description) for description in BUTTONS
         ],
     )
+    async_add_balance_entities(entry, async_add_entities, CHECK_BUTTON, DinstarCheckBalanceButton)
 
 
 class DinstarPortButton(DinstarPortEntity, ButtonEntity):

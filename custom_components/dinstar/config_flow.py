@@ -16,6 +16,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import (
     CONF_HOST,
+    CONF_NAME,
     CONF_PASSWORD,
     CONF_PORT,
     CONF_SCAN_INTERVAL,
@@ -29,15 +30,20 @@ from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 import probatio as vol
 
 from .aiodinstar import (
+    DinstarApiError,
     DinstarAuthenticationError,
     DinstarCertificateError,
     DinstarConnectionError,
     DinstarDrpAuthenticationError,
     DinstarError,
+    PortInfo,
     fetch_certificate_fingerprint,
 )
+from .assist_flow import AssistSubentryFlow
+from .balance_flow import BalanceSubentryFlow
 from .connection import create_client, create_session
 from .const import (
+    CONF_AUTH_SCHEME,
     CONF_CERTIFICATE,
     CONF_DRP_PASSWORD,
     CONF_DRP_USERNAME,
@@ -45,9 +51,11 @@ from .const import (
     CONF_INCOMING_MODE,
     CONF_MAC,
     CONF_PORTS,
+    CONF_PRIVATE_SMS,
+    CONF_REMOVED_PORTS,
     CONF_SERIAL,
     CONF_USE_HTTPS,
-    DEFAULT_PASSWORD,
+    CONF_WEBHOOK_LOCAL_ONLY,
     DEFAULT_SCAN_INTERVAL,
     DEFAULT_USERNAME,
     DOMAIN,
@@ -57,14 +65,21 @@ from .const import (
     CertificateMode,
     IncomingMode,
 )
-from .contact_flow import SUBENTRY_CONTACT, ContactSubentryFlow
-from .devices import visible_ports
+from .contact_flow import ContactSubentryFlow
+from .devices import async_learn_mac
 from .runtime import DinstarConfigEntry
+from .subentries import SUBENTRY_ASSIST, SUBENTRY_BALANCE, SUBENTRY_CONTACT
+from .webhook import webhook_local_only
 
 _PASSWORD = selector.TextSelector(
     selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
 )
 _PORT = vol.All(vol.Coerce(int), vol.Range(min=1, max=65535))
+# Real gateways answer everything with 403 while they block an address after failed logins;
+# how long varies by firmware, so the user is told a wait that outlasts the usual block.
+LOCKOUT_WAIT_MINUTES = 10
+_LOCKOUT_PLACEHOLDERS = {"minutes": str(LOCKOUT_WAIT_MINUTES)}
+_HTTP_FORBIDDEN = 403
 _CERTIFICATE = selector.SelectSelector(
     selector.SelectSelectorConfig(
         options=[mode.value for mode in CertificateMode], translation_key=CONF_CERTIFICATE
@@ -77,15 +92,14 @@ def _credentials_schema(
 ) -> dict[vol.Marker, Any]:
     """The gateway's login; a stored password is never sent back to the form.
 
-    A new gateway is offered the factory password; reconfiguring keeps the stored one when the
-    field is left empty; reauthentication asks for it.
+    Nothing is suggested for a new gateway (a factory password is for the repair to flag, not
+    for us to offer); reconfiguring keeps the stored one when the field is left empty.
     """
     password: vol.Marker = (
         vol.Optional(CONF_PASSWORD)
         if stored
         else vol.Required(
-            CONF_PASSWORD,
-            description={"suggested_value": defaults.get(CONF_PASSWORD, DEFAULT_PASSWORD)},
+            CONF_PASSWORD, description={"suggested_value": defaults.get(CONF_PASSWORD)}
         )
     )
     return {
@@ -137,6 +151,8 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add a Dinstar gateway."""
 
     VERSION = 1
+    # 1.2: the gateway's authentication scheme is stored (entries before it used digest).
+    MINOR_VERSION = 2
 
     def __init__(self) -> None:
         """Start with no data: each step adds what it asked for."""
@@ -147,8 +163,12 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_supported_subentry_types(
         cls, config_entry: DinstarConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
-        """Contacts to notify by SMS."""
-        return {SUBENTRY_CONTACT: ContactSubentryFlow}
+        """Contacts to notify by SMS, balance checks, Assist by SMS."""
+        return {
+            SUBENTRY_CONTACT: ContactSubentryFlow,
+            SUBENTRY_BALANCE: BalanceSubentryFlow,
+            SUBENTRY_ASSIST: AssistSubentryFlow,
+        }
 
     @staticmethod
     @callback
@@ -170,7 +190,10 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
             if not (errors := await self._async_connect()):
                 return await self.async_step_webhook()
         return self.async_show_form(
-            step_id="direct", data_schema=_direct_schema(user_input or self._data), errors=errors
+            step_id="direct",
+            data_schema=_direct_schema(user_input or self._data),
+            errors=errors,
+            description_placeholders=_LOCKOUT_PLACEHOLDERS,
         )
 
     async def async_step_drp(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -184,13 +207,24 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
             if not (errors := await self._async_connect()):
                 return await self.async_step_webhook()
         return self.async_show_form(
-            step_id="drp", data_schema=_drp_schema(user_input or {}), errors=errors
+            step_id="drp",
+            data_schema=_drp_schema(user_input or {}),
+            errors=errors,
+            description_placeholders=_LOCKOUT_PLACEHOLDERS,
         )
 
     async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
         """A Dinstar MAC on the network: update a known gateway, else offer to add it."""
         mac = format_mac(discovery_info.macaddress)
         for entry in self._async_current_entries(include_ignore=False):
+            if (
+                CONF_MAC not in entry.data
+                and CONF_DRP_USERNAME not in entry.data
+                and entry.data.get(CONF_HOST) == discovery_info.ip
+            ):
+                # Added by hand: its MAC is learned here, the only source trusted for it.
+                async_learn_mac(self.hass, entry, mac)
+                return self.async_abort(reason="already_configured")
             if entry.data.get(CONF_MAC) == mac:
                 if CONF_DRP_USERNAME in entry.data:
                     # Reached through its DRP server, whose address is the entry's host.
@@ -225,7 +259,7 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="dhcp_confirm",
             data_schema=_direct_schema(self._data),
             errors=errors,
-            description_placeholders={"host": self._data[CONF_HOST]},
+            description_placeholders={"host": self._data[CONF_HOST], **_LOCKOUT_PLACEHOLDERS},
         )
 
     async def async_step_certificate(
@@ -256,22 +290,32 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
             description_placeholders={
                 "host": self._data[CONF_HOST],
                 "fingerprint": ":".join(fingerprint[i : i + 2] for i in range(0, 64, 2)).upper(),
+                **_LOCKOUT_PLACEHOLDERS,
             },
         )
 
     async def async_step_webhook(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Show the URL to enter in the gateway's push settings, then create the entry."""
+        """Show the URL to enter in the gateway's push settings, then create the entry.
+
+        The form also names the login scheme found: submitting it accepts Basic (the password
+        in clear) for firmware that offers nothing else.
+        """
         self._data.setdefault(CONF_WEBHOOK_ID, webhook.async_generate_id())
         if user_input is not None:
-            return self.async_create_entry(title=self._title(), data=self._data)
+            # The name is the entry's title: the gateway's device and its ports are named by it.
+            return self.async_create_entry(title=user_input[CONF_NAME], data=self._data)
         return self.async_show_form(
             step_id="webhook",
+            data_schema=vol.Schema(
+                {vol.Required(CONF_NAME, default=self._default_name()): selector.TextSelector()}
+            ),
             description_placeholders={
                 "url": webhook.async_generate_url(
                     self.hass, self._data[CONF_WEBHOOK_ID], prefer_external=False
-                )
+                ),
+                "auth_scheme": str(self._data[CONF_AUTH_SCHEME]),
             },
         )
 
@@ -311,7 +355,10 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
                 }
             ),
             errors=errors,
-            description_placeholders={"name": self._get_reauth_entry().title},
+            description_placeholders={
+                "name": self._get_reauth_entry().title,
+                **_LOCKOUT_PLACEHOLDERS,
+            },
         )
 
     async def async_step_reconfigure(
@@ -338,6 +385,7 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="reconfigure",
             data_schema=schema(user_input or entry.data, stored=True),
             errors=errors,
+            description_placeholders=_LOCKOUT_PLACEHOLDERS,
         )
 
     def _async_finish_reconfigure(self) -> ConfigFlowResult:
@@ -353,8 +401,9 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
             return "reconfigure"
         return "dhcp_confirm" if CONF_MAC in self._data else "direct"
 
-    def _title(self) -> str:
-        return f"Dinstar {self.unique_id}"
+    def _default_name(self) -> str:
+        """The brand and the serial's last group: short, and distinct between gateways."""
+        return f"Dinstar {(self.unique_id or '').rpartition('-')[2]}".strip()
 
     async def _async_connect(self) -> dict[str, str]:  # noqa: PLR0911 - one answer per failure
         """Read the gateway once; set its serial as the unique id. Returns field errors."""
@@ -370,6 +419,9 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
             return {"base": "certificate_mismatch"}
         except DinstarConnectionError:
             return {CONF_HOST: "cannot_connect"}
+        except DinstarApiError as err:
+            # The connection test is a GET the gateway knows: 403 is the login lockout.
+            return {"base": "locked_out" if err.error_code == _HTTP_FORBIDDEN else "cannot_connect"}
         except DinstarError:
             return {"base": "cannot_connect"}
         except Exception:  # noqa: BLE001 - any surprise must leave the flow usable
@@ -380,6 +432,8 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
         if not (serial := client.serial):
             # The serial is the entry's identity: without it two gateways would be one.
             return {"base": "no_serial"}
+        # Learnt at set-up; reauthentication and reconfiguring keep (never downgrade) it.
+        self._data[CONF_AUTH_SCHEME] = client.auth_scheme
         if self.source in ("reauth", SOURCE_RECONFIGURE):
             await self.async_set_unique_id(serial)
             self._abort_if_unique_id_mismatch(reason="different_device")
@@ -405,11 +459,13 @@ class DinstarOptionsFlow(OptionsFlowWithReload):
             return self.async_abort(reason="not_loaded")
         data = entry.runtime_data.coordinator.data
         if user_input is not None:
-            # Left at the default (the ports with a SIM), the choice is not stored: the
-            # ports shown keep following SIMs plugged and pulled.
-            with_sim = {number for number, info in data.ports.items() if info.has_sim}
-            if {int(port) for port in user_input.get(CONF_PORTS, [])} in (set(), with_sim):
+            # Left as shown now, the choice is not stored: the ports shown keep following SIMs
+            # plugged, and ports the user deleted stay away.
+            shown = entry.runtime_data.ports.visible
+            if {int(port) for port in user_input.get(CONF_PORTS, [])} in (set(), shown):
                 user_input = {k: v for k, v in user_input.items() if k != CONF_PORTS}
+                if removed := entry.options.get(CONF_REMOVED_PORTS):
+                    user_input[CONF_REMOVED_PORTS] = removed
             return self.async_create_entry(data=user_input)
         options = entry.options
         schema = vol.Schema(
@@ -436,12 +492,30 @@ class DinstarOptionsFlow(OptionsFlowWithReload):
                 ),
                 vol.Optional(
                     CONF_PORTS,
-                    default=[str(port) for port in sorted(visible_ports(entry, data.ports))],
+                    default=[str(port) for port in sorted(entry.runtime_data.ports.visible)],
                 ): selector.SelectSelector(
                     selector.SelectSelectorConfig(
-                        options=[str(port) for port in sorted(data.ports)], multiple=True
+                        options=[
+                            selector.SelectOptionDict(value=str(port), label=_port_label(info))
+                            for port, info in sorted(data.ports.items())
+                        ],
+                        multiple=True,
                     )
                 ),
+                vol.Required(
+                    CONF_PRIVATE_SMS, default=options.get(CONF_PRIVATE_SMS, False)
+                ): selector.BooleanSelector(),
+                vol.Required(
+                    CONF_WEBHOOK_LOCAL_ONLY, default=webhook_local_only(entry)
+                ): selector.BooleanSelector(),
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema)
+
+
+def _port_label(info: PortInfo) -> str:
+    """What a port holds, so that the choice is not made blind."""
+    if not info.has_sim:
+        return f"Port {info.port}: no SIM"
+    state = info.registration.value.replace("_", " ") if info.registration else "unknown"
+    return f"Port {info.port}: {info.number or 'SIM'} ({state})"

@@ -10,8 +10,9 @@ from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNA
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_create_clientsession
 
-from .aiodinstar import DinstarClient, DrpLogin, digest_middleware
+from .aiodinstar import AuthScheme, DinstarClient, DrpLogin, auth_middlewares
 from .const import (
+    CONF_AUTH_SCHEME,
     CONF_CERTIFICATE,
     CONF_DRP_PASSWORD,
     CONF_DRP_USERNAME,
@@ -33,12 +34,15 @@ def create_session(
     return async_create_clientsession(
         hass,
         auto_cleanup=auto_cleanup,
-        middlewares=(digest_middleware(data[CONF_USERNAME], data[CONF_PASSWORD]),),
+        middlewares=auth_middlewares(data[CONF_USERNAME], data[CONF_PASSWORD]),
     )
 
 
 def create_client(session: aiohttp.ClientSession, data: Mapping[str, Any]) -> DinstarClient:
-    """The client for an entry's (or a flow's) data."""
+    """The client for an entry's (or a flow's) data.
+
+    Data without a scheme is a gateway being set up: the client learns it from the answer.
+    """
     drp = None
     if data.get(CONF_DRP_USERNAME):
         drp = DrpLogin(data[CONF_DRP_USERNAME], data[CONF_DRP_PASSWORD], data[CONF_SERIAL])
@@ -52,4 +56,5 @@ def create_client(session: aiohttp.ClientSession, data: Mapping[str, Any]) -> Di
         password=data[CONF_PASSWORD],
         fingerprint=data.get(CONF_FINGERPRINT) if pinned else None,
         drp=drp,
+        auth_scheme=AuthScheme(data[CONF_AUTH_SCHEME]) if CONF_AUTH_SCHEME in data else None,
     )

@@ -11,6 +11,7 @@ DOMAIN: Final = "dinstar"
 LOGGER = logging.getLogger(__package__)
 
 CONF_USE_HTTPS: Final = "use_https"
+CONF_AUTH_SCHEME: Final = "auth_scheme"
 CONF_CERTIFICATE: Final = "certificate"
 CONF_FINGERPRINT: Final = "fingerprint"
 CONF_SERIAL: Final = "serial"
@@ -19,6 +20,9 @@ CONF_DRP_PASSWORD: Final = "drp_password"  # noqa: S105 - a key, not a secret
 CONF_MAC: Final = "mac"
 CONF_INCOMING_MODE: Final = "incoming_mode"
 CONF_PORTS: Final = "ports"
+CONF_WEBHOOK_LOCAL_ONLY: Final = "webhook_local_only"
+CONF_REMOVED_PORTS: Final = "removed_ports"
+CONF_PRIVATE_SMS: Final = "private_sms"
 
 DEFAULT_USERNAME: Final = "admin"
 DEFAULT_PASSWORD: Final = "admin"  # noqa: S105 - the factory default we warn about

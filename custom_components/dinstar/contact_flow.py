@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState, ConfigSubentryFlow, SubentryFlowResult
 from homeassistant.const import CONF_NAME, CONF_PORT
@@ -12,9 +12,7 @@ import probatio as vol
 from .aiodinstar import DinstarValidationError
 from .aiodinstar.limits import MAX_PORT, check_number
 from .runtime import DinstarConfigEntry
-
-SUBENTRY_CONTACT: Final = "contact"
-CONF_NUMBER: Final = "number"
+from .subentries import CONF_ASSIST, CONF_NUMBER
 
 CONTACT_SCHEMA = vol.Schema(
     {
@@ -25,6 +23,8 @@ CONTACT_SCHEMA = vol.Schema(
         vol.Optional(CONF_PORT): selector.NumberSelector(
             selector.NumberSelectorConfig(min=0, max=MAX_PORT, mode=selector.NumberSelectorMode.BOX)
         ),
+        # Off unless chosen: an SMS from this number then reaches Assist (see assist_flow).
+        vol.Optional(CONF_ASSIST): bool,
     }
 )
 

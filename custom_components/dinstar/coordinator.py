@@ -75,8 +75,18 @@ class DinstarCoordinator(DataUpdateCoordinator[DinstarData]):
     @callback
     def async_set_powered(self, powered: bool) -> None:
         """A device push: off makes every entity unavailable at once, on ends that."""
-        self.powered_off_at = None if powered else dt_util.utcnow()
+        if powered:
+            self._async_powered_on()
+        elif self.powered_off_at is None:
+            self.powered_off_at = dt_util.utcnow()
+            LOGGER.info("%s is powering off: unavailable until it is back", self.config_entry.title)
         self.async_update_listeners()
+
+    @callback
+    def _async_powered_on(self) -> None:
+        if self.powered_off_at is not None:
+            self.powered_off_at = None
+            LOGGER.info("%s is back", self.config_entry.title)
 
     async def _async_update_data(self) -> DinstarData:
         try:
@@ -110,7 +120,7 @@ class DinstarCoordinator(DataUpdateCoordinator[DinstarData]):
         ):
             # Answering after an outage, or long after it said it went off (its power_on push
             # was lost): it is back.
-            self.powered_off_at = None
+            self._async_powered_on()
         return DinstarData(
             serial=self.client.serial or self.config_entry.unique_id or "",
             ports={info.port: info for info in ports},

@@ -1,4 +1,9 @@
-"""Device identity: the gateway's device, one device per shown SIM port, and which are shown."""
+"""Device identity: the gateway's device, one device per shown SIM port, and which are shown.
+
+A port is hardware: once shown, its device stays while SIMs come and go. Only the user removes
+it (the options' port choice, or deleting the device), and a removed port stays away until it is
+chosen again.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,8 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
 
-from .aiodinstar import PortInfo, RegistrationState
-from .const import CONF_MAC, CONF_PORTS, DOMAIN, MANUFACTURER
+from .aiodinstar import PortInfo
+from .const import CONF_MAC, CONF_PORTS, CONF_REMOVED_PORTS, DOMAIN, MANUFACTURER
 from .coordinator import DinstarCoordinator
 
 type PortsAdded = Callable[[set[int]], None]
@@ -68,23 +73,37 @@ def async_learn_mac(hass: HomeAssistant, entry: ConfigEntry, mac: str) -> None:
 def visible_ports(
     entry: ConfigEntry, ports: dict[int, PortInfo], shown: AbstractSet[int] = frozenset()
 ) -> set[int]:
-    """The ports the options name, or by default every port with a SIM.
+    """The ports the options name, or by default every port with a SIM or shown before.
 
-    A shown port whose module is powered off stays shown even if the gateway no longer
-    reads its SIM: its power switch is the only way back.
+    Ports the user removed stay away by default until chosen again.
     """
     chosen = entry.options.get(CONF_PORTS)
     if chosen:
         return {int(port) for port in chosen} & set(ports)
+    removed = {int(port) for port in entry.options.get(CONF_REMOVED_PORTS, ())}
     return {
         number
         for number, info in ports.items()
-        if info.has_sim or (number in shown and info.registration is RegistrationState.POWER_OFF)
+        if (info.has_sim or number in shown) and number not in removed
     }
 
 
+@callback
+def async_forget_port(hass: HomeAssistant, entry: ConfigEntry, port: int) -> None:
+    """Remember that the user removed a port: out of their choice, or on the removed list."""
+    options = dict(entry.options)
+    if chosen := [p for p in options.get(CONF_PORTS, ()) if int(p) != port]:
+        options[CONF_PORTS] = chosen
+    else:
+        options.pop(CONF_PORTS, None)
+        options[CONF_REMOVED_PORTS] = sorted(
+            {int(p) for p in options.get(CONF_REMOVED_PORTS, ())} | {port}
+        )
+    hass.config_entries.async_update_entry(entry, options=options)
+
+
 class PortTracker:
-    """Tells platforms of new ports and removes the devices of ports that are gone."""
+    """Tells platforms of new ports; removes port devices only when the user chose so."""
 
     def __init__(
         self, hass: HomeAssistant, coordinator: DinstarCoordinator, gateway_device_id: str
@@ -94,7 +113,7 @@ class PortTracker:
         self._coordinator = coordinator
         self._entry = coordinator.config_entry
         self.gateway_device_id = gateway_device_id
-        # Ports that had a device before (a restart) count as shown: a powered-off one stays.
+        # Ports that had a device before (a restart) count as shown: they stay without a SIM.
         registry = dr.async_get(hass)
         serial = self._entry.unique_id or ""
         had_device = {
@@ -113,7 +132,7 @@ class PortTracker:
             identifiers={port_identifier(self._entry.unique_id or "", port)},
             manufacturer=MANUFACTURER,
             translation_key="port",
-            translation_placeholders={"port": str(port)},
+            translation_placeholders={"gateway": self._entry.title, "port": str(port)},
             via_device_id=self.gateway_device_id,
         )
 
@@ -129,29 +148,20 @@ class PortTracker:
         if not self._coordinator.last_update_success:
             return
         now = visible_ports(self._entry, self._coordinator.data.ports, self.visible)
-        added, removed = now - self.visible, self.visible - now
-        self.visible = now
-        if added:
+        # Shown ports leave only by the user's choice (the options reload the entry).
+        if added := now - self.visible:
+            self.visible |= added
             for listener in self._listeners:
                 listener(added)
-        if removed:
-            self.async_remove_devices(removed)
 
     @callback
-    def async_remove_devices(self, ports: set[int]) -> None:
-        """Drop the devices (and so the entities) of ports no longer shown."""
-        registry = dr.async_get(self._hass)
-        serial = self._entry.unique_id or ""
-        for port in ports:
-            device = registry.async_get_device_by_identifier(
-                port_identifier(serial, port), self._entry.entry_id
-            )
-            if device is not None:
-                registry.async_remove_device(device.id)
+    def async_forget(self, port: int) -> None:
+        """The user deleted the port's device: it no longer counts as shown."""
+        self.visible.discard(port)
 
     @callback
     def async_remove_stale_devices(self) -> None:
-        """At set-up: drop devices of ports that went away while Home Assistant was down."""
+        """At set-up: drop devices of ports the options no longer show."""
         registry = dr.async_get(self._hass)
         serial = self._entry.unique_id or ""
         wanted = {port_identifier(serial, port) for port in self.visible}

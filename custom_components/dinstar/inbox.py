@@ -1,12 +1,12 @@
 """Exactly-once handling of incoming SMS, whether pushed, polled, or both.
 
-The gateway numbers received messages with an increasing ``incoming_sms_id``. A plain "highest
-id seen" cursor would lose a message whose push was dropped while a later one got through, so
-the ledger keeps the highest id below which everything is handled, plus the handled ids above
-it. A catch-up (``query_incoming_sms`` with flag ``all`` above the cursor, read to its end)
-closes the gaps: whatever it did not return below its highest id does not exist any more.
-A gateway whose ids started again (a factory reset) shows it by pushing an id already handled
-with a time later than any handled message: the ledger then starts again from that id.
+The gateway numbers received messages with an increasing ``incoming_sms_id``. The ledger keeps
+the highest id below which everything is handled (the cursor). Messages are handled in id
+order only: a pushed id above a gap waits until the gap is read from the gateway, so a push
+never moves the cursor past a message that was not seen. A catch-up (``query_incoming_sms``
+with flag ``all`` above the cursor, read to its end) closes the gaps: whatever it did not
+return below its highest id does not exist. A gateway whose ids started again (a factory
+reset) shows it by holding only ids below the cursor: the ledger then follows its numbering.
 No Home Assistant import; the caller persists :meth:`as_dict`.
 """
 
@@ -19,7 +19,7 @@ from typing import Any
 from .aiodinstar import IncomingSms
 
 # A repeated push carries its message's own time; one this much newer than every handled
-# message is a new message under a reused id.
+# message may be a new message under a reused id, which the gateway's inbox then confirms.
 RENUMBERED_AFTER = timedelta(minutes=1)
 
 
@@ -31,6 +31,7 @@ class InboxLedger:
     ) -> None:
         """Start from a persisted state, or from nothing."""
         self._cursor = cursor
+        # Handled ids above the cursor: only pushes taken while no inbox read had completed.
         self._above = {sms_id for sms_id in handled_above if sms_id > cursor}
         self._newest = newest  # the latest gateway time of a handled message
 
@@ -39,26 +40,30 @@ class InboxLedger:
         """Every id up to this one is handled: catch up from here."""
         return self._cursor
 
-    @property
-    def has_gap(self) -> bool:
-        """A later message was handled while an earlier one was not (a push lost, or late)."""
-        return bool(self._above)
+    def is_next(self, sms: IncomingSms) -> bool:
+        """The message follows every handled one: it can be handled at once."""
+        return sms.incoming_sms_id == self._cursor + 1
 
-    def claim(self, sms: IncomingSms) -> bool:
-        """Mark a pushed message handled; ``False`` when it already was."""
-        sms_id = sms.incoming_sms_id
-        if sms_id <= self._cursor or sms_id in self._above:
-            if not self._reused(sms):
-                return False
-            self._cursor, self._above, self._newest = sms_id - 1, set(), None
+    def is_new(self, sms: IncomingSms) -> bool:
+        """The message was not handled yet."""
+        return sms.incoming_sms_id > self._cursor and sms.incoming_sms_id not in self._above
+
+    def may_be_renumbered(self, sms: IncomingSms) -> bool:
+        """A handled id, dated well after every handled message: ask the gateway's inbox."""
+        return (
+            sms.timestamp is not None
+            and self._newest is not None
+            and sms.timestamp > self._newest + RENUMBERED_AFTER
+        )
+
+    def claim(self, sms: IncomingSms) -> None:
+        """Mark a message handled; the caller checked it is new."""
         self._note_time(sms)
-        # In order, the usual case: the cursor moves without a detour through the set.
-        if sms_id == self._cursor + 1:
-            self._cursor = sms_id
+        if sms.incoming_sms_id == self._cursor + 1:
+            self._cursor = sms.incoming_sms_id
         else:
-            self._above.add(sms_id)
+            self._above.add(sms.incoming_sms_id)
         self._advance()
-        return True
 
     def claim_catch_up(self, messages: Iterable[IncomingSms]) -> list[IncomingSms]:
         """Take a complete catch-up above the cursor; return the new ones in id order.
@@ -79,12 +84,21 @@ class InboxLedger:
         self._advance()
         return new
 
-    def _reused(self, sms: IncomingSms) -> bool:
-        return (
-            sms.timestamp is not None
-            and self._newest is not None
-            and sms.timestamp > self._newest + RENUMBERED_AFTER
-        )
+    def follow_renumbering(self, inbox: list[IncomingSms]) -> list[IncomingSms] | None:
+        """Given the gateway's whole inbox: restart at its numbering if every id is below ours.
+
+        Returns ``None`` when the inbox shows no new numbering, else the messages dated after
+        every handled one (they came after the reset), in id order. Messages not newer are
+        the gateway's remaining history (its latest ones were deleted): nothing to fire.
+        """
+        if not inbox or max(sms.incoming_sms_id for sms in inbox) >= self._cursor:
+            return None
+        newest = self._newest
+        self._cursor, self._above = 0, set()
+        new = self.claim_catch_up(inbox)
+        return [
+            sms for sms in new if newest is None or sms.timestamp is None or sms.timestamp > newest
+        ]
 
     def _note_time(self, sms: IncomingSms) -> None:
         if sms.timestamp is not None and (self._newest is None or sms.timestamp > self._newest):

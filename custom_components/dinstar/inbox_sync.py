@@ -1,8 +1,9 @@
-"""Incoming SMS to events exactly once: pushed, caught up after gaps, polled, or all three."""
+"""Incoming SMS to events exactly once and in id order: pushed, caught up, polled, or all three."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from .aiodinstar import DinstarClient, DinstarError, IncomingSms
 from .bus_events import EVENT_SMS_RECEIVED, FireEvent, sms_received_data
 from .const import LOGGER, storage_key
 from .inbox import InboxLedger
+from .repairs import async_raise_inbox_renumbered
 
 STORAGE_VERSION = 1
 # Written soon after a change; a restart inside that window may repeat, never lose, a message.
@@ -22,10 +24,17 @@ SAVE_DELAY = 1.0
 # Concurrent pushes may land out of order; a message still missing this long after a later one
 # came was lost on the way, and is read from the gateway.
 GAP_WAIT = 10.0
+# Kept with the ledger until one inbox read completed: the gateway's history is not news.
+_BASELINE_PENDING = "baseline_pending"
 
 
 class InboxSync:
-    """Owns the entry's inbox ledger and fires ``dinstar_sms_received`` once per message."""
+    """Owns the entry's inbox ledger and fires ``dinstar_sms_received`` once per message.
+
+    Every message fires in id order: a pushed one fires at once when it follows the last
+    handled id, else it waits for the gap before it to be pushed or read from the gateway.
+    A pushed id the gateway's inbox does not hold is never fired.
+    """
 
     def __init__(
         self, hass: HomeAssistant, entry: ConfigEntry, client: DinstarClient, fire: FireEvent
@@ -41,39 +50,66 @@ class InboxSync:
         self._ledger = InboxLedger()
         self._catch_up_lock = asyncio.Lock()
         self._gap_timer: CALLBACK_TYPE | None = None
-        # A new entry takes what the gateway already holds as handled: its history is not news.
-        self._baseline_pending = False
+        self._held: dict[int, IncomingSms] = {}
+        self.baseline_pending = False
 
     async def async_load(self) -> None:
         """Restore where the last run stopped; nothing stored means a new entry."""
         stored = await self._store.async_load()
         self._ledger = InboxLedger.from_dict(stored)
-        self._baseline_pending = stored is None
+        self.baseline_pending = stored is None or bool(stored.get(_BASELINE_PENDING))
 
     async def async_save(self) -> None:
         """Write now (at unload)."""
-        await self._store.async_save(self._ledger.as_dict())
+        await self._store.async_save(self._as_dict())
+
+    def _as_dict(self) -> dict[str, Any]:
+        data = self._ledger.as_dict()
+        if self.baseline_pending:
+            data[_BASELINE_PENDING] = True
+        return data
 
     @callback
-    def async_pushed(self, sms: IncomingSms) -> None:
-        """A pushed message: fire it unless it was handled before."""
-        cursor = self._ledger.cursor
-        if self._ledger.claim(sms):
-            if self._ledger.cursor < cursor:
-                LOGGER.warning(
-                    "%s numbers its SMS from %s again (reset?): following the new numbering",
-                    self._entry.title,
-                    sms.incoming_sms_id,
-                )
+    def async_pushed(self, messages: Iterable[IncomingSms]) -> None:
+        """Pushed messages: fire each new one once it follows every handled one."""
+        check = False
+        for sms in messages:
+            if self._ledger.is_new(sms):
+                self._held[sms.incoming_sms_id] = sms
+            elif self._ledger.may_be_renumbered(sms):
+                check = True
+        self._release()
+        if check:
+            # Believed only when the gateway's own inbox shows its ids started again.
+            self._entry.async_create_background_task(
+                self._hass, self.async_catch_up(), "dinstar inbox numbering check"
+            )
+        self._arm_gap_timer()
+
+    @callback
+    def _release(self) -> None:
+        """Fire the held pushes that follow every handled message; drop those read since."""
+        if self.baseline_pending:
+            return
+        fired = False
+        while (sms := self._held.pop(self._ledger.cursor + 1, None)) is not None:
+            self._ledger.claim(sms)
             self._fire(sms)
-            self._store.async_delay_save(self._ledger.as_dict, SAVE_DELAY)
-        if self._ledger.has_gap and self._gap_timer is None:
+            fired = True
+        for sms_id in [i for i, sms in self._held.items() if not self._ledger.is_new(sms)]:
+            del self._held[sms_id]
+        if fired:
+            self._store.async_delay_save(self._as_dict, SAVE_DELAY)
+
+    @callback
+    def _arm_gap_timer(self) -> None:
+        if self._held and self._gap_timer is None:
             self._gap_timer = async_call_later(self._hass, GAP_WAIT, self._async_gap_check)
 
     @callback
     def _async_gap_check(self, _now: datetime) -> None:
         self._gap_timer = None
-        if self._ledger.has_gap:
+        if self._held:
             self._entry.async_create_background_task(
                 self._hass, self.async_catch_up(), "dinstar inbox gap"
             )
@@ -89,22 +125,59 @@ class InboxSync:
         """Read every message above the cursor and fire the new ones in id order.
 
         Reads with flag ``all``, never ``unread``, so the gateway's read marks stay as they are.
+        The first complete read of a new entry fires only what was pushed meanwhile.
         """
         async with self._catch_up_lock:
+            waiting = set(self._held)
             try:
-                messages = await self._client.fetch_incoming_since(self._ledger.cursor)
+                new = await self._async_read_new()
             except DinstarError as err:
                 LOGGER.debug("Catching up with the gateway's inbox failed: %s", err)
+                self._arm_gap_timer()
                 return
-            new = self._ledger.claim_catch_up(messages)
-            if self._baseline_pending:
-                self._baseline_pending = False
-                LOGGER.debug("%s messages already on the gateway are not fired", len(new))
-                await self.async_save()
-                return
+            if self.baseline_pending:
+                self.baseline_pending = False
+                LOGGER.debug(
+                    "%s messages already on the gateway are not fired",
+                    sum(sms.incoming_sms_id not in waiting for sms in new),
+                )
+                new = [sms for sms in new if sms.incoming_sms_id in waiting]
+            # Still held after a complete read that did not return them: not the gateway's.
+            missing = sorted(waiting & set(self._held) - {sms.incoming_sms_id for sms in new})
+            if missing:
+                LOGGER.warning(
+                    "%s pushed SMS %s that its inbox does not hold: not fired",
+                    self._entry.title,
+                    ", ".join(map(str, missing)),
+                )
+            for sms_id in waiting:
+                self._held.pop(sms_id, None)
             for sms in new:
                 self._fire(sms)
-            self._store.async_delay_save(self._ledger.as_dict, SAVE_DELAY)
+            self._release()
+            self._arm_gap_timer()
+            self._store.async_delay_save(self._as_dict, SAVE_DELAY)
+
+    async def _async_read_new(self) -> list[IncomingSms]:
+        """The gateway's messages not handled yet, claimed; follows ids that started again."""
+        cursor = self._ledger.cursor
+        if cursor == 0:
+            return self._ledger.claim_catch_up(await self._client.fetch_incoming_since(0))
+        # One message of overlap: the one at the cursor still there shows the numbering goes on.
+        messages = await self._client.fetch_incoming_since(cursor - 1)
+        if any(sms.incoming_sms_id >= cursor for sms in messages):
+            return self._ledger.claim_catch_up(messages)
+        inbox = await self._client.fetch_incoming_since(0)
+        new = self._ledger.follow_renumbering(inbox)
+        if new is None:
+            return self._ledger.claim_catch_up(inbox)
+        if new:
+            LOGGER.warning(
+                "%s numbers its SMS from 1 again (reset?): following the new numbering",
+                self._entry.title,
+            )
+            async_raise_inbox_renumbered(self._hass, self._entry)
+        return new
 
     def _fire(self, sms: IncomingSms) -> None:
         self._fire_event(EVENT_SMS_RECEIVED, sms.port, sms_received_data(sms))

@@ -9,8 +9,11 @@ from homeassistant.components.logbook.const import LOGBOOK_ENTRY_MESSAGE, LOGBOO
 from homeassistant.core import Event, HomeAssistant, callback
 
 from .bus_events import (
+    EVENT_ASSIST_EXCHANGE,
+    EVENT_ASSIST_LIMIT,
     EVENT_CALL_RECORD,
     EVENT_DEVICE_POWER,
+    EVENT_LOW_BALANCE,
     EVENT_PORT_EXCEPTION,
     EVENT_SIM_REGISTRATION,
     EVENT_SMS_DELIVERY,
@@ -47,6 +50,13 @@ _MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     EVENT_PORT_EXCEPTION: lambda d: (
         f"handled a {d.get('type')} on port {d.get('port')} ({d.get('action')})"
     ),
+    EVENT_LOW_BALANCE: lambda d: (
+        f"reported a low balance on port {d.get('port')}: {d.get('balance')} {d.get('currency')}"
+    ),
+    EVENT_ASSIST_EXCHANGE: lambda d: (
+        f"answered {d.get('contact') or d.get('sender')} by SMS with Assist on port {d.get('port')}"
+    ),
+    EVENT_ASSIST_LIMIT: lambda d: f"did not answer {d.get('sender')} with Assist: {d.get('limit')}",
 }
 
 
@@ -59,8 +69,10 @@ def async_describe_events(
 
     @callback
     def describe(event: Event) -> dict[str, str]:
+        # Named after the gateway the user named, so that two gateways' lines differ.
+        entry = hass.config_entries.async_get_entry(str(event.data.get("config_entry_id")))
         return {
-            LOGBOOK_ENTRY_NAME: "Dinstar gateway",
+            LOGBOOK_ENTRY_NAME: entry.title if entry is not None else "Dinstar",
             LOGBOOK_ENTRY_MESSAGE: _MESSAGES[str(event.event_type)](dict(event.data)),
         }
 

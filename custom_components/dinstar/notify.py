@@ -25,11 +25,11 @@ from homeassistant.helpers.service import async_get_config_entry
 from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 
 from .const import DOMAIN
-from .contact_flow import CONF_NUMBER, SUBENTRY_CONTACT
 from .entity import DinstarEntity
 from .errors import invalid_input
 from .runtime import DinstarConfigEntry
 from .sending import async_send_sms
+from .subentries import CONF_NUMBER, SUBENTRY_CONTACT
 
 PARALLEL_UPDATES = 1
 DISCOVERY_ENTRY_ID = "entry_id"

@@ -7,7 +7,7 @@ no push has been heard lately, ``query_sms_result`` on their user_ids fills in, 
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime, timedelta
@@ -19,7 +19,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .aiodinstar import DeliveryReport, DinstarClient, DinstarError, SmsResult
+from .aiodinstar import DeliveryReport, DinstarClient, DinstarError, SmsResult, SmsStatus
 from .bus_events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT, FireEvent
 from .const import LOGGER, storage_key
 from .tracking import Outcome, SmsTracker, TrackedSms, TrackingUpdate
@@ -31,7 +31,15 @@ POLL_FIRST = 15.0
 POLL_MAX = 300.0
 PUSH_FRESH = timedelta(minutes=2)
 REPORT_CLOCK_MARGIN = timedelta(hours=12)
+# Numbers (with their port) whose messages finished lately: their late pushes are ours.
+FINISHED_REMEMBERED = 64
 _SENT_OUTCOMES = {Outcome.SENT: "sent", Outcome.FAILED: "failed"}
+# Results of messages Home Assistant did not send: what each final status reports.
+_FOREIGN_OUTCOMES = {
+    SmsStatus.SENT_OK: "sent",
+    SmsStatus.DELIVERED: "sent",
+    SmsStatus.FAILED: "failed",
+}
 
 
 class OutboxSync:
@@ -56,6 +64,7 @@ class OutboxSync:
         self.counters: Counter[str] = Counter()
         self._poll_wait = POLL_FIRST
         self._next_poll = 0.0
+        self._finished: OrderedDict[tuple[int, str], None] = OrderedDict()
 
     async def async_load(self) -> None:
         """Restore messages still followed and the counters."""
@@ -85,14 +94,59 @@ class OutboxSync:
         self._store.async_delay_save(self._as_dict, SAVE_DELAY)
 
     @callback
-    def async_result(self, result: SmsResult) -> None:
-        """A sending result, pushed or polled."""
-        self._apply(self.tracker.apply_result(result))
+    def async_result(self, result: SmsResult, *, pushed: bool = False) -> None:
+        """A sending result, pushed or polled; a pushed one for another's message fires too."""
+        updates = self.tracker.apply_result(result)
+        self._apply(updates)
+        if (
+            pushed
+            and not updates
+            and result.status in _FOREIGN_OUTCOMES
+            and not self._ours(result.port, result.number)
+        ):
+            self._fire_foreign(
+                EVENT_SMS_SENT,
+                result.port,
+                {
+                    "number": result.number,
+                    "user_id": result.user_id,
+                    "parts": max(result.count, 1),
+                    "outcome": _FOREIGN_OUTCOMES[result.status],
+                },
+            )
 
     @callback
-    def async_report(self, report: DeliveryReport) -> None:
-        """A delivery report for one part."""
-        self._apply(self.tracker.apply_report(report))
+    def async_report(self, report: DeliveryReport, *, pushed: bool = False) -> None:
+        """A delivery report for one part; a pushed one for another's message fires too."""
+        updates = self.tracker.apply_report(report)
+        self._apply(updates)
+        if (
+            pushed
+            and not updates
+            and not report.temporary_error
+            and not self._ours(report.port, report.number)
+        ):
+            self._fire_foreign(
+                EVENT_SMS_DELIVERY,
+                report.port,
+                {
+                    "number": report.number,
+                    "user_id": None,
+                    "parts": 1,
+                    "delivered": report.delivered,
+                    "status_code": report.status_code,
+                },
+            )
+
+    def _ours(self, port: int, number: str) -> bool:
+        """Followed, or finished lately (late or repeated pushes of its parts still come)."""
+        return self.tracker.follows(port, number) or (port, number) in self._finished
+
+    def _fire_foreign(self, event_type: str, port: int, fields: dict[str, Any]) -> None:
+        """An outcome of a message sent by someone else (the gateway's web page, a server)."""
+        self._fire_event(
+            event_type, port, {**fields, "port": port, "sent_by_home_assistant": False}
+        )
 
     async def async_poll_if_due(self, last_push: datetime | None) -> None:
         """Query pending messages when pushes are silent and the back-off allows.
@@ -147,12 +201,23 @@ class OutboxSync:
             return
         for update in updates:
             self._fire(update)
+            if update.sms.port is not None:
+                self._finished[update.sms.port, update.sms.number] = None
+                self._finished.move_to_end((update.sms.port, update.sms.number))
+        while len(self._finished) > FINISHED_REMEMBERED:
+            self._finished.popitem(last=False)
         self._store.async_delay_save(self._as_dict, SAVE_DELAY)
         self._on_change()
 
     def _fire(self, update: TrackingUpdate) -> None:
         sms = update.sms
-        base = {"number": sms.number, "user_id": sms.user_id, "port": sms.port, "parts": sms.parts}
+        base = {
+            "number": sms.number,
+            "user_id": sms.user_id,
+            "port": sms.port,
+            "parts": sms.parts,
+            "sent_by_home_assistant": True,
+        }
         if update.outcome in _SENT_OUTCOMES:
             outcome = _SENT_OUTCOMES[update.outcome]
             self.counters[outcome] += 1

@@ -1,10 +1,11 @@
-"""Repair issues: the factory password, and a push URL that never hears from the gateway."""
+"""Repair issues: the factory password, a push URL that never hears from the gateway, SIMs."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from homeassistant.components import webhook
+from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_PASSWORD, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
@@ -12,8 +13,9 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
 from .const import CONF_INCOMING_MODE, DEFAULT_PASSWORD, DOMAIN, PUSH_SILENCE_LIMIT, IncomingMode
+from .sim_health import Problem
 
-_KINDS = ("default_password", "no_push", "certificate_changed")
+_KINDS = ("default_password", "no_push", "certificate_changed", "sim_problems")
 
 
 def _issue_id(entry: ConfigEntry, kind: str) -> str:
@@ -85,3 +87,39 @@ def async_check_push_silence(hass: HomeAssistant, entry: ConfigEntry, heard: dat
         else None
     )
     _async_set_issue(hass, entry, "no_push", ir.IssueSeverity.WARNING, placeholders)
+
+
+@callback
+def async_set_sim_problems(
+    hass: HomeAssistant, entry: ConfigEntry, problems: dict[int, set[Problem]]
+) -> None:
+    """One issue for the gateway's SIMs: for each problem, the ports that have it ("-": none)."""
+    placeholders = {
+        problem.value: ", ".join(str(port) for port, found in problems.items() if problem in found)
+        or "-"
+        for problem in Problem
+    }
+    _async_set_issue(
+        hass, entry, "sim_problems", ir.IssueSeverity.WARNING, placeholders if problems else None
+    )
+
+
+@callback
+def async_raise_inbox_renumbered(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Tell once that the gateway's SMS ids started again (a reset): nothing else can."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        _issue_id(entry, "inbox_renumbered"),
+        is_fixable=True,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="inbox_renumbered",
+        translation_placeholders={"name": entry.title},
+    )
+
+
+async def async_create_fix_flow(
+    hass: HomeAssistant, issue_id: str, data: dict[str, str | int | float | None] | None
+) -> RepairsFlow:
+    """Acknowledging the renumbered inbox is all its fix takes."""
+    return ConfirmRepairFlow()

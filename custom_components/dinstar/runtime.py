@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from homeassistant.config_entries import ConfigEntry
 
 from .aiodinstar import DinstarClient
+from .assist_sms import AssistResponder
+from .balance import BalanceChecker
 from .coordinator import DinstarCoordinator
 from .devices import PortTracker
 from .inbox_sync import InboxSync
 from .outbox_sync import OutboxSync
+from .sim_watch import SimWatch
 from .user_ids import UserIdAllocator
 from .ussd import UssdSessions
 from .webhook import PushReceiver
@@ -30,3 +33,6 @@ class DinstarRuntimeData:
     push: PushReceiver
     ussd: UssdSessions
     user_ids: UserIdAllocator
+    balance: BalanceChecker
+    sim_watch: SimWatch
+    assist: AssistResponder

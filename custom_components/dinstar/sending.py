@@ -1,4 +1,10 @@
-"""Sending one text to many numbers: checks, user_ids, encoding, tracking."""
+"""Sending one text to many numbers: checks, user_ids, encoding, tracking.
+
+One call takes at most :data:`MAX_RECIPIENTS_PER_CALL` numbers. The gateway takes 128 a
+request; when a later request fails, the numbers of the earlier ones are on their way: they
+are followed like any sent message, and the error names the numbers that did not go (also
+logged), so that only those are sent again.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +13,27 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 
-from .aiodinstar import DinstarValidationError, SmsEncoding, SmsRecipient, fits_gsm_7bit, plan_sms
+from .aiodinstar import (
+    DinstarPartialSendError,
+    DinstarValidationError,
+    SmsEncoding,
+    SmsRecipient,
+    fits_gsm_7bit,
+    plan_sms,
+)
 from .aiodinstar.limits import MAX_TEXT_BYTES, check_number
-from .errors import gateway_errors, invalid_input
+from .const import LOGGER
+from .errors import gateway_error, gateway_errors, invalid_input
 from .runtime import DinstarConfigEntry
 from .tracking import TrackedSms
 
+# A bound on one action call, not the gateway's: about eight requests, some minutes of air
+# time per port; a list longer than this is more likely a template gone wrong than a plan.
+MAX_RECIPIENTS_PER_CALL = 1000
 
-def _check_recipients(numbers: list[str]) -> None:
+
+def check_recipients(numbers: list[str]) -> None:
+    """Every number is one the gateway takes, or a translated error naming the first that is not."""
     for number in numbers:
         try:
             check_number(number)
@@ -40,7 +59,13 @@ async def async_send_sms(  # noqa: PLR0913 - the action's fields
     characters a part).
     """
     runtime = entry.runtime_data
-    _check_recipients(numbers)
+    if not message.strip():
+        raise invalid_input("empty_message")
+    if len(numbers) > MAX_RECIPIENTS_PER_CALL:
+        raise invalid_input(
+            "too_many_recipients", count=str(len(numbers)), limit=str(MAX_RECIPIENTS_PER_CALL)
+        )
+    check_recipients(numbers)
     if len(message.encode()) > MAX_TEXT_BYTES:
         raise invalid_input("message_too_long", limit=str(MAX_TEXT_BYTES))
     if unknown := sorted(set(ports) - set(runtime.coordinator.data.ports)):
@@ -56,29 +81,36 @@ async def async_send_sms(  # noqa: PLR0913 - the action's fields
     encoding = encoding or (
         SmsEncoding.GSM_7BIT if all(fits_gsm_7bit(text) for text in texts) else SmsEncoding.UNICODE
     )
-    with gateway_errors(hass, entry, "send_sms"):
-        result = await runtime.client.send_sms(
-            message,
-            recipients,
-            ports=ports,
-            encoding=encoding,
-            request_status_report=status_report,
-        )
-    runtime.coordinator.queue_may_have_messages = True
     parts = [plan_sms(text, encoding).parts for text in texts]
     sent_at = time.time()
-    runtime.outbox.async_track(
-        [
-            TrackedSms(
-                user_id=user_id,
-                number=recipient.number,
-                created=sent_at,
-                parts=count,
-                wants_report=status_report,
+    planned = [
+        TrackedSms(user_id, number, sent_at, parts=count, wants_report=status_report)
+        for number, user_id, count in zip(numbers, user_ids, parts, strict=True)
+    ]
+    with gateway_errors(hass, entry, "send_sms"):
+        try:
+            result = await runtime.client.send_sms(
+                message,
+                recipients,
+                ports=ports,
+                encoding=encoding,
+                request_status_report=status_report,
             )
-            for recipient, user_id, count in zip(recipients, user_ids, parts, strict=True)
-        ]
-    )
+        except DinstarPartialSendError as err:
+            _track(entry, planned[: err.accepted])
+            LOGGER.warning(
+                "The gateway accepted %s SMS, then failed (%s); not sent to: %s",
+                err.accepted,
+                err.__cause__,
+                ", ".join(err.not_sent),
+            )
+            raise gateway_error(
+                "partial_send",
+                sent=str(err.accepted),
+                failed=str(len(err.not_sent)),
+                numbers=", ".join(err.not_sent),
+            ) from err
+    _track(entry, planned)
     return {
         "task_ids": list(result.task_ids),
         "sms_in_queue": result.sms_in_queue,
@@ -95,7 +127,22 @@ async def async_send_sms(  # noqa: PLR0913 - the action's fields
     }
 
 
+def _track(entry: DinstarConfigEntry, accepted: list[TrackedSms]) -> None:
+    """Follow what the gateway accepted to its outcome; its queue is worth reading again."""
+    entry.runtime_data.coordinator.queue_may_have_messages = True
+    entry.runtime_data.outbox.async_track(accepted)
+
+
 def _filled(text: str, values: tuple[str, ...]) -> str:
     for value in values:
         text = text.replace("#param#", value, 1)
     return text
+
+
+async def async_send_reply(
+    hass: HomeAssistant, entry: DinstarConfigEntry, number: str, text: str, port: int
+) -> None:
+    """Answer one number from the port its message came in on (Assist by SMS)."""
+    await async_send_sms(
+        hass, entry, [number], text, ports=[port], encoding=None, status_report=False, params={}
+    )

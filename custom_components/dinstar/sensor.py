@@ -1,10 +1,11 @@
-"""Sensors: each SIM port's signal, registration, network, call state and credit; the gateway's load."""
+"""Sensors: each SIM port's signal, registration, network, credit and last messages; the gateway's load."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -12,13 +13,23 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import PERCENTAGE, SIGNAL_STRENGTH_DECIBELS_MILLIWATT, EntityCategory
-from homeassistant.core import HomeAssistant
+from homeassistant.const import (
+    PERCENTAGE,
+    SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    EntityCategory,
+)
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoreEntity
+from homeassistant.util import dt as dt_util
 
 from .aiodinstar import CallState, NetworkType, PortInfo, RegistrationState
-from .const import pushed_state_signal
+from .balance_entities import BALANCE_SENSOR, DinstarBalanceSensor, async_add_balance_entities
+from .bus_events import EVENT_SMS_RECEIVED, EVENT_USSD_RECEIVED
+from .const import CONF_PRIVATE_SMS, pushed_state_signal
 from .coordinator import DinstarData
 from .entity import DinstarEntity, DinstarPortEntity, async_add_port_entities
 from .runtime import DinstarConfigEntry
@@ -27,6 +38,11 @@ PARALLEL_UPDATES = 0
 
 # The firmware's own word for a state it cannot tell, and Home Assistant's for a missing one.
 _UNKNOWN = "unknown"
+# Home Assistant refuses longer states; the whole text is in the attributes.
+_MAX_STATE_LENGTH = 255
+ATTR_TEXT = "text"
+ATTR_SENDER = "sender"
+ATTR_RECEIVED_AT = "received_at"
 
 type StateValue = str | int | float | datetime | None
 
@@ -36,6 +52,17 @@ class DinstarPortSensorDescription(SensorEntityDescription):
     """A sensor of one port, read from its port information."""
 
     value_fn: Callable[[PortInfo], StateValue]
+    # What a port without a SIM cannot have is unknown, whatever the firmware still reports.
+    needs_sim: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class DinstarMessageSensorDescription(SensorEntityDescription):
+    """The last message of one kind a port received, from the integration's bus event."""
+
+    event_type: str
+    # The field naming who sent it; USSD replies come from the network.
+    sender_field: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,6 +103,7 @@ PORT_SENSORS: tuple[DinstarPortSensorDescription, ...] = (
     DinstarPortSensorDescription(
         key="registration",
         translation_key="registration",
+        needs_sim=False,
         device_class=SensorDeviceClass.ENUM,
         options=[state.value for state in RegistrationState if state.value != _UNKNOWN],
         value_fn=lambda info: _enum(info.registration),
@@ -90,6 +118,7 @@ PORT_SENSORS: tuple[DinstarPortSensorDescription, ...] = (
     DinstarPortSensorDescription(
         key="call_state",
         translation_key="call_state",
+        needs_sim=False,
         device_class=SensorDeviceClass.ENUM,
         options=[state.value for state in CallState if state.value != _UNKNOWN],
         value_fn=lambda info: _enum(info.call_state),
@@ -147,6 +176,7 @@ PORT_SENSORS: tuple[DinstarPortSensorDescription, ...] = (
     DinstarPortSensorDescription(
         key="imei",
         translation_key="imei",
+        needs_sim=False,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda info: info.imei,
     ),
@@ -163,6 +193,18 @@ PORT_SENSORS: tuple[DinstarPortSensorDescription, ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
         value_fn=lambda info: info.iccid,
+    ),
+)
+
+MESSAGE_SENSORS: tuple[DinstarMessageSensorDescription, ...] = (
+    DinstarMessageSensorDescription(
+        key="last_sms",
+        translation_key="last_sms",
+        event_type=EVENT_SMS_RECEIVED,
+        sender_field="sender",
+    ),
+    DinstarMessageSensorDescription(
+        key="last_ussd", translation_key="last_ussd", event_type=EVENT_USSD_RECEIVED
     ),
 )
 
@@ -229,9 +271,11 @@ async def async_setup_entry(
         entry,
         async_add_entities,
         lambda port, _info: [
-            DinstarPortSensor(entry, port, description) for description in PORT_SENSORS
+            *(DinstarPortSensor(entry, port, description) for description in PORT_SENSORS),
+            *(DinstarMessageSensor(entry, port, description) for description in MESSAGE_SENSORS),
         ],
     )
+    async_add_balance_entities(entry, async_add_entities, BALANCE_SENSOR, DinstarBalanceSensor)
 
 
 class DinstarGatewaySensor(DinstarEntity, SensorEntity):
@@ -268,4 +312,66 @@ class DinstarPortSensor(DinstarPortEntity, SensorEntity):
     def native_value(self) -> StateValue:
         """The value from the latest refresh."""
         info = self.port_info
-        return None if info is None else self.entity_description.value_fn(info)
+        if info is None or (self.entity_description.needs_sim and not info.has_sim):
+            return None
+        return self.entity_description.value_fn(info)
+
+
+class DinstarMessageSensor(DinstarPortEntity, RestoreEntity, SensorEntity):
+    """A port's last SMS or USSD reply: the start as its state, the whole text as attributes.
+
+    With the private option on, an SMS's state is its sender only; the text never reaches the
+    recorder either way.
+    """
+
+    entity_description: DinstarMessageSensorDescription
+    _unrecorded_attributes = frozenset({ATTR_TEXT})
+
+    async def async_added_to_hass(self) -> None:
+        """Show the message from before a restart; follow this port's events."""
+        await super().async_added_to_hass()
+        if (last := await self.async_get_last_state()) is not None and last.state not in (
+            STATE_UNKNOWN,
+            STATE_UNAVAILABLE,
+        ):
+            self._attr_native_value = last.state
+            self._attr_extra_state_attributes = {
+                key: last.attributes[key]
+                for key in (ATTR_TEXT, ATTR_SENDER, ATTR_RECEIVED_AT)
+                if key in last.attributes
+            }
+        self.async_on_remove(
+            self.hass.bus.async_listen(
+                self.entity_description.event_type,
+                self._async_message,
+                event_filter=self._is_mine,
+            )
+        )
+
+    @callback
+    def _is_mine(self, data: Mapping[str, Any]) -> bool:
+        return (
+            data.get("config_entry_id") == self.coordinator.config_entry.entry_id
+            and data.get("port") == self.port
+        )
+
+    @callback
+    def _async_message(self, event: Event) -> None:
+        text = str(event.data.get(ATTR_TEXT) or "")
+        sender_field = self.entity_description.sender_field
+        sender = None if sender_field is None else event.data.get(sender_field)
+        private = self.coordinator.config_entry.options.get(CONF_PRIVATE_SMS, False)
+        if sender is None:
+            state = text
+        elif private:
+            state = str(sender)
+        else:
+            state = f"{sender}: {text}"
+        self._attr_native_value = state[:_MAX_STATE_LENGTH]
+        self._attr_extra_state_attributes = {
+            ATTR_TEXT: text,
+            ATTR_RECEIVED_AT: event.data.get(ATTR_RECEIVED_AT) or dt_util.utcnow().isoformat(),
+        }
+        if sender is not None:
+            self._attr_extra_state_attributes[ATTR_SENDER] = sender
+        self.async_write_ha_state()

@@ -2,7 +2,7 @@
 
 A sending result names the message by ``user_id`` when the gateway echoes it (queries do),
 otherwise by port and number (pushes); it carries the first ``ref_id`` and the part count.
-Delivery reports name one part each by port, number and ``ref_id`` (FAQ 27.4): a message is
+Delivery reports name one part each by port, number and ``ref_id``: a message is
 delivered when every part is, failed when any part failed for good. Each outcome is reported
 once. No Home Assistant import: the caller turns outcomes into events and persists the state.
 """
@@ -121,6 +121,10 @@ class SmsTracker:
             del self._pending[sms.user_id]
             return [TrackingUpdate(sms, Outcome.DELIVERED, 0)]
         return []
+
+    def follows(self, port: int, number: str) -> bool:
+        """A message to ``number`` through ``port`` (or a port not known yet) is followed."""
+        return any(sms.number == number and sms.port in (None, port) for sms in self.pending)
 
     def expire(self, now: float) -> list[TrackingUpdate]:
         """Stop following messages older than the bound."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import datetime
 from http import HTTPStatus
 import logging
@@ -13,7 +14,6 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.debounce import Debouncer
-from homeassistant.helpers.device_registry import format_mac
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JSON_DECODE_EXCEPTIONS, json_loads
 
@@ -30,15 +30,16 @@ from .aiodinstar import (
     parse_push,
 )
 from .bus_events import FireEvent, event_for
-from .const import DOMAIN, LOGGER
+from .const import CONF_DRP_USERNAME, CONF_WEBHOOK_LOCAL_ONLY, DOMAIN, LOGGER
 from .coordinator import DinstarCoordinator
-from .devices import async_learn_mac
 from .inbox_sync import InboxSync
 from .outbox_sync import OutboxSync
 from .repairs import async_check_push_silence
 from .ussd import UssdSessions
 
 MAX_PUSH_BYTES = 256 * 1024
+# Serials refused lately, each logged once; bounded, since a forger can send any number.
+REFUSED_SERIALS = 64
 _REFRESHING_EVENTS = (RegisterEvent, DeviceEvent)
 
 
@@ -73,14 +74,18 @@ class PushReceiver:
         # Pushes change only the push-fed gateway sensors (last push, SMS counters); they are
         # written at most once a second, not every entity on every push.
         self._pushed_state = pushed_state
-        self._refused: set[str] = set()
+        self._refused: OrderedDict[str, None] = OrderedDict()
         self.last_push: datetime | None = None
         # A gateway that never pushed is silent since pushes were first expected.
         self.watching_since = dt_util.utcnow()
 
     @callback
     def async_register(self) -> None:
-        """Listen on the entry's webhook (POST only) until the entry unloads."""
+        """Listen on the entry's webhook (POST only) until the entry unloads.
+
+        Only the local network reaches it, unless the options open it to the internet (the
+        default for a gateway reached through a DRP server, which may push from elsewhere).
+        """
         webhook_id: str = self._entry.data[CONF_WEBHOOK_ID]
         webhook.async_register(
             self._hass,
@@ -88,6 +93,7 @@ class PushReceiver:
             self._entry.title,
             webhook_id,
             self._async_handle,
+            local_only=webhook_local_only(self._entry),
             allowed_methods=["POST"],
         )
         self._entry.async_on_unload(lambda: webhook.async_unregister(self._hass, webhook_id))
@@ -102,17 +108,24 @@ class PushReceiver:
     ) -> web.Response:
         if (request.content_length or 0) > MAX_PUSH_BYTES:
             return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-        body = await request.content.read(MAX_PUSH_BYTES + 1)
+        # The body may come in several TCP writes (or chunks): read it to its end.
+        body = bytearray()
+        while chunk := await request.content.read(MAX_PUSH_BYTES + 1 - len(body)):
+            body += chunk
         if len(body) > MAX_PUSH_BYTES:
             return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         try:
-            batch = parse_push(_strict_object(body))
+            batch = parse_push(_strict_object(bytes(body)))
         except DinstarPushError as err:
             LOGGER.debug("Refused a push that is not the gateway's: %s", err)
             return web.Response(status=HTTPStatus.BAD_REQUEST)
         if batch.sn != self._entry.unique_id:
-            if batch.sn not in self._refused:
-                self._refused.add(batch.sn)
+            if batch.sn in self._refused:
+                self._refused.move_to_end(batch.sn)
+            else:
+                self._refused[batch.sn] = None
+                if len(self._refused) > REFUSED_SERIALS:
+                    self._refused.popitem(last=False)
                 LOGGER.warning(
                     "Refused a push from gateway %s on the webhook of %s",
                     batch.sn,
@@ -122,30 +135,34 @@ class PushReceiver:
         self.last_push = dt_util.utcnow()
         if LOGGER.isEnabledFor(logging.DEBUG):
             LOGGER.debug("Push: %s", ", ".join(type(event).__name__ for event in batch.events))
-        refresh = False
         for event in batch.events:
             self._dispatch(event)
-            refresh = refresh or isinstance(event, _REFRESHING_EVENTS)
-        if refresh:
-            await self._coordinator.async_request_refresh()
+        self._inbox.async_pushed(
+            sorted(
+                (event.sms for event in batch.events if isinstance(event, SmsReceivedEvent)),
+                key=lambda sms: sms.incoming_sms_id,
+            )
+        )
+        if any(isinstance(event, _REFRESHING_EVENTS) for event in batch.events):
+            # The gateway waits for the answer: it gets it now, the refresh (debounced) follows.
+            self._entry.async_create_background_task(
+                self._hass, self._coordinator.async_request_refresh(), "dinstar pushed refresh"
+            )
         self._pushed_state.async_schedule_call()
         return web.Response(status=HTTPStatus.OK)
 
     @callback
     def _dispatch(self, event: PushEvent) -> None:
         match event:
-            case SmsReceivedEvent(sms=sms):
-                self._inbox.async_pushed(sms)
+            case SmsReceivedEvent():
+                pass  # the inbox takes a batch's messages together, in id order
             case SmsResultEvent(result=result):
-                self._outbox.async_result(result)
+                self._outbox.async_result(result, pushed=True)
             case DeliveryReportEvent(report=report):
-                self._outbox.async_report(report)
+                self._outbox.async_report(report, pushed=True)
             case DeviceEvent():
+                # Its MAC is not learned: anyone with the URL can push one (DHCP tells it).
                 self._fire(*event_for(event))
-                if event.mac:
-                    async_learn_mac(
-                        self._hass, self._entry, format_mac(event.mac.replace("-", ":"))
-                    )
                 if event.status is DevicePowerStatus.POWER_OFF:
                     self._coordinator.async_set_powered(False)
                 elif event.status is DevicePowerStatus.POWER_ON:
@@ -159,6 +176,11 @@ class PushReceiver:
                 self._ussd.async_pushed(reply)
             case _:
                 self._fire(*event_for(event))
+
+
+def webhook_local_only(entry: ConfigEntry) -> bool:
+    """Whether only the local network may push: by default unless reached through DRP."""
+    return bool(entry.options.get(CONF_WEBHOOK_LOCAL_ONLY, CONF_DRP_USERNAME not in entry.data))
 
 
 def _strict_object(body: bytes) -> bytes | dict[str, Any]:

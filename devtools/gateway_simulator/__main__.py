@@ -31,7 +31,7 @@ def parse_args(argv: list[str] | None = None) -> SimulatorConfig:
     parser.add_argument("--mac", default="F8-A0-3D-48-E5-19", help="MAC address in device pushes")
     parser.add_argument("--push-url", default=None, help="where events are pushed")
     parser.add_argument("--multi-sim", action="store_true", help="four SIM slots per port")
-    parser.add_argument("--drp", action="store_true", help="also play a DRP server (NAT, §26)")
+    parser.add_argument("--drp", action="store_true", help="also play a DRP server (NAT)")
     parser.add_argument(
         "--send-delay", type=float, default=2.0, help="seconds per SMS part on a port"
     )

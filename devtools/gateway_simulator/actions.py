@@ -1,4 +1,4 @@
-"""What the gateway does when told: port actions (§11, §18), USSD (§7), MMS (§23), status (§16)."""
+"""What the gateway does when told: port actions, call forwarding, USSD, MMS, device status."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ SLOTS = ("0", "1", "2", "3")
 MMS_SENT, MMS_PENDING, MMS_FAILED = 200, 202, 503
 USSD_SENT, USSD_BUSY, USSD_UNREGISTERED = 200, 486, 503
 # Codes operators use for the balance; anything else gets the network's "unknown" answer.
+# What the USSD reply says when the answer itself comes by SMS.
+USSD_ANSWER_BY_SMS = "Your request is being processed. You will receive an SMS."
 _BALANCE_CODE = re.compile(r"\*(100|101|102|121|123|124|125|133|135|141|144)#")
 _NUMBER = re.compile(r"\+?\d{1,23}")
 
@@ -194,10 +196,15 @@ def send_ussd(state: GatewayState, port: Port, command: str, text: str) -> int:
         if session != port.ussd_session:
             return
         port.ussd_pending = False
-        if _BALANCE_CODE.fullmatch(text.strip()):
-            port.ussd_reply = f"Your balance is {port.remain_credit} EUR"
+        code = text.strip()
+        answer = port.ussd_replies.get(code)
+        if answer is None and _BALANCE_CODE.fullmatch(code):
+            answer = f"Your balance is {port.remain_credit} EUR"
+        if answer is not None and port.ussd_reply_sender is not None:
+            port.ussd_reply = USSD_ANSWER_BY_SMS
+            state.receive_sms(port.index, port.ussd_reply_sender, answer)
         else:
-            port.ussd_reply = "Unknown USSD code"
+            port.ussd_reply = "Unknown USSD code" if answer is None else answer
         state.push({"ussd": [{"port": port.index, "text": port.ussd_reply}]})
 
     state.background.spawn(reply(), f"port {port.index} USSD")
@@ -220,7 +227,7 @@ def send_mms(state: GatewayState, port: Port) -> int:
 
 
 def performance(state: GatewayState) -> dict[str, str]:
-    """§16 values (strings, in KB and percent) that drift a little from one reading to the next."""
+    """get_status values (strings, in KB and percent) that drift a little from one reading to the next."""
     wobble = math.sin(state.requests["/api/get_status"] - 1)
     return {
         "cpu_used": str(int(30 + 10 * wobble)),

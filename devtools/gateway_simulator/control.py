@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 CONTROL_PREFIX = "/_sim/"
 MAX_INJECTED = 100_000
 MAX_SIGNAL = 31
-# §4: status codes 32-63 are temporary errors, 64-255 permanent ones (0 is delivered).
+# Delivery status codes: 32-63 are temporary errors, 64-255 permanent ones (0 is delivered).
 FIRST_FAILURE_CODE, LAST_STATUS_CODE = 32, 255
 _SLOTS = (0, 1, 2, 3, 255)
 _CREDITS = (
@@ -97,6 +97,18 @@ def _delivery_failures(value: Any) -> dict[str, int]:
     return dict(value)  # JSON object keys are strings already
 
 
+def _ussd_replies(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(code, str) and isinstance(text, str) for code, text in value.items()
+    ):
+        raise TypeError("an object of USSD code to reply text")
+    return dict(value)
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
 def _power(value: Any) -> bool:
     if value not in ("on", "off") and not isinstance(value, bool):
         raise TypeError('"on" or "off"')
@@ -147,6 +159,8 @@ _PORT_FIELDS: dict[str, tuple[Callable[[Any], Any], Callable[[GatewayState, Port
     "gprs": (_text, _attribute("gprs")),
     "type": (_text, _attribute("type")),
     "number": (_text, _sim_number),
+    "ussd_replies": (_ussd_replies, _attribute("ussd_replies")),
+    "ussd_reply_sender": (_optional_text, _attribute("ussd_reply_sender")),
     **{name: (_credit, _attribute(name)) for name in _CREDITS},
 }
 
@@ -328,7 +342,7 @@ class ControlApi:
         return web.json_response({"queued": True})
 
     async def cdr(self, request: web.Request) -> web.Response:
-        """POST cdr {...}: record a call (any §12 field; answered ones are pushed)."""
+        """POST cdr {...}: record a call (any call record field; answered ones are pushed)."""
         data = await self._body(request)
         try:
             record = self.state.add_cdr(data)

@@ -1,4 +1,4 @@
-"""The DRP server in front of the gateway (§26), played by the same HTTP server.
+"""The DRP server in front of the gateway (NAT), played by the same HTTP server.
 
 A client logs in with ``GET /doLogin?Username=..&password=..`` and then picks the gateway with
 ``GET /remoteWeb?Product_sns=SERIAL``; only then are its API calls forwarded (until then: 403).

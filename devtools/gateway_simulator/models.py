@@ -21,7 +21,7 @@ REGISTRATION_STATES = (
     REGISTER_OK,
     "UNKNOWN",
 )
-# Spellings of "registered" seen on real firmware (NOTES): the port works the same with each.
+# Spellings of "registered" seen on real firmware: the port works the same with each.
 REGISTERED_SPELLINGS = frozenset({REGISTER_OK, "REGISTERED", "Mobile Registered"})
 CALL_STATES = (
     "Idle",
@@ -79,7 +79,11 @@ class Port:
     next_ref_id: int = 0
     ussd_reply: str = ""
     ussd_pending: bool = False
-    sending_sms: bool = False  # a message is on the air: USSD answers 486 meanwhile (§7)
+    # The network's answer to each USSD code, where it is not the default balance sentence.
+    ussd_replies: dict[str, str] = field(default_factory=dict)
+    # Some operators answer a balance code by SMS from this sender, not in the USSD reply.
+    ussd_reply_sender: str | None = None
+    sending_sms: bool = False  # a message is on the air: USSD answers 486 meanwhile
     socks: bool = False
     mms_config: dict[str, Any] | None = None
     stk: StkSession = field(default_factory=StkSession)
@@ -164,6 +168,8 @@ class Port:
             "next_ref_id": self.next_ref_id,
             "ussd_reply": self.ussd_reply,
             "ussd_pending": self.ussd_pending,
+            "ussd_replies": self.ussd_replies,
+            "ussd_reply_sender": self.ussd_reply_sender,
             "sending_sms": self.sending_sms,
             "socks": self.socks,
             "mms_config": self.mms_config,
@@ -191,7 +197,7 @@ class OutgoingSms:
     imsi: str = ""
 
     def result(self) -> dict[str, Any]:
-        """The §3 result object (``user_id`` only when the request carried one).
+        """The sending result object (``user_id`` only when the request carried one).
 
         ``ref_id`` only once the message went out: 0 is a real reference (they wrap past 255),
         so a made-up 0 for a message still SENDING, or stopped, would match another's reports.
@@ -225,7 +231,7 @@ class IncomingSms:
     read: bool = False
 
     def as_api(self) -> dict[str, Any]:
-        """The §6 message object."""
+        """The incoming SMS object."""
         return {
             "incoming_sms_id": self.incoming_sms_id,
             "port": self.port,
@@ -253,12 +259,12 @@ class Faults:
     failing_numbers: list[str] = field(default_factory=list)  # sends to these end FAILED
     failure_rate: float = 0.0  # share of other sends that end FAILED (seeded)
     drp_cookie_required: bool = False  # DRP knows clients only by cookie, not by address
-    # number -> §4 status_code (32-63 temporary, 64-255 permanent): its delivery reports carry
+    # number -> delivery status_code (32-63 temporary, 64-255 permanent): its delivery reports carry
     # that code and the message stays SENT_OK, never DELIVERED.
     delivery_failures: dict[str, int] = field(default_factory=dict)
-    # Firmware variants (NOTES.md), each off by default: the spec's example is the default.
+    # Firmware variants, each off by default: the vendor's example is the default.
     cdr_bech: bool = False  # CDRs (get_cdr and pushes) spell "bcch" as "bech"
     callforward_key: bool = False  # get_port_info's CallForward answer under "CallForward"
-    port_info_table_names: bool = False  # §10 table's remain_daily_calltime, ... spellings
+    port_info_table_names: bool = False  # the table's remain_daily_calltime, ... spellings
     stk_input_type_int: bool = False  # GetSTKView's input_type as the table's Integer
     send_mms_202: bool = False  # send_mms answers the table's 202, not the example's 200

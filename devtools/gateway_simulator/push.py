@@ -1,4 +1,4 @@
-"""Pushes (§17): one queue, sent in order by one task; a failed push is dropped, as a gateway does."""
+"""Pushes: one queue, sent in order by one task; a failed push is dropped, as a gateway does."""
 
 from __future__ import annotations
 

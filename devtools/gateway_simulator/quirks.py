@@ -1,23 +1,26 @@
-"""The spec's malformed JSON (the ``malformed`` switch) and firmware spellings (NOTES.md)."""
+"""Malformed JSON (the ``malformed`` switch) and firmware spellings.
+
+See docs/protocol.md, "Malformed JSON" and "Spellings that vary".
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-# What each endpoint's example in the spec appends after the value.
+# What each endpoint's example in the vendor's document appends after the value.
 _TRAILERS = {
-    "get_cdr": "{}",  # §12
-    "get_port_info_callforward": "{}",  # §18.7
-    "send_ussd": " }",  # §7
-    "set_config": "]",  # §20.4
+    "get_cdr": "{}",
+    "get_port_info_callforward": "{}",
+    "send_ussd": " }",
+    "set_config": "]",
 }
-# §17 prints these push kinds with one "]" too many at the end.
+# The vendor's push examples print these kinds with one "]" too many at the end.
 _PUSH_TRAILER_KINDS = ("ussd", "register", "cdr")
 
 
 def bech_spelling(record: dict[str, Any]) -> dict[str, Any]:
-    """A §12 call record with ``bcch`` written ``bech``, as some firmware has it (same order)."""
+    """A call record with ``bcch`` written ``bech``, as some firmware has it (same order)."""
     return {("bech" if key == "bcch" else key): value for key, value in record.items()}
 
 
@@ -27,26 +30,26 @@ def dumps(value: Any) -> str:
 
 
 def render(endpoint: str, value: Any, *, malformed: bool) -> str:
-    """Write an answer as the gateway would, malformed the spec's way when asked."""
+    """Write an answer as the gateway would, malformed as the vendor's examples are when asked."""
     text = dumps(value)
     if not malformed:
         return text
     if endpoint == "query_incoming_sms" and value.get("sms"):
-        # §6: a dangling comma after the last message.
+        # A dangling comma after the last message.
         head, _, tail = text.rpartition("}]")
         return f"{head}}},]{tail}"
     if endpoint == "query_ussd_reply":
-        # §8: one "]" too many inside the object, before its closing brace.
+        # One "]" too many inside the object, before its closing brace.
         return text.removesuffix("}") + "]}"
     if endpoint == "GetSTKView":
-        # §13: a doubled comma across a line break after the title.
+        # A doubled comma across a line break after the title.
         head = '{"title":' + dumps(value["title"]) + ","
         return head + "\n," + text.removeprefix(head)
     return text + _TRAILERS.get(endpoint, "")
 
 
 def render_push(body: dict[str, Any], *, malformed: bool) -> str:
-    """Write a push body, with §17's extra "]" for the kinds printed that way when asked."""
+    """Write a push body, with the extra "]" of the kinds printed that way when asked."""
     text = dumps(body)
     if malformed and any(kind in body for kind in _PUSH_TRAILER_KINDS):
         return text + "]"

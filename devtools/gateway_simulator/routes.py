@@ -64,7 +64,7 @@ def json_list(value: Any) -> list[Any]:
 
 
 def number_ok(number: Any) -> bool:
-    """§2: a digit string of at most 24 bytes, ``+`` allowed first."""
+    """A phone number: a digit string of at most 24 bytes, ``+`` allowed first."""
     if not isinstance(number, str) or len(number.encode()) > MAX_NUMBER_BYTES:
         return False
     return ascii_digits(number.removeprefix("+"))
@@ -130,7 +130,7 @@ class ApiBase:
         return values
 
     def json_ports(self, value: Any, *, required: bool = False) -> list[int]:
-        """A JSON ``port`` array (§2-§4, §7, §12); a bare number is a 400, as the spec has it.
+        """A JSON ``port`` array; a bare number is a 400 (docs/protocol.md, "Limits").
 
         The calls whose ``port`` is one Integer (STK, MMS, SOCKS5) read it with ``json_int``.
         """
@@ -144,7 +144,7 @@ class ApiBase:
         return self.ports([int(value) for value in values], required=required)
 
 
-# The calls that answer without error_code/sn (§13-§16).
+# The calls that answer without error_code/sn (docs/protocol.md, "Envelope and status codes").
 ENVELOPE_FREE = frozenset({"/GetSTKView", "/STKGo", "/GetSTKCurrFrameIndex", "/api/get_status"})
 
 

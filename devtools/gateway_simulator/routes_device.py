@@ -1,4 +1,4 @@
-"""Port, record, SIM Toolkit, status, configuration, MMS and proxy calls: §10-§25."""
+"""Port, record, SIM Toolkit, status, configuration, MMS and proxy calls."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ MAX_FILE_ID = 31
 SOCKS_BASE_PORT = 1080
 MMS_FIELDS = ("APN", "username", "password", "MMSC", "MMS_proxy", "MMS_port")
 CONFIG_SECTIONS = ("sip_proxy", "sip_trunk", "ip_to_tel_routing", "tel_to_ip_routing", "port_group")
-# §10's example spellings (what the gateway answers) -> its table's (what some firmware
+# get_port_info's example spellings (what the gateway answers) -> its table's (what some firmware
 # answers instead: the port_info_table_names switch).
 TABLE_SPELLINGS = {
     "remain_daily_call_time": "remain_daily_calltime",
@@ -81,7 +81,7 @@ class DeviceApi(ApiBase):
         ]
 
     async def get_port_info(self, request: web.Request) -> web.Response:
-        """§10 and §18.5: the info_types asked for (either spelling), of the ports asked for."""
+        """The info_types asked for (either spelling), of the ports asked for."""
         wanted = [
             INFO_ALIASES.get(name, name) for name in query_list(request.query.get("info_type"))
         ]
@@ -89,7 +89,7 @@ class DeviceApi(ApiBase):
             raise BadRequest
         ports = self.query_ports(request) or [port.index for port in self.state.ports]
         faults = self.state.faults
-        # §18.7's example answers under "CallForwarding"; some firmware uses "CallForward".
+        # The vendor's example answers under "CallForwarding"; some firmware uses "CallForward".
         forward_key = "CallForward" if faults.callforward_key else "CallForwarding"
         spellings = TABLE_SPELLINGS if faults.port_info_table_names else {}
         info = []
@@ -98,7 +98,7 @@ class DeviceApi(ApiBase):
             item: dict[str, Any] = {"port": index}
             for name in wanted:
                 if name == "CallForward":
-                    # What the last CheckCallForward read from the network (§18).
+                    # What the last CheckCallForward read from the network.
                     item[forward_key] = port.call_forward_checked or {}
                 else:
                     item[spellings.get(name, name)] = port.info(name)
@@ -107,7 +107,7 @@ class DeviceApi(ApiBase):
         return self.envelope(endpoint, info=info)
 
     async def set_port_info(self, request: web.Request) -> web.Response:
-        """§11 and §18.1-§18.4; 400 for an unknown action or a parameter it does not take."""
+        """Port actions and call forwarding; 400 for an unknown action or a parameter it does not take."""
         query = request.query
         port = self.port(query_int(query.get("port")))
         if not self.state.port_action(
@@ -117,7 +117,7 @@ class DeviceApi(ApiBase):
         return self.envelope("set_port_info")
 
     async def get_cdr(self, request: web.Request) -> web.Response:
-        """§12, under ``cdr`` (or ``info``, as some firmware has it: a quirk switch)."""
+        """Call records, under ``cdr`` (or ``info``, as some firmware has it: a quirk switch)."""
         body = await self.object_body(request, optional=True)
         ports = self.json_ports(body.get("port"))
         after, before = time_filter(body.get("time_after")), time_filter(body.get("time_before"))
@@ -132,13 +132,13 @@ class DeviceApi(ApiBase):
         return self.answer("get_cdr", {"error_code": 200, "sn": self.state.serial, key: records})
 
     async def stk_view(self, request: web.Request) -> web.Response:
-        """§13, without an envelope."""
+        """The current SIM Toolkit screen, without an envelope."""
         port = self.port(query_int(request.query.get("port")))
         view = port.stk.view(input_type_int=self.state.faults.stk_input_type_int)
         return self.answer("GetSTKView", view)
 
     async def stk_go(self, request: web.Request) -> web.Response:
-        """§14: the spec shows no answer; an empty 200 it is (400 when the screen refuses)."""
+        """The vendor documents no answer; an empty 200 it is (400 when the screen refuses)."""
         body = await self.object_body(request)
         port = self.port(json_int(body.get("port")))
         item, param, action = body.get("item"), body.get("param"), body.get("action")
@@ -153,19 +153,19 @@ class DeviceApi(ApiBase):
         return web.Response(status=200)
 
     async def stk_frame(self, request: web.Request) -> web.Response:
-        """§15, without an envelope."""
+        """The current SIM Toolkit frame id, without an envelope."""
         port = self.port(query_int(request.query.get("port")))
         return self.answer("GetSTKCurrFrameIndex", {"frame_id": port.stk.frame_id})
 
     async def get_status(self, request: web.Request) -> web.Response:
-        """§16: a bare array in, no envelope out (only POST: GET is refused with 403)."""
+        """A bare array in, no envelope out (only POST: GET is refused with 403)."""
         body = await self.body(request)
         if not isinstance(body, list) or "performance" not in body:
             raise BadRequest
         return self.answer("get_status", {"performance": self.state.performance()})
 
     async def get_config(self, request: web.Request) -> web.Response:
-        """§19: the sections asked for; an empty index list means every index."""
+        """The sections asked for; an empty index list means every index."""
         body = await self.object_body(request)
         if not body or any(key not in CONFIG_SECTIONS for key in body):
             raise BadRequest
@@ -180,7 +180,7 @@ class DeviceApi(ApiBase):
         return self.answer("get_config", answer)
 
     async def set_config(self, request: web.Request) -> web.Response:
-        """§20: store the sections; the answer is an array of one-key objects."""
+        """Store the sections; the answer is an array of one-key objects."""
         sections = _flatten_sections(await self.object_body(request))
         if not sections:
             raise BadRequest
@@ -195,7 +195,7 @@ class DeviceApi(ApiBase):
             for item in items:
                 entry = dict(item)
                 if isinstance(entry.get("port_map"), list):
-                    # Sent as an array (§20's example), kept as the string get_config shows.
+                    # Sent as an array (the vendor's example), kept as the string get_config shows.
                     entry["port_map"] = port_map_text(json_int(p) for p in entry["port_map"])
                 stored[entry["index"]] = {**stored.get(entry["index"], {}), **entry}
             sip[key] = sorted(stored.values(), key=lambda entry: int(entry["index"]))
@@ -203,7 +203,7 @@ class DeviceApi(ApiBase):
         return self.answer("set_config", results)
 
     async def mms_configuration(self, request: web.Request) -> web.Response:
-        """§21: 404 for a port this gateway does not have."""
+        """404 for a port this gateway does not have."""
         body = await self.object_body(request)
         configuration, status = body.get("configuration"), body.get("status", "on")
         if (
@@ -219,7 +219,7 @@ class DeviceApi(ApiBase):
         return self.envelope("mms_configuration")
 
     async def mms_file(self, request: web.Request) -> web.Response:
-        """§22: a multipart upload under the field ``file``, kept as ``file{N}``."""
+        """A multipart upload under the field ``file``, kept as ``file{N}``."""
         file_id = int(request.match_info["file_id"])
         if file_id > MAX_FILE_ID:
             raise BadRequest
@@ -231,7 +231,7 @@ class DeviceApi(ApiBase):
         return self.envelope("mms_file")
 
     async def send_mms(self, request: web.Request) -> web.Response:
-        """§23; the code is 200, as in its example (the table's 202 with send_mms_202 on)."""
+        """The code is 200, as in the vendor's example (the table's 202 with send_mms_202 on)."""
         body = await self.object_body(request)
         title = body.get("title", "")
         if not isinstance(title, str) or not number_ok(body.get("number")):
@@ -246,14 +246,14 @@ class DeviceApi(ApiBase):
         return self.envelope("send_mms", code, mms_id=self.state.send_mms(port))
 
     async def query_mms_status(self, request: web.Request) -> web.Response:
-        """§24: the envelope's code is the status (202 pending, 200 sent, 503 failed)."""
+        """The envelope's code is the status (202 pending, 200 sent, 503 failed)."""
         mms_id = query_int(request.query.get("mms_id"))
         if mms_id not in self.state.mms:
             raise BadRequest(404)
         return self.envelope("query_mms_sending_status", self.state.mms[mms_id], mms_id=mms_id)
 
     async def socks5_proxy(self, request: web.Request) -> web.Response:
-        """§25: the proxy's TCP port is 1080 + the port number (0 when off)."""
+        """The proxy's TCP port is 1080 + the port number (0 when off)."""
         body = await self.object_body(request)
         if body.get("state") not in ("on", "off"):
             raise BadRequest
@@ -268,7 +268,7 @@ class DeviceApi(ApiBase):
 def _flatten_sections(body: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """The sections of a set_config body, each a list of entries with an ``index``.
 
-    §20's example nests later sections inside the ``sip_trunk`` array; they are taken as if they
+    The vendor's example nests later sections inside the ``sip_trunk`` array; they are taken as if they
     stood at the top. 400 for an unknown section or an entry without an integer index.
     """
     sections: dict[str, list[dict[str, Any]]] = {}
@@ -278,7 +278,7 @@ def _flatten_sections(body: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         if key not in CONFIG_SECTIONS:
             raise BadRequest
         if key == "sip_proxy" and isinstance(value, dict):
-            value = [value]  # the object get_config shows, rather than §20's one-object array
+            value = [value]  # the object get_config shows, not the example's one-object array
         entries: list[dict[str, Any]] = []
         for item in json_list(value):
             if not isinstance(item, dict):

@@ -1,4 +1,4 @@
-"""SMS and USSD calls: §2-§9."""
+"""SMS and USSD calls (docs/protocol.md, "Sending SMS" to "USSD")."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ class SmsApi(ApiBase):
         ]
 
     async def send_sms(self, request: web.Request) -> web.Response:
-        """§2: one message per recipient, spread round-robin over the usable ports."""
+        """One message per recipient, spread round-robin over the usable ports."""
         body = await self.object_body(request)
         text, params = body.get("text"), body.get("param")
         if not isinstance(text, str) or not isinstance(params, list) or not params:
@@ -82,7 +82,7 @@ class SmsApi(ApiBase):
         return self.envelope("send_sms", 202, sms_in_queue=state.in_queue(), task_id=task_id)
 
     def _filtered(self, body: dict[str, Any], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """§3/§4 filters: numbers (at most 32), ports, user ids, a time window."""
+        """Result and delivery report filters: numbers (at most 32), ports, user ids, a time window."""
         numbers = json_list(body.get("number"))
         if len(numbers) > MAX_QUERY_NUMBERS:
             raise BadRequest(413)
@@ -102,27 +102,27 @@ class SmsApi(ApiBase):
         ]
 
     async def query_sms_result(self, request: web.Request) -> web.Response:
-        """§3 (an empty body asks for everything)."""
+        """Sending results (an empty body asks for everything)."""
         body = await self.object_body(request, optional=True)
         results = [sms.result() for sms in self.state.sent_messages]
         return self.envelope("query_sms_result", result=self._filtered(body, results))
 
     async def query_sms_deliver_status(self, request: web.Request) -> web.Response:
-        """§4 (no user_id filter: a delivery report carries none)."""
+        """Delivery reports (no user_id filter: a delivery report carries none)."""
         body = await self.object_body(request, optional=True)
         body.pop("user_id", None)
         reports = self._filtered(body, self.state.delivery_reports)
         return self.envelope("query_sms_deliver_status", result=reports)
 
     async def query_sms_in_queue(self, request: web.Request) -> web.Response:
-        """§5, and ``query_sms_queue``, the name some firmware has instead (a quirk switch)."""
+        """The send queue, also as ``query_sms_queue``, the name some firmware has instead (a quirk switch)."""
         is_alias = request.path.endswith("query_sms_queue")
         if not is_alias and self.state.faults.queue_alias_only:
             raise web.HTTPNotFound
         return self.envelope("query_sms_in_queue", in_queue=self.state.in_queue())
 
     async def query_incoming_sms(self, request: web.Request) -> web.Response:
-        """§6: ids above the given one, by flag, at most one ~8 KB page.
+        """Ids above the given one, by flag, at most one ~8 KB page.
 
         ``flag=unread`` (the default) marks what it returns as read, as the gateway does.
         """
@@ -154,14 +154,14 @@ class SmsApi(ApiBase):
         )
 
     async def stop_sms(self, request: web.Request) -> web.Response:
-        """§9: 404 for a task the gateway does not know."""
+        """404 for a task the gateway does not know."""
         task_id = query_int(request.query.get("task_id"))
         if task_id is None or not self.state.sender.stop_task(task_id):
             raise BadRequest(404)
         return self.envelope("stop_sms")
 
     async def send_ussd(self, request: web.Request) -> web.Response:
-        """§7: 202 with a status per port (200 sent, 486 busy, 503 not registered)."""
+        """202 with a status per port (200 sent, 486 busy, 503 not registered)."""
         body = await self.object_body(request)
         command, text = body.get("command", "send"), body.get("text", "")
         if (
@@ -179,7 +179,7 @@ class SmsApi(ApiBase):
         return self.envelope("send_ussd", 202, result=result)
 
     async def query_ussd_reply(self, request: web.Request) -> web.Response:
-        """§8: the last reply of each port ("" when there is none)."""
+        """The last reply of each port ("" when there is none)."""
         ports = self.query_ports(request, required=True)
         replies = [{"port": index, "text": self.state.ports[index].ussd_reply} for index in ports]
         return self.envelope("query_ussd_reply", reply=replies)

@@ -68,7 +68,7 @@ def make_port(rng: random.Random, index: int, *, multi_sim: bool) -> Port:
 
 
 def make_cdr(rng: random.Random, index: int, port_count: int) -> dict[str, Any]:
-    """A §12 call record, some hours old."""
+    """A call record (docs/protocol.md, "Call records"), some hours old."""
     start = datetime.now() - timedelta(hours=index * 5 + 1)  # noqa: DTZ005 - gateway time
     duration = rng.randint(5, 300)
     return {
@@ -108,7 +108,7 @@ def port_map_text(ports: Iterable[int]) -> str:
 
 
 def default_sip_config(ports: int) -> dict[str, Any]:
-    """The spec's §19 example configuration (its port group spans this gateway's ports)."""
+    """The vendor's example get_config configuration (its port group spans this gateway's ports)."""
     route = {
         "index": 63,
         "enable": "on",

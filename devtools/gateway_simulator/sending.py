@@ -1,4 +1,7 @@
-"""The SMS send queue: one worker per port works off its messages in order (§2-§5, §9)."""
+"""The SMS send queue: one worker per port works off its messages in order.
+
+See docs/protocol.md, "Sending SMS", "Sending results", "Delivery reports" and "Send queue".
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from .models import OutgoingSms, Port, now_text
 if TYPE_CHECKING:
     from .state import GatewayState
 
-DELIVERED_STATUS_CODE = 0  # §4: received by the peer
+DELIVERED_STATUS_CODE = 0  # delivery report status_code: received by the peer
 
 
 class SendQueue:
@@ -51,11 +54,11 @@ class SendQueue:
             self._workers[index] = task
 
     def in_queue(self) -> int:
-        """Messages accepted and not yet being sent (§5)."""
+        """Messages accepted and not yet being sent (``in_queue``)."""
         return sum(len(waiting) for waiting in self._waiting.values())
 
     def stop_task(self, task_id: int) -> bool:
-        """§9: drop a task's messages that are still waiting; ``False`` for an unknown task.
+        """stop_sms: drop a task's messages that are still waiting; ``False`` for an unknown task.
 
         A stopped message stays in the sent list as FAILED with no part sent (no push: the
         gateway never tried it); one already on the air is finished.
@@ -82,7 +85,7 @@ class SendQueue:
             port = self._state.ports[index]
             try:
                 await self._state.running.wait()  # a rebooting gateway sends nothing
-                # §7: a USSD on a port that is sending an SMS answers 486 (busy).
+                # A USSD on a port that is sending an SMS answers 486 (busy).
                 port.sending_sms = True
                 await asyncio.sleep(self._state.config.send_delay * sms.count)
             except asyncio.CancelledError:
@@ -108,7 +111,7 @@ class SendQueue:
             state.background.spawn(self._deliver(port, sms), f"delivery of {sms.number}")
 
     async def _deliver(self, port: Port, sms: OutgoingSms) -> None:
-        """The network's status reports: one per part (FAQ 27.4), then the result turns DELIVERED.
+        """The network's status reports: one per part, then the result turns DELIVERED.
 
         A number in the ``delivery_failures`` switch gets its error code in every part's report
         instead, and its result stays SENT_OK: the message went out but never arrived.

@@ -55,7 +55,7 @@ class GatewayState:
         self.tasks: dict[int, list[OutgoingSms]] = {}  # send_sms task id -> its messages
         self.delivery_reports: list[dict[str, Any]] = []
         self.mms_files: dict[int, bytes] = {}
-        self.mms: dict[int, int] = {}  # mms_id -> its §24 status code
+        self.mms: dict[int, int] = {}  # mms_id -> its sending status code
         self.next_task_id = 1
         self.next_incoming_id = config.first_incoming_id
         self.next_mms_id = 1
@@ -175,9 +175,9 @@ class GatewayState:
         return sms.incoming_sms_id
 
     def add_cdr(self, record: Mapping[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
-        """Record a call (any §12 field given wins over a fresh default); answered ones are pushed.
+        """Record a call (any call record field given wins over a fresh default); answered ones are pushed.
 
-        §17: "Only answered call will be pushed": a record with an empty ``answer_date`` is not.
+        Only answered calls are pushed: a record with an empty ``answer_date`` is not.
         """
         fresh = make_cdr(self.runtime_rng, 0, len(self.ports))
         full = {**fresh, **(record or {}), **fields}
@@ -194,7 +194,7 @@ class GatewayState:
         return bech_spelling(record) if self.faults.cdr_bech else record
 
     def push_exception(self, port: int, kind: str = "call_fail", action: str = "reset") -> None:
-        """Push an exception_info event (§17, "Abnormal")."""
+        """Push an exception_info event."""
         self.push({"exception_info": {"port": port, "type": kind, "action": action}})
 
     def set_registration(self, port: Port, reg: str, *, force_push: bool = False) -> None:
@@ -205,7 +205,7 @@ class GatewayState:
             self.push({"register": [self.register_event(port)]})
 
     def register_event(self, port: Port) -> dict[str, Any]:
-        """The §17 register push item for a port's current SIM state (``slot`` on multi-SIM)."""
+        """The register push item for a port's current SIM state (``slot`` on multi-SIM)."""
         port.register_sequence += 1
         sim = port.sim
         up = port.registered
@@ -222,7 +222,7 @@ class GatewayState:
         return item
 
     def device_item(self, status: str) -> dict[str, Any]:
-        """The §17 device push object."""
+        """The device push object."""
         host = self.config.host
         return {
             "port_number": len(self.ports),
@@ -245,7 +245,7 @@ class GatewayState:
     # --- What the gateway does (the rules live in actions.py) ----------------------------------
 
     def port_action(self, port: Port, action: str, param: str | None, number: str | None) -> bool:
-        """§11/§18 set_port_info; ``False`` for a bad action or parameter."""
+        """set_port_info (port actions, call forwarding); ``False`` for a bad action or parameter."""
         return actions.port_action(self, port, action, param, number)
 
     def power(self, port: Port, *, on: bool) -> None:
@@ -257,15 +257,15 @@ class GatewayState:
         actions.plug_sim(self, port, present=present)
 
     def send_ussd(self, port: Port, command: str, text: str) -> int:
-        """§7 for one port: the per-port status (200, 486 or 503)."""
+        """send_ussd for one port: the per-port status (200, 486 or 503)."""
         return actions.send_ussd(self, port, command, text)
 
     def send_mms(self, port: Port) -> int:
-        """§23: queue an MMS from an uploaded file; returns its id."""
+        """send_mms: queue an MMS from an uploaded file; returns its id."""
         return actions.send_mms(self, port)
 
     def performance(self) -> dict[str, str]:
-        """§16 values, drifting a little from one reading to the next."""
+        """get_status values, drifting a little from one reading to the next."""
         return actions.performance(self)
 
     def snapshot(self) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""A small SIM Toolkit menu tree with frame ids, per port (§13-§15).
+"""A small SIM Toolkit menu tree with frame ids, per port (docs/protocol.md, "SIM Toolkit").
 
 ``input_type`` goes out as a string, as in the spec's example: real firmware writes it that way,
 so a client has to accept the string anyway. The ``stk_input_type_int`` switch sends the table's
@@ -43,7 +43,7 @@ class StkSession:
     frame_id: int = FIRST_FRAME_ID
 
     def view(self, *, input_type_int: bool = False) -> dict[str, Any]:
-        """The §13 answer: ``item`` only on menu screens, right after the title as in the spec."""
+        """The GetSTKView answer: ``item`` only on menu screens, right after the title."""
         title, text, input_type, items = MENU[self.node]
         answer: dict[str, Any] = {"title": title}
         if input_type in _MENU_TYPES:
@@ -55,7 +55,7 @@ class StkSession:
         return answer
 
     def go(self, *, item: int | None, param: str | None, action: str | None) -> bool:
-        """Apply an STKGo (§14); ``False`` when it does not fit the screen shown."""
+        """Apply an STKGo; ``False`` when it does not fit the screen shown."""
         target = self._target(item=item, param=param, action=action)
         if target is None:
             return False

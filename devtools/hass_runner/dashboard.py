@@ -55,7 +55,10 @@ def build_dashboard(
             key=lambda device: int(device["name"].rsplit(" ", 1)[-1]),
         )
         cards = [_card(gateway["name"], by_device.get(gateway["id"], []), names)]
-        cards += [_card(port["name"], by_device.get(port["id"], []), names) for port in ports]
+        cards += [
+            _card(_port_title(gateway["name"], port["name"]), by_device.get(port["id"], []), names)
+            for port in ports
+        ]
         views.append({"title": gateway["name"], "path": gateway["id"], "cards": cards})
     return {"title": "Dinstar", "views": views}
 
@@ -91,3 +94,9 @@ async def save_dashboard(api: HomeAssistantApi) -> dict[str, Any]:
             value={**(core.get("value") or {}), "default_panel": DASHBOARD_PATH},
         )
     return config
+
+
+def _port_title(gateway: str, port: str) -> str:
+    """The port card's title, e.g. "Port 3": the view's title already names the gateway."""
+    title = port.removeprefix(f"{gateway} ")
+    return title[:1].upper() + title[1:]

@@ -185,6 +185,23 @@ class HomeAssistantApi:
             raise ApiError(msg)
         return {**created["result"], "webhook_url": webhook_url}
 
+    async def add_subentry(
+        self, entry_id: str, subentry_type: str, data: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The subentry flow the UI runs ("Add contact", ...): one form, answered with ``data``."""
+        flow = await self.request(
+            "POST",
+            "/api/config/config_entries/subentries/flow",
+            json={"handler": [entry_id, subentry_type]},
+        )
+        result: dict[str, Any] = await self.request(
+            "POST", f"/api/config/config_entries/subentries/flow/{flow['flow_id']}", json=data
+        )
+        if result.get("type") != "create_entry":
+            msg = f"no {subentry_type} subentry created: {result}"
+            raise ApiError(msg)
+        return result
+
     async def confirm_http_config(self) -> None:
         """What "Confirm" in the new-HTTP-settings dialog does: keep the trial settings."""
         async with self.websocket() as socket:

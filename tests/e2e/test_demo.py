@@ -75,7 +75,7 @@ async def test_demo_starts_stops_and_reuses_its_state(socket_enabled: None, tmp_
                 titles = [card["title"] for card in dashboard["views"][0]["cards"]]
                 assert titles[1:] == [f"Port {n}" for n in (0, 1, 2, 4, 5, 6)]
                 states = {state["entity_id"]: state for state in await api.states()}
-                assert states["sensor.port_1_registration"]["state"] == "register_ok"
+                assert states["sensor.dinstar_2817_port_1_registration"]["state"] == "register_ok"
         finally:
             assert await _stop(process) == 0
     # The second run logged in to the same Home Assistant and found the same gateway.

@@ -100,13 +100,13 @@ async def stack(socket_enabled: None, tmp_path: Path, output: Path) -> AsyncIter
 
 async def test_gateway_added_through_the_config_flow(stack: Stack) -> None:
     """The flow made an entry whose webhook URL is this Home Assistant's, with live entities."""
-    assert stack.entry["title"] == "Dinstar da00-0030-1901-2817"
+    assert stack.entry["title"] == "Dinstar 2817"
     assert stack.entry["state"] == "loaded"
     assert stack.entry["webhook_url"].startswith(f"{stack.ha_url}/api/webhook/")
     states = {state["entity_id"]: state for state in await stack.api.states()}
-    assert states["sensor.port_1_registration"]["state"] == "register_ok"
-    assert int(states["sensor.port_1_signal_strength"]["state"]) < 0
-    assert states["sensor.port_1_phone_number"]["state"].startswith("+49")
+    assert states["sensor.dinstar_2817_port_1_registration"]["state"] == "register_ok"
+    assert int(states["sensor.dinstar_2817_port_1_signal_strength"]["state"]) < 0
+    assert states["sensor.dinstar_2817_port_1_phone_number"]["state"].startswith("+49")
 
 
 async def test_pushed_sms_reaches_a_websocket_subscriber(stack: Stack) -> None:
@@ -158,13 +158,48 @@ async def test_send_sms_over_rest_reaches_the_gateway(stack: Stack) -> None:
     assert {event["data"]["outcome"] for event in results} == {"sent"}
 
 
+async def test_an_allowed_contact_talks_to_assist_by_sms(stack: Stack) -> None:
+    """An allowed contact's SMS switches the light, the answer reaches the gateway; no other.
+
+    A stranger's SMS changes nothing and gets no answer.
+    """
+    entry_id = stack.entry["entry_id"]
+    alice, stranger = "+4917612345678", "+4917699999999"
+    await stack.api.add_subentry(
+        entry_id, "contact", {"name": "Alice", "number": alice, "assist": True}
+    )
+    await stack.api.add_subentry(
+        entry_id, "assist", {"max_parts": 2, "rate_limit": 5, "daily_cap": 50}
+    )
+    await stack.control("config", {"push_url": stack.entry["webhook_url"]})
+    async with stack.api.websocket() as socket:
+        exchanges = await socket.subscribe_events("dinstar_assist_exchange")
+        await stack.control(
+            "sms", {"port": 2, "number": alice, "text": "turn on the kitchen light"}
+        )
+        async with asyncio.timeout(EVENT_WAIT):
+            exchange = (await socket.next_event(exchanges))["data"]
+        received = await socket.subscribe_events("dinstar_sms_received")
+        await stack.control(
+            "sms", {"port": 2, "number": stranger, "text": "turn off the kitchen light"}
+        )
+        async with asyncio.timeout(EVENT_WAIT):
+            await socket.next_event(received)
+    states = {state["entity_id"]: state for state in await stack.api.states()}
+    assert states["light.kitchen_light"]["state"] == "on"
+    assert exchange["contact"] == "Alice"
+    sent = (await stack.control("state"))["sent_messages"]
+    assert [(message["number"], message["port"]) for message in sent] == [(alice, 2)]
+    assert sent[0]["text"] == exchange["reply"]
+
+
 async def test_frontend_shows_the_gateway_and_its_ports(stack: Stack, output: Path) -> None:
     """Chromium signs in, opens the gateway's and a port's device pages, and saves screenshots."""
     await save_dashboard(stack.api)
     async with stack.api.websocket() as socket:
         devices = await socket.command("config/device_registry/list")
     gateway = next(d for d in devices if d["name"] == stack.entry["title"])
-    port = next(d for d in devices if d["name"] == "Port 1")
+    port = next(d for d in devices if d["name"] == "Dinstar 2817 port 1")
     assert port["via_device_id"] == gateway["id"]
     node = shutil.which("node")
     assert node, "node is not installed: scripts/setup installs it"
@@ -181,7 +216,7 @@ async def test_frontend_shows_the_gateway_and_its_ports(stack: Stack, output: Pa
             "HA_PASSWORD": USER.password,
             "GATEWAY_DEVICE_ID": gateway["id"],
             "PORT_DEVICE_ID": port["id"],
-            "PORT_NAME": "Port 1",
+            "PORT_NAME": "Dinstar 2817 port 1",
             "OUT_DIR": str(output),
         },
     )

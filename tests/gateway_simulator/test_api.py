@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 import dataclasses
 import json
 from typing import Any
@@ -10,6 +11,7 @@ import aiohttp
 import pytest
 
 from devtools.gateway_simulator import Simulator, SimulatorConfig
+from devtools.gateway_simulator.actions import USSD_ANSWER_BY_SMS
 from devtools.gateway_simulator.sms import segments
 from tests.gateway_simulator.conftest import Api, until
 
@@ -132,6 +134,30 @@ async def test_ussd(simulator: Simulator, api: Api) -> None:
     assert simulator.state.ports[0].ussd_reply == ""
     for body in ({"port": [0]}, {"port": [0], "text": "*" * 61}, {"text": "*100#"}):
         assert (await api("POST", "/api/send_ussd", body))[1]["error_code"] == 400
+
+
+async def test_ussd_replies_per_port_and_code(
+    simulator: Simulator, api: Api, control: Callable[..., Awaitable[Any]]
+) -> None:
+    """A configured reply per code; with a reply sender, the answer comes as an SMS instead."""
+    await control("POST", "ports/1", {"ussd_replies": {"*125#": "Sold: 7,50 lei"}})
+    await control("POST", "ports/2", {"ussd_reply_sender": "Vodafone"})
+    await api("POST", "/api/send_ussd", {"port": [1, 2], "text": "*125#"})
+    await until(lambda: not any(simulator.state.ports[i].ussd_pending for i in (1, 2)))
+    _status, answer = await api("GET", "/api/query_ussd_reply?port=1%2C2")
+    assert answer["reply"] == [
+        {"port": 1, "text": "Sold: 7,50 lei"},
+        {"port": 2, "text": USSD_ANSWER_BY_SMS},
+    ]
+    (sms,) = simulator.state.inbox
+    credit = simulator.state.ports[2].remain_credit
+    assert (sms.port, sms.number, sms.text) == (2, "Vodafone", f"Your balance is {credit} EUR")
+    await api("POST", "/api/send_ussd", {"port": [1], "text": "*999#"})
+    await until(lambda: not simulator.state.ports[1].ussd_pending)
+    assert simulator.state.ports[1].ussd_reply == "Unknown USSD code"
+    for body in ({"ussd_replies": {"*1#": 5}}, {"ussd_reply_sender": 5}):
+        with pytest.raises(aiohttp.ClientResponseError):
+            await control("POST", "ports/1", body)
 
 
 async def test_port_info_and_actions(simulator: Simulator, api: Api) -> None:

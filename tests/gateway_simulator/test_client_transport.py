@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from custom_components.dinstar.aiodinstar import (
+    AuthScheme,
     CallForwardCondition,
     DinstarApiError,
     DinstarAuthenticationError,
@@ -63,29 +64,52 @@ async def exercise_every_call(client: DinstarClient) -> None:
     assert sent.task_ids[0] > 0
 
 
-async def test_wrong_password_is_an_authentication_error(
+async def test_a_refused_login_is_the_last_request(
     make_client: ClientFactory, simulator: Simulator
 ) -> None:
+    """One failed login; later calls raise at once, sending nothing, whatever the call."""
     client = await make_client(password="wrong")
     with pytest.raises(DinstarAuthenticationError):
         await client.get_port_info()
-    assert simulator.auth.failed_logins >= 1
+    assert simulator.auth.failed_logins == 1
+    seen = sum(simulator.state.requests.values()) + simulator.state.challenges
+    for call in (client.get_port_info(), client.send_sms("x", ["10086"]), client.get_status()):
+        with pytest.raises(DinstarAuthenticationError, match="not sent"):
+            await call
+    assert sum(simulator.state.requests.values()) + simulator.state.challenges == seen
+    assert simulator.auth.failed_logins == 1
 
 
-async def test_basic_only_firmware(make_client: ClientFactory, control: Control) -> None:
+async def test_basic_only_firmware(
+    make_client: ClientFactory, control: Control, simulator: Simulator
+) -> None:
     await control("POST", "faults", {"auth": "basic"})
     client = await make_client()
     assert await client.get_port_info()
     assert await client.get_status()
-    wrong = await make_client(password="wrong")
+    assert client.auth_scheme is AuthScheme.BASIC
+    wrong = await make_client(password="wrong", auth_scheme=AuthScheme.BASIC)
     with pytest.raises(DinstarAuthenticationError):
         await wrong.get_port_info()
+    assert simulator.auth.failed_logins == 1  # Basic is not tried again on its refusal
+
+
+async def test_a_digest_gateway_never_gets_basic(
+    make_client: ClientFactory, control: Control, simulator: Simulator
+) -> None:
+    """Set up with digest: whoever asks for Basic now is refused the password."""
+    await control("POST", "faults", {"auth": "basic"})
+    client = await make_client(auth_scheme=AuthScheme.DIGEST)
+    with pytest.raises(DinstarAuthenticationError):
+        await client.get_port_info()
+    assert simulator.auth.failed_logins == 0  # nothing it could check came
 
 
 async def test_any_auth_firmware_uses_digest(make_client: ClientFactory, control: Control) -> None:
     await control("POST", "faults", {"auth": "any"})
     client = await make_client()
     assert await client.get_port_info()
+    assert client.auth_scheme is AuthScheme.DIGEST
 
 
 async def test_raw_comma_firmware_accepts_encoded_lists(
@@ -182,6 +206,20 @@ class TestDrp:
         client = await make_client(drp=DrpLogin(USERNAME, PASSWORD, SERIAL))
         await exercise_every_call(client)
         assert client.serial == SERIAL
+
+    async def test_a_forgetful_drp_server_is_logged_in_to_again(
+        self, make_client: ClientFactory, simulator: Simulator
+    ) -> None:
+        """A restarted DRP server answers 403 once; the next call logs in again."""
+        client = await make_client(drp=DrpLogin(USERNAME, PASSWORD, SERIAL))
+        assert await client.get_port_info()
+        # What a restart of the DRP server forgets: every session (cookie or address).
+        simulator.drp._sessions.clear()
+        simulator.drp._addresses.clear()
+        with pytest.raises(DinstarApiError) as err:
+            await client.get_port_info()
+        assert err.value.error_code == 403
+        assert await client.get_port_info()
 
     async def test_wrong_drp_password(self, make_client: ClientFactory) -> None:
         client = await make_client(drp=DrpLogin(USERNAME, "wrong", SERIAL))

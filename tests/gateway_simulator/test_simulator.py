@@ -241,7 +241,7 @@ async def test_failed_and_dropped_pushes_are_counted(simulator: Simulator) -> No
     await simulator.drain_pushes()
     simulator.state.faults.drop_pushes = True
     simulator.state.add_cdr(port=1)
-    simulator.state.add_cdr(port=1, answer_date="")  # not answered: not pushed (§17)
+    simulator.state.add_cdr(port=1, answer_date="")  # not answered: not pushed
     await simulator.drain_pushes()
     assert simulator.state.pushes == {"failed": 1, "dropped": 1}
 

@@ -8,7 +8,6 @@ from aiohttp.test_utils import TestClient
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-import pytest
 
 from .conftest import DOMAIN, add_gateway
 from .gateway import FakeGateway
@@ -45,9 +44,6 @@ def reauth_flows(hass: HomeAssistant) -> list[dict[str, Any]]:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 11 item 8: pushes and gap checks keep calling with a wrong password"
-)
 async def test_one_failed_login_until_reauthenticated(
     hass: HomeAssistant, http: TestClient, gateway: FakeGateway
 ) -> None:

@@ -8,7 +8,6 @@ from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
-import pytest
 
 from .conftest import DOMAIN, add_gateway, sms_push, wait_for
 from .gateway import FakeGateway
@@ -23,9 +22,6 @@ async def _five_received(hass: HomeAssistant, http: TestClient, gateway: FakeGat
     return added
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 11 item 10: a far-future timestamp renumbers and re-fires"
-)
 async def test_forged_future_timestamp_refires_nothing(
     hass: HomeAssistant,
     http: TestClient,
@@ -80,7 +76,6 @@ async def test_forged_run_of_ids_does_not_silence_real_sms(
     assert real in received_ids(events)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 item 10: a forged device push sets the MAC")
 async def test_forged_device_push_cannot_move_the_entry(
     hass: HomeAssistant, http: TestClient, gateway: FakeGateway
 ) -> None:
@@ -109,9 +104,6 @@ async def test_forged_device_push_cannot_move_the_entry(
     assert result["type"] is not FlowResultType.ABORT or result["reason"] != "already_configured"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 11 item 5: results of messages not sent by HA fire nothing"
-)
 async def test_results_of_foreign_messages_fire(
     hass: HomeAssistant,
     http: TestClient,

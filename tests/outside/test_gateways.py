@@ -6,17 +6,12 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
-import pytest
 
 from .conftest import add_gateway, sms_push, wait_for
 from .gateway import FakeGateway
 from .test_incoming import advance, push
 
 
-@pytest.mark.xfail(
-    strict=False,  # seen in most runs, not all: a race, so it cannot be strict
-    reason="issue 11 (smaller): the second gateway's SMS 1 is not fired after the first's SMS 1",
-)
 async def test_two_gateways_do_not_mix_messages(
     hass: HomeAssistant,
     http: TestClient,
@@ -99,5 +94,5 @@ async def test_sim_pulled_and_put_back(
 
 
 def _registration(hass: HomeAssistant) -> str | None:
-    state = hass.states.get("sensor.port_1_registration")
+    state = hass.states.get("sensor.dinstar_0001_port_1_registration")
     return None if state is None else state.state

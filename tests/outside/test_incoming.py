@@ -61,10 +61,6 @@ async def test_history_not_fired_after_a_failed_first_read(
     assert received_ids(events) == [new_id]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11 item 2: the history fires when the first reads fail around a reload",
-)
 async def test_history_not_fired_when_reloaded_before_the_first_read_ends(
     hass: HomeAssistant,
     http: TestClient,
@@ -84,9 +80,6 @@ async def test_history_not_fired_when_reloaded_before_the_first_read_ends(
     assert received_ids(events) == [new_id]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 11 item 4: polling never follows ids that started again"
-)
 async def test_polling_follows_ids_that_started_again(
     hass: HomeAssistant,
     gateway: FakeGateway,
@@ -116,9 +109,6 @@ async def test_polling_follows_ids_that_started_again(
     )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 11 item 7: a lost push read by the gap check fires after later ones"
-)
 async def test_missed_push_fires_in_id_order(
     hass: HomeAssistant,
     http: TestClient,

@@ -30,9 +30,6 @@ async def send_sms(hass: HomeAssistant, entry_id: str, **data: Any) -> Any:
     )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 11 item 3: what the gateway accepted before a failure is lost"
-)
 async def test_partial_send_tracks_and_reports_what_was_accepted(
     hass: HomeAssistant,
     http: TestClient,
@@ -74,7 +71,6 @@ async def test_partial_send_tracks_and_reports_what_was_accepted(
     assert events["dinstar_sms_sent"][0]["user_id"] == accepted["user_id"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 item 3: 10,000 recipients pass with no cap")
 async def test_recipients_per_call_are_capped(
     hass: HomeAssistant, http: TestClient, gateway: FakeGateway
 ) -> None:
@@ -105,7 +101,6 @@ async def test_send_splits_into_requests_of_128(
     assert len({m["user_id"] for m in response["messages"]}) == 300
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 (smaller): an empty message is sent")
 @pytest.mark.parametrize("message", ["", "   "])
 async def test_empty_message_is_refused(
     hass: HomeAssistant, http: TestClient, gateway: FakeGateway, message: str
@@ -119,9 +114,6 @@ async def test_empty_message_is_refused(
     assert gateway.calls("/api/send_sms") == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 11 (smaller): every pending id goes in one result query"
-)
 async def test_result_queries_carry_at_most_32_ids(
     hass: HomeAssistant, http: TestClient, gateway: FakeGateway
 ) -> None:
@@ -139,9 +131,6 @@ async def test_result_queries_carry_at_most_32_ids(
     assert asked == {item["user_id"] for item in gateway.results}
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 11 (smaller): send_mms uploads the file before checking the number"
-)
 async def test_send_mms_to_a_bad_number_reaches_nothing(
     hass: HomeAssistant, http: TestClient, gateway: FakeGateway, tmp_path: Path
 ) -> None:

@@ -47,19 +47,7 @@ def _split(path: str, body: bytes, scheme: str) -> list[bytes]:
     return [head.encode() + body[:third], body[third : 2 * third], body[2 * third :]]
 
 
-SPLIT_REFUSED = pytest.mark.xfail(
-    strict=True, reason="issue 11 item 1: a body in several TCP writes is refused"
-)
-
-
-@pytest.mark.parametrize(
-    "scheme",
-    [
-        "headers_then_body",
-        pytest.param("body_in_parts", marks=SPLIT_REFUSED),
-        pytest.param("chunked", marks=SPLIT_REFUSED),
-    ],
-)
+@pytest.mark.parametrize("scheme", ["headers_then_body", "body_in_parts", "chunked"])
 async def test_push_in_split_writes_fires_at_once(
     hass: HomeAssistant,
     http: TestClient,
@@ -121,9 +109,6 @@ async def test_push_in_one_write_fires(
         },
     ],
     ids=["register", "device"],
-)
-@pytest.mark.xfail(
-    strict=True, reason="issue 11 item 11: the webhook awaits a refresh against a slow gateway"
 )
 async def test_push_answered_without_waiting_for_the_gateway(
     hass: HomeAssistant, http: TestClient, gateway: FakeGateway, body: dict[str, Any]

@@ -9,6 +9,7 @@ Assistant, and uses only relative imports inside the package, so it can be publi
 from .client import DinstarClient
 from .config_calls import CONFIG_SECTIONS
 from .enums import (
+    AuthScheme,
     CallForwardCondition,
     CallState,
     DevicePowerStatus,
@@ -77,10 +78,11 @@ from .push import (
     parse_push,
 )
 from .sip_config import ConfigSetResult, GatewayConfig, PortGroup, Route, SipProxy, SipTrunk
+from .sms_calls import DinstarPartialSendError
 from .sms_encoding import SmsPlan, fits_gsm_7bit, plan_sms
 from .transport import (
     DrpLogin,
-    digest_middleware,
+    auth_middlewares,
     fetch_certificate_fingerprint,
     normalise_fingerprint,
 )
@@ -95,6 +97,7 @@ __all__ = [
     "MAX_TEXT_BYTES",
     "MAX_USSD_BYTES",
     "PUSH_KINDS",
+    "AuthScheme",
     "CallForwardCondition",
     "CallRecord",
     "CallRecordEvent",
@@ -113,6 +116,7 @@ __all__ = [
     "DinstarDrpAuthenticationError",
     "DinstarError",
     "DinstarNotFoundError",
+    "DinstarPartialSendError",
     "DinstarPushError",
     "DinstarResponseError",
     "DinstarValidationError",
@@ -152,8 +156,8 @@ __all__ = [
     "UssdReply",
     "UssdSendResult",
     "UssdSendStatus",
+    "auth_middlewares",
     "check_number",
-    "digest_middleware",
     "fetch_certificate_fingerprint",
     "fits_gsm_7bit",
     "normalise_fingerprint",

@@ -113,6 +113,13 @@ class SmsEncoding(StrEnum):
     UNICODE = "unicode"
 
 
+class AuthScheme(StrEnum):
+    """How a gateway checks the login: digest, or Basic (the password in clear) on old firmware."""
+
+    DIGEST = "digest"
+    BASIC = "basic"
+
+
 class IncomingFlag(StrEnum):
     """Which stored messages ``query_incoming_sms`` returns."""
 

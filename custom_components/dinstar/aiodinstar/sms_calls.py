@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from .enums import IncomingFlag, SmsEncoding
-from .errors import DinstarApiError, DinstarResponseError, DinstarValidationError
+from .errors import DinstarApiError, DinstarError, DinstarResponseError, DinstarValidationError
 from .limits import (
     MAX_NUMBERS_PER_QUERY,
     MAX_RECIPIENTS_PER_REQUEST,
@@ -78,13 +78,22 @@ class SmsCalls:
             body["request_status_report"] = request_status_report
         task_ids: list[int] = []
         in_queue = 0
+        accepted = 0
         for batch in chunked(wanted, MAX_RECIPIENTS_PER_REQUEST):
-            answer = await self._transport.call(
-                "POST",
-                "/api/send_sms",
-                json_body={**body, "param": [recipient.to_api() for recipient in batch]},
-                ok_codes=(ACCEPTED, OK),
-            )
+            try:
+                answer = await self._transport.call(
+                    "POST",
+                    "/api/send_sms",
+                    json_body={**body, "param": [recipient.to_api() for recipient in batch]},
+                    ok_codes=(ACCEPTED, OK),
+                )
+            except DinstarError as err:
+                if not accepted:
+                    raise
+                result = SendSmsResult(task_ids=tuple(task_ids), sms_in_queue=in_queue)
+                not_sent = tuple(recipient.number for recipient in wanted[accepted:])
+                raise DinstarPartialSendError(accepted, result, not_sent) from err
+            accepted += len(batch)
             if (task_id := opt_int(answer.get("task_id"), "task_id")) is not None:
                 task_ids.append(task_id)
             in_queue = opt_int(answer.get("sms_in_queue"), "sms_in_queue") or in_queue
@@ -99,11 +108,16 @@ class SmsCalls:
         time_after: datetime | None = None,
         time_before: datetime | None = None,
     ) -> list[SmsResult]:
-        """Sending results; more than 32 numbers become several queries."""
+        """Sending results; more than 32 numbers or user_ids become several queries.
+
+        The spec bounds only the numbers of one query, but a gateway is an embedded server:
+        the ids are bounded the same way rather than trusting it with hundreds.
+        """
         body = query_filters(ports, time_after, time_before)
-        if ids := list(user_ids):
-            body["user_id"] = ids
-        answers = await self._query_by_numbers("/api/query_sms_result", body, numbers)
+        answers: list[Any] = []
+        for id_batch in chunked(list(user_ids), MAX_NUMBERS_PER_QUERY) or [()]:
+            query = {**body, "user_id": list(id_batch)} if id_batch else body
+            answers.extend(await self._query_by_numbers("/api/query_sms_result", query, numbers))
         return [SmsResult.from_api(item) for item in answers]
 
     async def query_sms_deliver_status(
@@ -246,3 +260,19 @@ def per_port[T: UssdSendResult | UssdReply](
     if missing := [port for port in ports if port not in by_port]:
         raise DinstarResponseError(f"{what}: nothing for port(s) {missing}")
     return [by_port[port] for port in ports]
+
+
+class DinstarPartialSendError(DinstarError):
+    """A send to many numbers failed part way: the gateway accepted the first ``accepted``.
+
+    ``result`` is what those requests answered and ``not_sent`` the numbers of the requests
+    that failed or were never made; the failure itself is the ``__cause__``. Sending again to
+    every number would send the accepted ones twice.
+    """
+
+    def __init__(self, accepted: int, result: SendSmsResult, not_sent: tuple[str, ...]) -> None:
+        """Keep what went and what did not."""
+        super().__init__(f"send_sms: {accepted} accepted, {len(not_sent)} not sent")
+        self.accepted = accepted
+        self.result = result
+        self.not_sent = not_sent

@@ -1,8 +1,9 @@
 """HTTP plumbing to one gateway: URLs, authentication fallback, TLS pinning, errors.
 
 Digest authentication is done by the session's ``aiohttp.DigestAuthMiddleware`` (see
-:func:`digest_middleware`); this module adds what the middleware does not: Basic for
-firmware that only offers it, comma-encoded query strings that the gateway's digest check
+:func:`auth_middlewares`); this module adds what the middleware does not: Basic for
+firmware that only offers it (and only for a gateway known to be such), the refusal to call
+again after a refused login, comma-encoded query strings that the gateway's digest check
 accepts, the certificate pin, the DRP login, and the mapping of every failure to the
 client's errors.
 """
@@ -19,8 +20,10 @@ from typing import Any
 from urllib.parse import quote
 
 import aiohttp
+from aiohttp import hdrs
 from yarl import URL
 
+from .enums import AuthScheme
 from .errors import (
     DinstarApiError,
     DinstarAuthenticationError,
@@ -41,6 +44,7 @@ _HTTP_FORBIDDEN = 403
 _HTTP_NOT_FOUND = 404
 _HTTP_SERVER_ERROR = 500
 _DEFAULT_TIMEOUT = 10.0
+_DRP_PATHS = ("/doLogin", "/remoteWeb")
 # The meaning the spec gives each code where the call does not give its own.
 _GENERIC_MEANINGS = {
     400: "the request format is not valid",
@@ -56,9 +60,44 @@ _FETCH_CONTEXT.check_hostname = False
 _FETCH_CONTEXT.verify_mode = ssl.CERT_NONE
 
 
-def digest_middleware(username: str, password: str) -> aiohttp.DigestAuthMiddleware:
-    """The middleware a gateway's session needs: one per gateway and host."""
-    return aiohttp.DigestAuthMiddleware(username, password)
+def auth_middlewares(username: str, password: str) -> tuple[aiohttp.ClientMiddlewareType, ...]:
+    """The middlewares a gateway's session needs, in this order: one set per gateway and host.
+
+    aiohttp's digest middleware authenticates up front once it has a challenge (one round
+    trip a call), and after a 401 retries once with the new challenge. The gate inside it lets
+    that retry through only for a stale nonce: a login refused with valid credentials' form is
+    not tried again, since gateways block an address after a few failed logins.
+    """
+    return (aiohttp.DigestAuthMiddleware(username, password), _RefusedLoginGate())
+
+
+class _RefusedLoginGate:
+    """Sends nothing more once a request carrying credentials was refused (docs/protocol.md)."""
+
+    def __init__(self) -> None:
+        self.refused = False
+
+    async def __call__(
+        self, request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+    ) -> aiohttp.ClientResponse:
+        if self.refused:
+            raise DinstarAuthenticationError(
+                f"{request.url.path}: not sent, the gateway refused the credentials"
+            )
+        response = await handler(request)
+        if (
+            response.status == _HTTP_UNAUTHORIZED
+            and hdrs.AUTHORIZATION in request.headers
+            and not _says_stale(response.headers)
+        ):
+            self.refused = True
+        return response
+
+
+def _says_stale(headers: Mapping[str, str]) -> bool:
+    """A digest challenge marking the nonce used as expired (RFC 7616): the password was fine."""
+    challenge = headers.get(hdrs.WWW_AUTHENTICATE, "").lower()
+    return challenge.startswith("digest") and "stale=true" in challenge.replace('"', "")
 
 
 def normalise_fingerprint(fingerprint: str) -> str:
@@ -131,8 +170,13 @@ class Transport:
         verify_tls: bool = False,
         drp: DrpLogin | None = None,
         request_timeout: float = _DEFAULT_TIMEOUT,
+        auth_scheme: AuthScheme | None = None,
     ) -> None:
-        """Keep the settings; nothing is sent until the first call."""
+        """Keep the settings; nothing is sent until the first call.
+
+        ``auth_scheme`` is what the gateway was found to use; ``None`` (setting a gateway up)
+        learns it from the first answer, which :attr:`auth_scheme` then tells.
+        """
         self._session = session
         self._base = URL.build(scheme="https" if use_https else "http", host=host, port=port)
         self._username = username
@@ -145,7 +189,11 @@ class Transport:
         self._drp = drp
         self._drp_ready = False
         self._drp_lock = asyncio.Lock()
+        self.auth_scheme = auth_scheme
         self._basic: str | None = None
+        if auth_scheme is AuthScheme.BASIC:
+            self._basic = aiohttp.encode_basic_auth(username, password)
+        self._refused: DinstarAuthenticationError | None = None
         self._timeout = aiohttp.ClientTimeout(total=request_timeout)
         self.serial: str | None = None
 
@@ -187,7 +235,14 @@ class Transport:
         json_body: Any = None,
         form: aiohttp.FormData | None = None,
     ) -> Any:
-        """Send a call and decode its JSON answer (``None`` for an empty one)."""
+        """Send a call and decode its JSON answer (``None`` for an empty one).
+
+        Once a login was refused nothing is sent any more: the same credentials would be
+        refused again, and gateways block an address after a few failed logins. Only a new
+        client (new credentials) calls again.
+        """
+        if self._refused is not None:
+            raise type(self._refused)(f"{path}: not sent, {self._refused}")
         if self._drp is not None and not self._drp_ready:
             await self._drp_login(self._drp)
         body = await self._send(method, path, query=query, json_body=json_body, form=form)
@@ -216,10 +271,21 @@ class Transport:
         url = URL(str(self._base) + target, encoded=True)
         try:
             status, headers, body = await self._exchange(method, url, json_body, form)
-            if status == _HTTP_UNAUTHORIZED and self._basic is None and _asks_basic_only(headers):
-                # The middleware only speaks digest; this firmware asked for Basic.
+            if (
+                status == _HTTP_UNAUTHORIZED
+                and self.auth_scheme is None
+                and _asks_basic_only(headers)
+            ):
+                # The middleware only speaks digest; this firmware asked for Basic. Only while
+                # setting the gateway up: a known digest gateway never gets the password in
+                # clear, whoever answers in its place.
+                self.auth_scheme = AuthScheme.BASIC
                 self._basic = aiohttp.encode_basic_auth(self._username, self._password)
                 status, headers, body = await self._exchange(method, url, json_body, form)
+        except DinstarAuthenticationError as err:
+            # The gate refused to repeat a refused login (see auth_middlewares).
+            self._refused = DinstarAuthenticationError("the gateway refused the credentials")
+            raise type(self._refused)(f"{path}: {self._refused}") from err
         except aiohttp.ServerFingerprintMismatch as err:
             raise DinstarCertificateError(
                 f"{self._base.host}: the certificate does not match the pinned fingerprint"
@@ -227,10 +293,14 @@ class Transport:
         except (aiohttp.ClientError, TimeoutError) as err:
             raise DinstarConnectionError(f"{path}: {err or type(err).__name__}") from err
         if status == _HTTP_UNAUTHORIZED:
-            if path in ("/doLogin", "/remoteWeb"):
+            if path in _DRP_PATHS:
                 self._drp_ready = False
-                raise DinstarDrpAuthenticationError(f"{path}: the DRP server refused the account")
-            raise DinstarAuthenticationError(f"{path}: the gateway refused the credentials")
+                self._refused = DinstarDrpAuthenticationError("the DRP server refused the account")
+            else:
+                self._refused = DinstarAuthenticationError("the gateway refused the credentials")
+            raise type(self._refused)(f"{path}: {self._refused}")
+        if self.auth_scheme is None and path not in _DRP_PATHS:
+            self.auth_scheme = AuthScheme.DIGEST
         if status >= _HTTP_SERVER_ERROR:
             raise DinstarConnectionError(f"{path}: the gateway answered HTTP {status}")
         if status >= 400:  # noqa: PLR2004 - any other HTTP error

@@ -12,6 +12,7 @@ import probatio as vol
 from custom_components.dinstar.aiodinstar import GatewayConfig, MmsConfiguration, SipProxy
 from custom_components.dinstar.errors import invalid_input
 from custom_components.dinstar.runtime import DinstarConfigEntry
+from custom_components.dinstar.sending import check_recipients
 
 from .common import ATTR_PORT, PORT_FIELD, ActionTable, as_json, check_port
 
@@ -56,9 +57,13 @@ async def _configure_mms(call: ServiceCall, entry: DinstarConfigEntry) -> Servic
 
 
 async def _send_mms(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResponse:
-    """Upload a file Home Assistant may read, then send it as an MMS."""
+    """Upload a file Home Assistant may read, then send it as an MMS.
+
+    Everything is checked before the upload: it overwrites the file in that slot.
+    """
     hass = call.hass
     port = check_port(entry, call.data[ATTR_PORT])
+    check_recipients([call.data["number"]])
     path = Path(call.data["file"])
     allowed = await hass.async_add_executor_job(hass.config.is_allowed_path, str(path))
     if not allowed:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import MappingProxyType
+from typing import Any
 from unittest.mock import PropertyMock, patch
 
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 import pytest
@@ -85,3 +88,32 @@ def entity_registry_enabled_by_default() -> Iterator[None]:
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Snapshots with Home Assistant's serializer (stable ids, no timestamps)."""
     return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def subentries() -> list[tuple[str, dict[str, Any]]]:
+    """Subentries (type, data) the entry has before it is set up; tests override it."""
+    return []
+
+
+@pytest.fixture
+async def init_with_subentries(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    subentries: list[tuple[str, dict[str, Any]]],
+) -> MockConfigEntry:
+    """The integration set up against the simulator with the ``subentries`` fixture's."""
+    mock_config_entry.add_to_hass(hass)
+    for subentry_type, data in subentries:
+        hass.config_entries.async_add_subentry(
+            mock_config_entry,
+            ConfigSubentry(
+                data=MappingProxyType(data),
+                subentry_type=subentry_type,
+                title=subentry_type,
+                unique_id=data.get("number"),
+            ),
+        )
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    return mock_config_entry

@@ -9,6 +9,7 @@ from unittest.mock import patch
 from homeassistant.config_entries import SOURCE_DHCP, SOURCE_USER, ConfigEntryState
 from homeassistant.const import (
     CONF_HOST,
+    CONF_NAME,
     CONF_PASSWORD,
     CONF_PORT,
     CONF_SCAN_INTERVAL,
@@ -23,7 +24,9 @@ from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.dinstar.aiodinstar import AuthScheme
 from custom_components.dinstar.const import (
+    CONF_AUTH_SCHEME,
     CONF_CERTIFICATE,
     CONF_DRP_PASSWORD,
     CONF_DRP_USERNAME,
@@ -31,6 +34,7 @@ from custom_components.dinstar.const import (
     CONF_INCOMING_MODE,
     CONF_MAC,
     CONF_PORTS,
+    CONF_PRIVATE_SMS,
     CONF_SERIAL,
     CONF_USE_HTTPS,
     DOMAIN,
@@ -104,11 +108,61 @@ async def test_direct_http(hass: HomeAssistant, simulator: Simulator) -> None:
         result["flow_id"], direct_input(simulator)
     )
     result = await finish_with_webhook(hass, result)
-    assert result["title"] == f"Dinstar {SERIAL}"
+    assert result["title"] == "Dinstar 2817"
     assert result["result"].unique_id == SERIAL
     data = dict(result["data"])
     assert data.pop(CONF_WEBHOOK_ID)
-    assert data == direct_input(simulator)
+    assert data == {**direct_input(simulator), CONF_AUTH_SCHEME: AuthScheme.DIGEST}
+
+
+async def test_basic_only_gateway_is_named_and_remembered(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """Old firmware offering Basic alone: the webhook form says so, the entry keeps Basic."""
+    simulator.state.faults.auth = "basic"
+    result = await start_direct(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], direct_input(simulator)
+    )
+    assert result["description_placeholders"]["auth_scheme"] == "basic"
+    result = await finish_with_webhook(hass, result)
+    assert result["data"][CONF_AUTH_SCHEME] == AuthScheme.BASIC
+    assert result["result"].minor_version == 2
+
+
+async def test_reauth_while_locked_out_says_to_wait(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """The gateway answers 403 to everything after failed logins: not "cannot connect"."""
+    simulator.state.faults.lockout_after = 1
+    simulator.state.faults.lockout_seconds = 600
+    mock_config_entry.add_to_hass(hass)
+    result = await mock_config_entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_USERNAME: USERNAME, CONF_PASSWORD: "wrong"}
+    )
+    assert result["errors"] == {CONF_PASSWORD: "invalid_auth"}
+    assert simulator.auth.failed_logins == 1
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_USERNAME: USERNAME, CONF_PASSWORD: PASSWORD}
+    )
+    assert result["errors"] == {"base": "locked_out"}
+    assert result["description_placeholders"]["minutes"] == "10"
+
+
+async def test_user_names_the_gateway(hass: HomeAssistant, simulator: Simulator) -> None:
+    """The name asked at the end is the entry's title; no password is suggested."""
+    result = await start_direct(hass)
+    password = next(key for key in result["data_schema"].schema if key.schema == CONF_PASSWORD)
+    assert (password.description or {}).get("suggested_value") is None
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], direct_input(simulator)
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Office gateway"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Office gateway"
 
 
 @pytest.mark.parametrize(
@@ -379,7 +433,7 @@ async def test_dhcp_discovery_confirm(hass: HomeAssistant, simulator: Simulator)
         DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp_info()
     )
     assert (result["type"], result["step_id"]) == (FlowResultType.FORM, "dhcp_confirm")
-    assert result["description_placeholders"] == {"host": "127.0.0.1"}
+    assert result["description_placeholders"] == {"host": "127.0.0.1", "minutes": "10"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], direct_input(simulator, **{CONF_PASSWORD: "wrong"})
     )
@@ -576,14 +630,20 @@ async def test_options(hass: HomeAssistant, init_integration: MockConfigEntry) -
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert init_integration.options == {
-        CONF_SCAN_INTERVAL: 60,
-        CONF_INCOMING_MODE: IncomingMode.BOTH,
-        CONF_PORTS: ["0", "3"],
-    }
+    assert (
+        init_integration.options.items()
+        >= {
+            CONF_SCAN_INTERVAL: 60,
+            CONF_INCOMING_MODE: IncomingMode.BOTH,
+            CONF_PORTS: ["0", "3"],
+            CONF_PRIVATE_SMS: False,
+        }.items()
+    )
     # Reloaded with the choice: port 3 (no SIM) shown, port 1 not.
-    assert hass.states.get("sensor.port_3_registration").state == "no_sim"
-    assert hass.states.get("sensor.port_1_registration") is None
+    assert (
+        hass.states.get("sensor.dinstar_da00_0030_1901_2817_port_3_registration").state == "no_sim"
+    )
+    assert hass.states.get("sensor.dinstar_da00_0030_1901_2817_port_1_registration") is None
     assert init_integration.runtime_data.coordinator.update_interval.total_seconds() == 60
 
 
@@ -605,7 +665,10 @@ async def test_options_default_ports_keep_following_sims(
     simulator.state.ports[3].reg = "REGISTER_OK"
     await init_integration.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
-    assert hass.states.get("sensor.port_3_registration").state == "register_ok"
+    assert (
+        hass.states.get("sensor.dinstar_da00_0030_1901_2817_port_3_registration").state
+        == "register_ok"
+    )
 
 
 async def test_reconfigure_pin_without_tls(

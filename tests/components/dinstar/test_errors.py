@@ -13,7 +13,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.dinstar.const import DOMAIN
 from devtools.gateway_simulator import Simulator
 
-RESET_BUTTON = "button.port_2_reset_module"
+RESET_BUTTON = "button.dinstar_da00_0030_1901_2817_port_2_reset_module"
 
 
 def reauth_flows(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:
@@ -87,7 +87,10 @@ async def test_unreachable_gateway_is_not_the_input(
     simulator.state.go_offline(None)
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(
-            "switch", "turn_off", {ATTR_ENTITY_ID: "switch.port_1_module_power"}, blocking=True
+            "switch",
+            "turn_off",
+            {ATTR_ENTITY_ID: "switch.dinstar_da00_0030_1901_2817_port_1_module_power"},
+            blocking=True,
         )
     assert not isinstance(err.value, ServiceValidationError)
     assert (err.value.translation_key, err.value.translation_placeholders) == (

@@ -30,25 +30,36 @@ async def test_sms_and_ussd_event_entities(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
 ) -> None:
-    assert hass.states.get("event.port_1_sms_received").state == STATE_UNKNOWN
+    assert (
+        hass.states.get("event.dinstar_da00_0030_1901_2817_port_1_sms_received").state
+        == STATE_UNKNOWN
+    )
     events: list[Event] = []
     hass.bus.async_listen("dinstar_sms_received", events.append)
     client = await hass_client_no_auth()
+    # On the gateway (its own push goes nowhere), then pushed as the gateway would.
+    sms_id = simulator.receive_sms(1, "+4930123456", "Code 4711")
     body = {
         "sn": SERIAL,
-        "sms": [{"incoming_sms_id": 3, "port": 1, "number": "+4930123456", "text": "Code 4711"}],
+        "sms": [
+            {"incoming_sms_id": sms_id, "port": 1, "number": "+4930123456", "text": "Code 4711"}
+        ],
         "ussd": [{"port": 2, "text": "Balance 5 EUR"}],
     }
     assert (await client.post(f"/api/webhook/{WEBHOOK_ID}", data=json.dumps(body))).status == 200
     await hass.async_block_till_done()
-    sms = hass.states.get("event.port_1_sms_received")
+    sms = hass.states.get("event.dinstar_da00_0030_1901_2817_port_1_sms_received")
     assert sms.state != STATE_UNKNOWN
     assert sms.attributes["event_type"] == "sms_received"
     assert (sms.attributes["sender"], sms.attributes["text"]) == ("+4930123456", "Code 4711")
     assert "config_entry_id" not in sms.attributes
-    assert hass.states.get("event.port_2_sms_received").state == STATE_UNKNOWN  # another port's
-    ussd = hass.states.get("event.port_2_ussd_reply")
+    assert (
+        hass.states.get("event.dinstar_da00_0030_1901_2817_port_2_sms_received").state
+        == STATE_UNKNOWN
+    )  # another port's
+    ussd = hass.states.get("event.dinstar_da00_0030_1901_2817_port_2_ussd_reply")
     assert ussd.attributes["text"] == "Balance 5 EUR"
 
     # The state change shares the event's context: the push caused it.
@@ -67,30 +78,35 @@ async def test_event_entities_follow_only_their_entry_and_port(
     ):
         hass.bus.async_fire("dinstar_sms_received", data)
     await hass.async_block_till_done()
-    assert hass.states.get("event.port_1_sms_received").state == STATE_UNKNOWN
+    assert (
+        hass.states.get("event.dinstar_da00_0030_1901_2817_port_1_sms_received").state
+        == STATE_UNKNOWN
+    )
     hass.bus.async_fire("dinstar_sms_received", {"config_entry_id": entry_id, "port": 1})
     await hass.async_block_till_done()
-    assert hass.states.get("event.port_1_sms_received").state != STATE_UNKNOWN
+    assert (
+        hass.states.get("event.dinstar_da00_0030_1901_2817_port_1_sms_received").state
+        != STATE_UNKNOWN
+    )
 
 
-async def test_a_port_that_comes_back_gets_its_events_again(
+async def test_a_port_whose_sim_is_pulled_keeps_its_events(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
+    """The port is hardware: its event entities stay while the SIM is out, and work after."""
     entry_id = init_integration.entry_id
+    entity_id = "event.dinstar_da00_0030_1901_2817_port_1_sms_received"
     sim = simulator.state.ports[1].sim
     simulator.state.ports[1].sim = None
     simulator.state.ports[1].reg = "NO_SIM"
     await poll(hass)
-    assert hass.states.get("event.port_1_sms_received") is None
-    hass.bus.async_fire("dinstar_sms_received", {"config_entry_id": entry_id, "port": 1})
-    await hass.async_block_till_done()
+    assert hass.states.get(entity_id).state == STATE_UNKNOWN
     simulator.state.ports[1].sim = sim
     simulator.state.ports[1].reg = "REGISTER_OK"
     await poll(hass)
-    assert hass.states.get("event.port_1_sms_received").state == STATE_UNKNOWN
     hass.bus.async_fire("dinstar_sms_received", {"config_entry_id": entry_id, "port": 1})
     await hass.async_block_till_done()
-    assert hass.states.get("event.port_1_sms_received").state != STATE_UNKNOWN
+    assert hass.states.get(entity_id).state != STATE_UNKNOWN
 
 
 @pytest.mark.parametrize(
@@ -151,6 +167,6 @@ async def test_logbook_words(
     )
     assert set(described) == set(ALL_EVENTS)
     assert described[event_type](Event(event_type, data)) == {
-        "name": "Dinstar gateway",
+        "name": "Dinstar",
         "message": words,
     }

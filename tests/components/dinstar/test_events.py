@@ -6,9 +6,11 @@ import asyncio
 from collections import defaultdict
 from datetime import timedelta
 import json
+from typing import Any
 
+from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
 from homeassistant.core import Event, HomeAssistant
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -162,9 +164,11 @@ async def test_the_same_pushed_sms_fires_once(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
 ) -> None:
     events = async_capture_events(hass, EVENT_SMS_RECEIVED)
-    body = {"sn": SERIAL, "sms": [{"incoming_sms_id": 7, "port": 0, "number": "1", "text": "once"}]}
+    simulator.receive_sms(0, "+4930111", "once")
+    body = {"sn": SERIAL, "sms": [simulator.state.inbox[0].as_api()]}
     await post(hass_client_no_auth, body)
     await post(hass_client_no_auth, body)
     await hass.async_block_till_done()
@@ -177,18 +181,18 @@ async def test_a_lost_push_is_read_from_the_gateway_soon(
     hass_client_no_auth: ClientSessionGenerator,
     simulator: Simulator,
 ) -> None:
-    """Push mode: SMS 2's push never came, SMS 3's did; the gap is read, not left to a restart."""
+    """Push mode: SMS 2's push never came, SMS 3's did; the gap is read, then both fire in order."""
     events = async_capture_events(hass, EVENT_SMS_RECEIVED)
     ids = [simulator.receive_sms(1, "+4930111", f"message {n}") for n in range(3)]
     for sms in (simulator.state.inbox[0], simulator.state.inbox[2]):
         await post(hass_client_no_auth, {"sn": SERIAL, "sms": [sms.as_api()]})
     await hass.async_block_till_done()
-    assert [event.data["incoming_sms_id"] for event in events] == [ids[0], ids[2]]
+    assert [event.data["incoming_sms_id"] for event in events] == [ids[0]]
     before = simulator.state.requests["/api/query_incoming_sms"]
 
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=GAP_WAIT + 1))
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert [event.data["incoming_sms_id"] for event in events] == [ids[0], ids[2], ids[1]]
+    assert [event.data["incoming_sms_id"] for event in events] == ids
     after_gap = simulator.state.requests["/api/query_incoming_sms"]
     assert after_gap > before
 
@@ -203,26 +207,36 @@ async def test_a_gateway_numbering_its_sms_again_is_followed(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """After a factory reset its ids start at 1 again: new messages are not taken for old."""
+    """After a factory reset its ids start at 1 again: the gateway's inbox confirms it."""
     events = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    for text in ("before", "before"):
+        simulator.receive_sms(0, "+4930111", text)
+    for sms in simulator.state.inbox:
+        await post(hass_client_no_auth, {"sn": SERIAL, "sms": [sms.as_api()]})
+    repeated = simulator.state.inbox[0].as_api()
+    await post(hass_client_no_auth, {"sn": SERIAL, "sms": [repeated]})
+    await hass.async_block_till_done(wait_background_tasks=True)
 
-    def push(sms_id: int, timestamp: str, text: str) -> dict[str, object]:
-        item = {"incoming_sms_id": sms_id, "port": 0, "number": "1", "timestamp": timestamp}
-        return {"sn": SERIAL, "sms": [item | {"smsc": "", "text": text}]}
+    simulator.state.inbox.clear()
+    simulator.state.next_incoming_id = 1
+    simulator.receive_sms(0, "+4930111", "after the reset")
+    reset = simulator.state.inbox[0].as_api() | {"timestamp": "2099-01-01 00:00:00"}
+    simulator.state.inbox[0].timestamp = reset["timestamp"]
+    await post(hass_client_no_auth, {"sn": SERIAL, "sms": [reset]})
+    await hass.async_block_till_done(wait_background_tasks=True)
 
-    await post(hass_client_no_auth, push(1, "2026-11-29 10:00:00", "before"))
-    await post(hass_client_no_auth, push(2, "2026-11-29 10:01:00", "before"))
-    await post(hass_client_no_auth, push(1, "2026-11-29 10:00:00", "before"))  # repeated
-    await post(hass_client_no_auth, push(1, "2026-11-29 18:00:00", "after the reset"))
-    await hass.async_block_till_done()
     assert [(e.data["incoming_sms_id"], e.data["text"]) for e in events] == [
         (1, "before"),
         (2, "before"),
         (1, "after the reset"),
     ]
     assert "numbers its SMS from 1 again" in caplog.text
+    assert ir.async_get(hass).async_get_issue(
+        DOMAIN, f"inbox_renumbered_{init_integration.entry_id}"
+    )
 
 
 async def test_a_new_entry_does_not_fire_what_the_gateway_already_holds(
@@ -309,3 +323,42 @@ async def test_thousand_sms_exactly_once_through_stop_drops_and_reboot(
     for event in events:
         per_port[event.data["port"]].append(event.data["incoming_sms_id"])
     assert all(port_ids == sorted(port_ids) for port_ids in per_port.values())
+
+
+async def test_the_ledger_is_written_after_a_push_and_a_catch_up_without_unloading(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Home Assistant may stop without unloading: the ledger is on disk soon after each change."""
+    key = f"{DOMAIN}.{init_integration.entry_id}.inbox"
+    await init_integration.runtime_data.inbox.async_save()  # nothing pending from the set-up
+    simulator.receive_sms(0, "+4930111", "pushed")
+    await post(hass_client_no_auth, {"sn": SERIAL, "sms": [simulator.state.inbox[0].as_api()]})
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)  # stopping, nothing unloaded
+    await hass.async_block_till_done()
+    assert hass_storage[key]["data"]["cursor"] == 1
+
+    simulator.receive_sms(0, "+4930111", "read")
+    await init_integration.runtime_data.inbox.async_catch_up()
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
+    await hass.async_block_till_done()
+    assert hass_storage[key]["data"]["cursor"] == 2
+
+
+async def test_push_mode_reads_the_inbox_after_an_outage(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Pushes made while the gateway was unreachable may be lost: the inbox is read after."""
+    events = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    coordinator = init_integration.runtime_data.coordinator
+    simulator.state.go_offline(None)
+    await coordinator.async_refresh()
+    assert not coordinator.last_update_success
+    sms_id = simulator.receive_sms(0, "+4930111", "during the outage")
+    simulator.state.go_online()
+    await coordinator.async_refresh()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert [event.data["incoming_sms_id"] for event in events] == [sms_id]

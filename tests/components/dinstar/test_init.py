@@ -15,21 +15,29 @@ from homeassistant.const import (
     STATE_OFF,
     STATE_ON,
     STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er, issue_registry as ir
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.dinstar.const import DOMAIN
+from custom_components.dinstar.aiodinstar import AuthScheme
+from custom_components.dinstar.const import CONF_AUTH_SCHEME, CONF_PORTS, DOMAIN
 from devtools.gateway_simulator import Simulator
 
 from .conftest import SERIAL
 
-PORT_1_SIGNAL = "sensor.port_1_signal_strength"
-PORT_1_POWER = "switch.port_1_module_power"
+PORT_PREFIX = "sensor.dinstar_da00_0030_1901_2817_port"
+PORT_1_SIGNAL = f"{PORT_PREFIX}_1_signal_strength"
+PORT_1_REGISTRATION = f"{PORT_PREFIX}_1_registration"
+PORT_1_NETWORK = f"{PORT_PREFIX}_1_network_type"
+PORT_1_CREDIT = f"{PORT_PREFIX}_1_gateway_allowance_left"
+PORT_1_NUMBER = f"{PORT_PREFIX}_1_phone_number"
+PORT_1_POWER = "switch.dinstar_da00_0030_1901_2817_port_1_module_power"
 
 
 async def refresh(hass: HomeAssistant) -> None:
@@ -51,7 +59,9 @@ async def test_setup_unload_and_devices(
     assert gateway is not None
     ports = [device for device in devices if device.via_device_id == gateway.id]
     # Ports 3 and 7 have no SIM in the seeded simulator: six port devices, not eight.
-    assert sorted(device.name for device in ports) == [f"Port {n}" for n in (0, 1, 2, 4, 5, 6)]
+    assert sorted(device.name for device in ports) == [
+        f"Dinstar {SERIAL} port {n}" for n in (0, 1, 2, 4, 5, 6)
+    ]
     assert {
         "name": gateway.name,
         "manufacturer": gateway.manufacturer,
@@ -112,6 +122,56 @@ async def test_wrong_password_starts_reauth(
     ]
 
 
+async def test_entries_before_the_scheme_was_stored_never_send_basic(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """An entry of 1.1 was set up with digest: a server asking Basic gets no password."""
+    simulator.state.faults.auth = "basic"
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.minor_version == 2
+    assert mock_config_entry.data[CONF_AUTH_SCHEME] == AuthScheme.DIGEST
+    assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR
+    assert simulator.auth.failed_logins == 0  # no Basic header ever reached it
+
+
+async def test_an_entry_of_a_newer_version_is_not_loaded(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    newer = MockConfigEntry(domain=DOMAIN, data=dict(mock_config_entry.data), version=2)
+    newer.add_to_hass(hass)
+    await hass.config_entries.async_setup(newer.entry_id)
+    assert newer.state is ConfigEntryState.MIGRATION_ERROR
+
+
+async def test_a_refused_login_stops_every_call_until_reauthenticated(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """One failed login, then nothing reaches the gateway: refreshes, actions, catch-ups."""
+    simulator.auth.password = "changed-on-the-gateway"
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert simulator.auth.failed_logins == 1
+    seen = sum(simulator.state.requests.values()) + simulator.state.challenges
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "send_sms",
+            {"config_entry_id": init_integration.entry_id, "number": "10086", "message": "hi"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "auth_failed"
+    await init_integration.runtime_data.inbox.async_catch_up()
+    for minutes in range(1, 6):
+        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=minutes))
+        await hass.async_block_till_done(wait_background_tasks=True)
+    assert sum(simulator.state.requests.values()) + simulator.state.challenges == seen
+    assert simulator.auth.failed_logins == 1
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
 async def test_gateway_lost_and_back(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -136,26 +196,35 @@ async def test_sim_pulled_and_plugged_at_run_time(
     init_integration: MockConfigEntry,
     simulator: Simulator,
     device_registry: dr.DeviceRegistry,
-    entity_registry: er.EntityRegistry,
 ) -> None:
+    """A port is hardware: its device and entities stay, what needs a SIM becomes unknown."""
     entry = init_integration
+    sim = simulator.state.ports[1].sim
     simulator.state.ports[1].sim = None
     simulator.state.ports[1].reg = "NO_SIM"
     await refresh(hass)
-    assert (
-        device_registry.async_get_device_by_identifier((DOMAIN, f"{SERIAL}-port-1"), entry.entry_id)
-        is None
+    assert device_registry.async_get_device_by_identifier(
+        (DOMAIN, f"{SERIAL}-port-1"), entry.entry_id
     )
-    assert entity_registry.async_get(PORT_1_SIGNAL) is None
-    assert hass.states.get(PORT_1_SIGNAL) is None
+    assert hass.states.get(PORT_1_REGISTRATION).state == "no_sim"
+    for unknown in (PORT_1_SIGNAL, PORT_1_NETWORK, PORT_1_CREDIT, PORT_1_NUMBER):
+        assert hass.states.get(unknown).state == STATE_UNKNOWN, unknown
+    # ... and after a restart.
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(PORT_1_REGISTRATION).state == "no_sim"
 
+    simulator.state.ports[1].sim = sim
+    simulator.state.ports[1].reg = "REGISTER_OK"
     simulator.state.ports[3].sim = simulator.state.make_sim()
     simulator.state.ports[3].reg = "REGISTER_OK"
     await refresh(hass)
+    assert int(hass.states.get(PORT_1_SIGNAL).state) < 0
+    assert hass.states.get(PORT_1_NUMBER).state == sim.number
     assert device_registry.async_get_device_by_identifier(
         (DOMAIN, f"{SERIAL}-port-3"), entry.entry_id
     )
-    assert hass.states.get("sensor.port_3_registration").state == "register_ok"
+    assert hass.states.get(f"{PORT_PREFIX}_3_registration").state == "register_ok"
 
 
 async def test_powered_off_port_keeps_its_switch(
@@ -185,7 +254,7 @@ async def test_powered_off_port_keeps_its_switch(
     await refresh(hass)
     assert hass.states.get(PORT_1_POWER).state == STATE_ON
 
-    # Pulled while off, then powered on: now the gateway says there is no SIM, the port goes.
+    # Pulled while off, then powered on: the gateway says there is no SIM, the port stays.
     await hass.services.async_call(
         SWITCH_DOMAIN, SERVICE_TURN_OFF, {ATTR_ENTITY_ID: PORT_1_POWER}, blocking=True
     )
@@ -195,21 +264,29 @@ async def test_powered_off_port_keeps_its_switch(
     )
     await refresh(hass)
     assert port.reg == "NO_SIM"
-    assert hass.states.get(PORT_1_POWER) is None
+    assert hass.states.get(PORT_1_POWER).state == STATE_ON
+    assert hass.states.get(PORT_1_REGISTRATION).state == "no_sim"
 
 
-async def test_stale_port_devices_removed_at_setup(
+async def test_ports_left_out_of_the_options_removed_at_setup(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
     device_registry: dr.DeviceRegistry,
 ) -> None:
+    """A port device stays without a SIM, but not once the user's choice leaves it out."""
     mock_config_entry.add_to_hass(hass)
-    stale = device_registry.async_get_or_create(
-        config_entry_id=mock_config_entry.entry_id, identifiers={(DOMAIN, f"{SERIAL}-port-7")}
+    kept, dropped = (
+        device_registry.async_get_or_create(
+            config_entry_id=mock_config_entry.entry_id,
+            identifiers={(DOMAIN, f"{SERIAL}-port-{port}")},
+        )
+        for port in (7, 1)
     )
+    hass.config_entries.async_update_entry(mock_config_entry, options={CONF_PORTS: ["0", "7"]})
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
-    assert device_registry.async_get(stale.id) is None
+    assert device_registry.async_get(kept.id) is not None
+    assert device_registry.async_get(dropped.id) is None
 
 
 async def test_repairs_default_password_and_silent_push(

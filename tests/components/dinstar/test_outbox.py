@@ -104,7 +104,7 @@ async def test_undelivered_fires_one_event_and_is_not_counted_delivered(
     simulator: Simulator,
     hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
-    """A permanent §4 error in every part's report: one event, delivered false, its code."""
+    """A permanent delivery error in every part's report: one event, delivered false, its code."""
     delivery = async_capture_events(hass, EVENT_SMS_DELIVERY)
     client = await hass_client_no_auth()
     simulator.push_url = str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))

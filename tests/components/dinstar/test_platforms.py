@@ -69,14 +69,17 @@ async def test_no_slot_select_on_a_single_sim_gateway(
 async def test_power_switch(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
-    entity_id = "switch.port_1_module_power"
+    entity_id = "switch.dinstar_da00_0030_1901_2817_port_1_module_power"
     assert hass.states.get(entity_id).state == STATE_ON
     await hass.services.async_call(
         SWITCH_DOMAIN, SERVICE_TURN_OFF, {ATTR_ENTITY_ID: entity_id}, blocking=True
     )
     assert simulator.state.ports[1].powered is False
     assert hass.states.get(entity_id).state == STATE_OFF
-    assert hass.states.get("sensor.port_1_registration").state == "power_off"
+    assert (
+        hass.states.get("sensor.dinstar_da00_0030_1901_2817_port_1_registration").state
+        == "power_off"
+    )
     await hass.services.async_call(
         SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: entity_id}, blocking=True
     )
@@ -92,7 +95,10 @@ async def test_reset_button(
 ) -> None:
     served = simulator.state.requests["/api/set_port_info"]
     await hass.services.async_call(
-        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: "button.port_2_reset_module"}, blocking=True
+        BUTTON_DOMAIN,
+        SERVICE_PRESS,
+        {ATTR_ENTITY_ID: "button.dinstar_da00_0030_1901_2817_port_2_reset_module"},
+        blocking=True,
     )
     assert simulator.state.requests["/api/set_port_info"] == served + 1
 
@@ -105,7 +111,7 @@ async def test_action_failure_is_a_translated_error(
         await hass.services.async_call(
             BUTTON_DOMAIN,
             SERVICE_PRESS,
-            {ATTR_ENTITY_ID: "button.port_2_reset_module"},
+            {ATTR_ENTITY_ID: "button.dinstar_da00_0030_1901_2817_port_2_reset_module"},
             blocking=True,
         )
     assert err.value.translation_key == "cannot_connect"
@@ -140,8 +146,11 @@ class TestMultiSim:
         await hass.services.async_call(
             SELECT_DOMAIN,
             SERVICE_SELECT_OPTION,
-            {ATTR_ENTITY_ID: "select.port_0_sim_slot", ATTR_OPTION: "2"},
+            {
+                ATTR_ENTITY_ID: "select.dinstar_da00_0030_1901_2817_port_0_sim_slot",
+                ATTR_OPTION: "2",
+            },
             blocking=True,
         )
         assert simulator.state.ports[0].slot == 2
-        assert hass.states.get("select.port_0_sim_slot").state == "2"
+        assert hass.states.get("select.dinstar_da00_0030_1901_2817_port_0_sim_slot").state == "2"

@@ -49,6 +49,17 @@ async def test_send_with_params_and_parts(
     assert sent[0].report is True
 
 
+async def test_encoding_follows_the_filled_in_texts(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A GSM template whose #param# brings a character outside GSM goes as unicode."""
+    response = await send(
+        hass, init_integration, number=["10086"], message="Hi #param#", params={"10086": ["温"]}
+    )
+    assert response["encoding"] == "unicode"
+    assert [m.encoding for m in simulator.state.sent_messages] == ["unicode"]
+
+
 async def test_unicode_and_many_recipients(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:

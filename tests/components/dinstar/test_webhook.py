@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 import json
 import logging
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
@@ -13,8 +15,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.dinstar.const import DOMAIN
+from custom_components.dinstar.const import CONF_WEBHOOK_LOCAL_ONLY, DOMAIN
 from custom_components.dinstar.coordinator import POWER_OFF_GRACE
+from custom_components.dinstar.webhook import MAX_PUSH_BYTES, REFUSED_SERIALS
 from devtools.gateway_simulator import Simulator
 
 from .conftest import SERIAL, WEBHOOK_ID
@@ -43,10 +46,8 @@ async def test_push_is_recorded(
     assert init_integration.runtime_data.push.last_push is not None
     assert init_integration.runtime_data.push.last_push >= before
     state = hass.states.get("sensor.dinstar_da00_0030_1901_2817_last_push")
-    assert (
-        dt_util.parse_datetime(state.state)
-        == init_integration.runtime_data.push.last_push.replace(microsecond=0)
-        or state.state != "unknown"
+    assert dt_util.parse_datetime(state.state) == (
+        init_integration.runtime_data.push.last_push.replace(microsecond=0)
     )
 
 
@@ -71,8 +72,11 @@ async def test_register_push_updates_the_port_at_once(
         ],
     }
     assert await post(hass_client_no_auth, body) == 200
-    await hass.async_block_till_done()
-    assert hass.states.get("sensor.port_2_registration").state == "searching_network"
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert (
+        hass.states.get("sensor.dinstar_da00_0030_1901_2817_port_2_registration").state
+        == "searching_network"
+    )
 
 
 @pytest.mark.parametrize(
@@ -82,7 +86,7 @@ async def test_register_push_updates_the_port_at_once(
         ({"sn": SERIAL}, 400),
         ({"sn": SERIAL, "sms": [{"port": 1}]}, 400),
         ({"sn": "another-gateway", "ussd": [{"port": 1, "text": "x"}]}, 403),
-        ("x" * (256 * 1024 + 1), 413),
+        ("x" * (MAX_PUSH_BYTES + 1), 413),
     ],
 )
 async def test_junk_is_refused(
@@ -144,26 +148,91 @@ async def push_power(
     await hass.async_block_till_done()
 
 
-async def test_device_push_teaches_the_mac(
+async def test_device_push_does_not_teach_the_mac(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
     device_registry: dr.DeviceRegistry,
 ) -> None:
-    body = _power("power_on")
-    assert await post(hass_client_no_auth, body) == 200
-    assert await post(hass_client_no_auth, body) == 200  # known already: nothing changes
+    """Anyone with the URL can push a device: its MAC would let DHCP move the entry."""
+    assert await post(hass_client_no_auth, _power("power_on")) == 200
     await hass.async_block_till_done()
-    assert init_integration.data["mac"] == "f8:a0:3d:48:e5:19"
+    assert "mac" not in init_integration.data
     gateway = device_registry.async_get_device_by_identifier(
         (DOMAIN, SERIAL), init_integration.entry_id
     )
     assert gateway is not None
-    assert (dr.CONNECTION_NETWORK_MAC, "f8:a0:3d:48:e5:19") in gateway.connections
+    assert not gateway.connections
+
+
+def _padded(size: int) -> bytes:
+    """A valid push of exactly ``size`` bytes (JSON allows trailing blanks)."""
+    body = json.dumps({"sn": SERIAL, "ussd": [{"port": 1, "text": "x"}]}).encode()
+    return body + b" " * (size - len(body))
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["length", "chunked"])
+@pytest.mark.parametrize(("size", "status"), [(MAX_PUSH_BYTES, 200), (MAX_PUSH_BYTES + 1, 413)])
+async def test_the_body_cap_is_exact(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    size: int,
+    status: int,
+    chunked: bool,
+) -> None:
+    """A body of the cap passes, one byte more is refused, however it is framed."""
+    body = _padded(size)
+
+    async def in_pieces() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), 64 * 1024):
+            yield body[start : start + 64 * 1024]
+
+    client = await hass_client_no_auth()
+    response = await client.post(URL, data=in_pieces() if chunked else body)
+    assert response.status == status
+
+
+async def test_the_webhook_is_local_only_unless_the_options_open_it(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """A push from outside the local network is not handled, until the options allow it."""
+    body = json.dumps({"sn": SERIAL, "ussd": [{"port": 1, "text": "x"}]})
+    client = await hass_client_no_auth()
+    with patch("homeassistant.components.webhook.network_util.is_local", return_value=False):
+        response = await client.post(URL, data=body)
+        assert response.status == 200  # webhooks answer 200 whatever happens, by design
+        assert init_integration.runtime_data.push.last_push is None
+
+        hass.config_entries.async_update_entry(
+            init_integration, options={CONF_WEBHOOK_LOCAL_ONLY: False}
+        )
+        await hass.config_entries.async_reload(init_integration.entry_id)
+        await hass.async_block_till_done()
+        response = await client.post(URL, data=body)
+        assert response.status == 200
+        assert init_integration.runtime_data.push.last_push is not None
+
+
+async def test_refused_serials_are_bounded(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Each refused serial is logged once while remembered; the oldest are forgotten."""
+    for index in range(REFUSED_SERIALS + 1):
+        body = {"sn": f"forged-{index}", "ussd": [{"port": 1, "text": "x"}]}
+        assert await post(hass_client_no_auth, body) == 403
+    assert await post(hass_client_no_auth, {"sn": "forged-0", "ussd": []}) in (400, 403)
+    assert sum("forged-0 " in record.message for record in caplog.records) == 2
+    assert sum(f"forged-{REFUSED_SERIALS} " in r.message for r in caplog.records) == 1
 
 
 GATEWAY_SENSOR = "sensor.dinstar_da00_0030_1901_2817_sms_in_queue"
-PORT_SENSOR = "sensor.port_1_signal_strength"
+PORT_SENSOR = "sensor.dinstar_da00_0030_1901_2817_port_1_signal_strength"
 
 
 async def test_power_off_push_makes_the_gateway_unavailable_until_power_on(

@@ -1,4 +1,4 @@
-"""The inbox ledger: pushes, dropped pushes, catch-ups, restarts: each message once."""
+"""The inbox ledger: in-order claims, catch-ups, restarts, a new numbering: each message once."""
 
 from __future__ import annotations
 
@@ -10,49 +10,47 @@ from custom_components.dinstar.aiodinstar import IncomingSms
 from custom_components.dinstar.inbox import InboxLedger
 
 
-def sms(sms_id: int, port: int = 0) -> IncomingSms:
+def sms(sms_id: int, minute: int | None = None) -> IncomingSms:
     return IncomingSms(
-        incoming_sms_id=sms_id, port=port, number="1", smsc="", timestamp=None, text=str(sms_id)
+        incoming_sms_id=sms_id,
+        port=0,
+        number="1",
+        smsc="",
+        # The gateway's clock has no zone.
+        timestamp=None if minute is None else datetime(2026, 11, 29, 12, minute),  # noqa: DTZ001
+        text=str(sms_id),
     )
 
 
-def test_push_twice_fires_once_and_cursor_waits_for_a_dropped_push() -> None:
+def test_only_the_next_id_is_claimed_at_once() -> None:
     ledger = InboxLedger()
-    assert ledger.claim(sms(1))
-    assert not ledger.claim(sms(1))
-    assert ledger.claim(sms(3))  # 2's push was dropped
-    assert ledger.cursor == 1
+    assert ledger.is_next(sms(1))
+    ledger.claim(sms(1))
+    assert not ledger.is_new(sms(1))
+    assert ledger.is_new(sms(3))
+    assert not ledger.is_next(sms(3))  # 2's push was dropped: 3 waits for the gap's read
     new = ledger.claim_catch_up([sms(2), sms(3), sms(4)])
-    assert [m.incoming_sms_id for m in new] == [2, 4]
+    assert [m.incoming_sms_id for m in new] == [2, 3, 4]
     assert ledger.cursor == 4
 
 
-def test_a_late_push_closes_its_gap() -> None:
-    ledger = InboxLedger()
-    for sms_id in (1, 3, 4):
-        assert ledger.claim(sms(sms_id))
-    assert ledger.as_dict() == {"cursor": 1, "handled_above": [3, 4]}
-    assert ledger.claim(sms(2))
-    assert ledger.as_dict() == {"cursor": 4, "handled_above": []}
-
-
-def test_gaps_the_gateway_no_longer_has_are_closed_by_a_catch_up() -> None:
-    ledger = InboxLedger()
+def test_pushes_taken_before_the_first_read_are_not_fired_again() -> None:
+    """Old stores may hold handled ids above the cursor: a catch-up skips them."""
+    ledger = InboxLedger.from_dict({"cursor": 1, "handled_above": [3]})
+    assert not ledger.is_new(sms(3))
+    assert [m.incoming_sms_id for m in ledger.claim_catch_up([sms(2), sms(3), sms(4)])] == [2, 4]
     ledger.claim(sms(5))
-    assert ledger.cursor == 0
-    assert [m.incoming_sms_id for m in ledger.claim_catch_up([sms(5), sms(7)])] == [7]
-    assert ledger.cursor == 7
+    assert ledger.cursor == 5
     assert ledger.claim_catch_up([]) == []
-    assert ledger.cursor == 7
 
 
 def test_state_survives_a_restart() -> None:
     ledger = InboxLedger()
-    for sms_id in (1, 2, 4):
-        ledger.claim(sms(sms_id))
+    for sms_id in (1, 2):
+        ledger.claim(sms(sms_id, sms_id))
     restored = InboxLedger.from_dict(ledger.as_dict())
-    assert restored.as_dict() == {"cursor": 2, "handled_above": [4]}
-    assert not restored.claim(sms(4))
+    assert restored.cursor == 2
+    assert restored.as_dict() == ledger.as_dict()
     assert InboxLedger.from_dict(None).cursor == 0
 
 
@@ -61,56 +59,41 @@ def test_state_survives_a_restart() -> None:
     st.sets(st.integers(min_value=1, max_value=60)),
     st.booleans(),
 )
-def test_every_message_once_whatever_the_pushes(
+def test_every_message_once_and_in_order_whatever_the_pushes(
     pushed: list[int], dropped: set[int], restart: bool
 ) -> None:
-    """Pushes come (some repeated, some lost); a catch-up then delivers the rest exactly once."""
+    """Pushes come (repeated, lost, out of order); the next ones fire, a catch-up the rest."""
     existing = sorted(set(pushed) | dropped)
     ledger = InboxLedger()
-    fired = [sms_id for sms_id in pushed if sms_id not in dropped and ledger.claim(sms(sms_id))]
+    fired: list[int] = []
+    for sms_id in pushed:
+        if sms_id not in dropped and ledger.is_next(sms(sms_id)):
+            ledger.claim(sms(sms_id))
+            fired.append(sms_id)
     if restart:
         ledger = InboxLedger.from_dict(ledger.as_dict())
-    fired += [
-        m.incoming_sms_id
-        for m in ledger.claim_catch_up([sms(i) for i in existing if i > ledger.cursor])
-    ]
-    assert sorted(fired) == existing
-    assert len(fired) == len(set(fired))
+    fired += [m.incoming_sms_id for m in ledger.claim_catch_up([sms(i) for i in existing])]
+    assert fired == existing
 
 
-def timed(sms_id: int, minute: int) -> IncomingSms:
-    return IncomingSms(
-        incoming_sms_id=sms_id,
-        port=0,
-        number="1",
-        smsc="",
-        timestamp=datetime(2026, 11, 29, 12, minute),  # noqa: DTZ001 - the gateway has no zone
-        text=str(sms_id),
-    )
-
-
-def test_a_gateway_numbering_again_is_followed() -> None:
-    """After a reset the gateway reuses ids: a newer message under an old id is new."""
+def test_a_new_numbering_is_followed_with_what_came_after_it() -> None:
     ledger = InboxLedger()
     for sms_id in (1, 2, 3):
-        assert ledger.claim(timed(sms_id, sms_id))
-    assert not ledger.claim(timed(2, 2))  # a repeated push: the same message, its own time
-    assert not ledger.claim(timed(3, 3))
-    assert ledger.claim(timed(1, 30))  # id 1 again, half an hour later: a new message
-    assert ledger.cursor == 1
-    assert not ledger.claim(timed(1, 30))
-    assert ledger.claim(timed(2, 31))
-    restored = InboxLedger.from_dict(ledger.as_dict())
-    assert restored.as_dict() == ledger.as_dict()
-    assert not restored.claim(timed(2, 31))
-    assert restored.claim(timed(3, 32))
+        ledger.claim(sms(sms_id, sms_id))
+    assert not ledger.may_be_renumbered(sms(2, 2))  # a repeated push: its own time
+    assert ledger.may_be_renumbered(sms(1, 30))  # id 1 again, later: ask the gateway
+    assert ledger.follow_renumbering([]) is None  # an empty inbox shows nothing
+    assert ledger.follow_renumbering([sms(2, 2), sms(3, 3)]) is None  # it goes on
+    new = ledger.follow_renumbering([sms(1, 30), sms(2, 31)])
+    assert [m.incoming_sms_id for m in new or []] == [1, 2]
+    assert ledger.cursor == 2
+    assert ledger.claim_catch_up([sms(3, 32)])[0].incoming_sms_id == 3
 
 
-def test_a_late_push_of_an_older_message_is_no_renumbering() -> None:
+def test_remaining_history_after_deleted_messages_is_not_fired() -> None:
+    """The latest messages were deleted on the gateway: older ones stay history."""
     ledger = InboxLedger()
-    for sms_id in (1, 2):
-        ledger.claim(timed(sms_id, 10 + sms_id))
-    assert ledger.claim_catch_up([timed(3, 20)])[0].incoming_sms_id == 3
-    assert not ledger.claim(timed(2, 12))
-    assert not ledger.claim(timed(3, 20))
-    assert ledger.cursor == 3
+    for sms_id in (1, 2, 3, 4):
+        ledger.claim(sms(sms_id, sms_id))
+    assert ledger.follow_renumbering([sms(1, 1), sms(2, 2)]) == []
+    assert ledger.cursor == 2

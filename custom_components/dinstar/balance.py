@@ -1,0 +1,296 @@
+"""Balance checks: when each port's SIM is asked for its money, how, and what it answered.
+
+Checks go one at a time, a minute apart at most one, so a gateway full of SIMs never sends all
+its codes at once; a busy port (sending, in a call, in a user's USSD session) is tried again
+later, waiting longer each time. The reply is read by ``balance_reply``; one without an amount
+leaves the balance unknown and keeps the reply for the user to see.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.util import dt as dt_util
+
+from .aiodinstar import CallState
+from .assist_policy import normalize_number
+from .balance_reply import parse_balance
+from .bus_events import EVENT_LOW_BALANCE, EVENT_SMS_RECEIVED, FireEvent
+from .const import DOMAIN, LOGGER
+from .coordinator import DinstarCoordinator
+from .errors import gateway_error
+from .subentries import (
+    CONF_BALANCE_PORTS,
+    CONF_CODE,
+    CONF_CURRENCY,
+    CONF_INTERVAL,
+    CONF_PATTERN,
+    CONF_REPLY_SENDER,
+    CONF_REPLY_WAIT,
+    CONF_THRESHOLD,
+    SUBENTRY_BALANCE,
+)
+from .ussd import UssdSessions
+
+# How often due checks are looked for; at most one check starts each time.
+CHECK_TICK = timedelta(minutes=1)
+FIRST_RETRY = timedelta(minutes=2)
+LONGEST_RETRY = timedelta(hours=1)
+USSD_WAIT = 30.0
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def balance_signal(entry_id: str) -> str:
+    """Dispatcher signal: a port's balance (or its last reply) changed."""
+    return f"{DOMAIN}_{entry_id}_balance"
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceGroup:
+    """One balance subentry: ports on the same operator, asked the same way."""
+
+    subentry_id: str
+    ports: frozenset[int]
+    code: str
+    interval: timedelta
+    currency: str
+    threshold: Decimal | None
+    pattern: str | None
+    reply_sender: str | None
+    reply_wait: timedelta
+
+    @classmethod
+    def from_data(cls, subentry_id: str, data: Mapping[str, Any]) -> BalanceGroup:
+        """Read a subentry's data."""
+        threshold = data.get(CONF_THRESHOLD)
+        return cls(
+            subentry_id=subentry_id,
+            ports=frozenset(data[CONF_BALANCE_PORTS]),
+            code=data[CONF_CODE].strip(),
+            interval=timedelta(hours=data[CONF_INTERVAL]),
+            currency=data[CONF_CURRENCY],
+            threshold=None if threshold is None else Decimal(str(threshold)),
+            pattern=data.get(CONF_PATTERN) or None,
+            reply_sender=data.get(CONF_REPLY_SENDER) or None,
+            reply_wait=timedelta(minutes=data[CONF_REPLY_WAIT]),
+        )
+
+
+@dataclass(slots=True)
+class PortBalance:
+    """What the last check of a port found."""
+
+    amount: Decimal | None = None
+    reply: str | None = None
+    checked_at: datetime | None = None
+    retry_at: datetime | None = None
+    failures: int = 0
+    unreadable_logged: bool = False
+
+
+class BalanceChecker:
+    """Checks the balance of every port a balance subentry names."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        coordinator: DinstarCoordinator,
+        ussd: UssdSessions,
+        fire: FireEvent,
+    ) -> None:
+        """Read the groups from the entry's balance subentries."""
+        self._hass = hass
+        self._entry = entry
+        self._coordinator = coordinator
+        self._ussd = ussd
+        self._fire = fire
+        self._subentries = self._balance_subentries()
+        self.groups: dict[int, BalanceGroup] = {
+            port: group
+            for subentry_id, data in self._subentries.items()
+            for group in (BalanceGroup.from_data(subentry_id, data),)
+            for port in group.ports
+        }
+        self.balances: dict[int, PortBalance] = {port: PortBalance() for port in self.groups}
+        self._sms_waiters: dict[int, tuple[str, asyncio.Future[str]]] = {}
+        self._running: asyncio.Task[None] | None = None
+
+    def _balance_subentries(self) -> dict[str, Mapping[str, Any]]:
+        return {
+            subentry_id: subentry.data
+            for subentry_id, subentry in self._entry.subentries.items()
+            if subentry.subentry_type == SUBENTRY_BALANCE
+        }
+
+    @callback
+    def async_start(self) -> Callable[[], None]:
+        """Look for due checks every minute and watch for replies by SMS; returns the stop."""
+        stops: list[CALLBACK_TYPE] = [
+            async_track_time_interval(
+                self._hass, self._async_tick, CHECK_TICK, name="dinstar balance checks"
+            ),
+            self._hass.bus.async_listen(EVENT_SMS_RECEIVED, self._async_sms, self._for_entry),
+        ]
+
+        @callback
+        def stop() -> None:
+            for unsubscribe in stops:
+                unsubscribe()
+
+        return stop
+
+    @callback
+    def async_subentries_changed(self) -> bool:
+        """Whether the balance subentries differ from those the checks run by."""
+        return self._balance_subentries() != self._subentries
+
+    @callback
+    def async_restore(
+        self, port: int, amount: Decimal | None, reply: str | None, checked_at: datetime | None
+    ) -> None:
+        """A balance kept from before a restart: not asked again before it is due."""
+        self.balances[port] = PortBalance(amount, reply, checked_at)
+        async_dispatcher_send(self._hass, balance_signal(self._entry.entry_id))
+
+    def threshold(self, port: int) -> Decimal | None:
+        """Below this a port's balance is low; ``None`` when it is not checked or has none."""
+        group = self.groups.get(port)
+        return None if group is None else group.threshold
+
+    def amount(self, port: int) -> Decimal | None:
+        """The port's last known balance."""
+        balance = self.balances.get(port)
+        return None if balance is None else balance.amount
+
+    @callback
+    def _for_entry(self, event_data: Mapping[str, Any]) -> bool:
+        return event_data.get("config_entry_id") == self._entry.entry_id
+
+    @callback
+    def _async_sms(self, event: Event) -> None:
+        """An SMS on a port that waits for its balance by SMS: the reply, if from the sender."""
+        port = event.data.get("port")
+        if port is None or (waiting := self._sms_waiters.get(port)) is None:
+            return
+        sender, reply = waiting
+        from_sender = normalize_number(str(event.data.get("sender", ""))).casefold() == sender
+        if from_sender and not reply.done():
+            reply.set_result(str(event.data.get("text", "")))
+
+    @callback
+    def _async_tick(self, now: datetime) -> None:
+        """Start the most overdue check, unless one still runs."""
+        if self._running is not None and not self._running.done():
+            return
+        due = sorted(
+            (when, port) for port in self.groups if (when := self._due_at(port) or _NEVER) <= now
+        )
+        if not due:
+            return
+        port = due[0][1]
+        self._running = self._entry.async_create_background_task(
+            self._hass, self._async_scheduled_check(port, now), f"dinstar balance check {port}"
+        )
+
+    def _due_at(self, port: int) -> datetime | None:
+        """When the port is to be checked next; ``None``: never checked, first of all."""
+        balance = self.balances[port]
+        if balance.retry_at is not None:
+            return balance.retry_at
+        if balance.checked_at is None:
+            return None
+        return balance.checked_at + self.groups[port].interval
+
+    async def _async_scheduled_check(self, port: int, now: datetime) -> None:
+        """A check due by the schedule: a failure is tried again later, waiting longer."""
+        balance = self.balances[port]
+        info = self._coordinator.data.ports.get(port)
+        try:
+            if info is not None and info.call_state not in (
+                CallState.IDLE,
+                CallState.UNKNOWN,
+                None,
+            ):
+                raise gateway_error("port_busy", port=str(port))
+            await self.async_check(port)
+        except HomeAssistantError as err:
+            balance.failures += 1
+            delay = min(FIRST_RETRY * 2 ** (balance.failures - 1), LONGEST_RETRY)
+            balance.retry_at = now + delay
+            LOGGER.debug("Balance check of port %s failed (%s), next in %s", port, err, delay)
+
+    async def async_check(self, port: int) -> None:
+        """Ask the port's balance now; raises a translated error when no reply came."""
+        group = self.groups[port]
+        if group.reply_sender is None:
+            text = await self._ussd.async_send_background(port, group.code, USSD_WAIT)
+        else:
+            text = await self._async_check_by_sms(port, group, group.reply_sender)
+        self._record(port, group, text)
+
+    async def _async_check_by_sms(self, port: int, group: BalanceGroup, sender: str) -> str:
+        """Send the code, then wait for the operator's SMS with the balance."""
+        reply: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._sms_waiters[port] = (normalize_number(sender).casefold(), reply)
+        try:
+            try:
+                await self._ussd.async_send_background(port, group.code, USSD_WAIT)
+            except HomeAssistantError as err:
+                # The network may answer only by SMS, with no USSD reply at all.
+                if err.translation_key != "ussd_timeout":
+                    raise
+            async with asyncio.timeout(group.reply_wait.total_seconds()):
+                return await reply
+        except TimeoutError as err:
+            raise gateway_error("balance_sms_timeout", port=str(port), sender=sender) from err
+        finally:
+            self._sms_waiters.pop(port, None)
+
+    def _record(self, port: int, group: BalanceGroup, text: str) -> None:
+        """Keep what the reply says; a new low balance fires an event."""
+        balance = self.balances[port]
+        was_low = self._is_low(group, balance.amount)
+        reading = parse_balance(text, group.pattern)
+        balance.amount = None if reading is None else reading.amount
+        balance.reply = text
+        balance.checked_at = dt_util.utcnow()
+        balance.retry_at = None
+        balance.failures = 0
+        if reading is None:
+            if not balance.unreadable_logged:
+                balance.unreadable_logged = True
+                LOGGER.warning(
+                    "No balance found in the reply on port %s of %s: %r",
+                    port,
+                    self._entry.title,
+                    text,
+                )
+        else:
+            balance.unreadable_logged = False
+        if self._is_low(group, balance.amount) and not was_low:
+            self._fire(
+                EVENT_LOW_BALANCE,
+                port,
+                {
+                    "port": port,
+                    "balance": float(balance.amount or 0),
+                    "currency": group.currency,
+                    "threshold": float(group.threshold or 0),
+                },
+            )
+        async_dispatcher_send(self._hass, balance_signal(self._entry.entry_id))
+
+    @staticmethod
+    def _is_low(group: BalanceGroup, amount: Decimal | None) -> bool:
+        return group.threshold is not None and amount is not None and amount < group.threshold

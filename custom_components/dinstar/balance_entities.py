@@ -1,0 +1,139 @@
+"""The balance sensor and the "check balance" button of each port a balance check names.
+
+The sensor keeps its balance, reply and check time across restarts, so a restart does not
+ask again early.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
+from homeassistant.components.sensor import (
+    RestoreSensor,
+    SensorDeviceClass,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.core import callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
+
+from .balance import balance_signal
+from .entity import DinstarPortEntity
+from .errors import gateway_errors
+from .runtime import DinstarConfigEntry
+
+ATTR_REPLY = "reply"
+ATTR_CHECKED_AT = "checked_at"
+
+BALANCE_SENSOR = SensorEntityDescription(
+    key="balance",
+    translation_key="balance",
+    device_class=SensorDeviceClass.MONETARY,
+    state_class=SensorStateClass.TOTAL,
+    suggested_display_precision=2,
+)
+CHECK_BUTTON = ButtonEntityDescription(key="check_balance", translation_key="check_balance")
+
+
+@callback
+def async_add_balance_entities(
+    entry: DinstarConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    description: EntityDescription,
+    make: Callable[[DinstarConfigEntry, int], Entity],
+) -> None:
+    """Add an entity for each shown port a balance check names; drop those no check names.
+
+    They live on the port's device, which belongs to the gateway, not to a subentry: a check
+    deleted or changed reloads the gateway, and its ports' entities go here.
+    """
+    groups = entry.runtime_data.balance.groups
+    registry = er.async_get(entry.runtime_data.coordinator.hass)
+    checked = {f"{entry.unique_id or ''}-{port}-{description.key}" for port in groups}
+    suffix = f"-{description.key}"
+    for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
+        if entity.unique_id.endswith(suffix) and entity.unique_id not in checked:
+            registry.async_remove(entity.entity_id)
+
+    @callback
+    def add_ports(ports: set[int]) -> None:
+        async_add_entities(make(entry, port) for port in sorted(ports & set(groups)))
+
+    entry.runtime_data.ports.async_add_listener(add_ports)
+
+
+class DinstarBalanceSensor(DinstarPortEntity, RestoreSensor):
+    """The money left on a port's SIM, as its operator last answered."""
+
+    def __init__(self, entry: DinstarConfigEntry, port: int) -> None:
+        """The balance check's currency is the unit."""
+        super().__init__(entry, port, BALANCE_SENSOR)
+        self._checker = entry.runtime_data.balance
+        self._attr_native_unit_of_measurement = self._checker.groups[port].currency
+
+    async def async_added_to_hass(self) -> None:
+        """Take the balance from before a restart, then follow the checks."""
+        await super().async_added_to_hass()
+        entry_id = self.coordinator.config_entry.entry_id
+        self.async_on_remove(
+            async_dispatcher_connect(self.hass, balance_signal(entry_id), self.async_write_ha_state)
+        )
+        if self._checker.balances[self.port].checked_at is not None:
+            return
+        last = await self.async_get_last_state()
+        data = await self.async_get_last_sensor_data()
+        if last is None or data is None:
+            return
+        checked_at = last.attributes.get(ATTR_CHECKED_AT)
+        self._checker.async_restore(
+            self.port,
+            _decimal(data.native_value),
+            last.attributes.get(ATTR_REPLY),
+            None if checked_at is None else dt_util.parse_datetime(str(checked_at)),
+        )
+
+    @property
+    def native_value(self) -> Decimal | None:
+        """The last balance read; unknown when the last reply had none."""
+        return self._checker.amount(self.port)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """The operator's last reply as it came, and when it came."""
+        balance = self._checker.balances[self.port]
+        checked_at: datetime | None = balance.checked_at
+        return {
+            ATTR_REPLY: balance.reply,
+            ATTR_CHECKED_AT: None if checked_at is None else checked_at.isoformat(),
+        }
+
+
+class DinstarCheckBalanceButton(DinstarPortEntity, ButtonEntity):
+    """Ask a port's balance now."""
+
+    def __init__(self, entry: DinstarConfigEntry, port: int) -> None:
+        """A button of the port's device."""
+        super().__init__(entry, port, CHECK_BUTTON)
+        self._checker = entry.runtime_data.balance
+
+    async def async_press(self) -> None:
+        """Send the balance code and wait for the reply (after the user's own USSD codes)."""
+        with gateway_errors(self.hass, self.coordinator.config_entry, CHECK_BUTTON.key):
+            await self._checker.async_check(self.port)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None

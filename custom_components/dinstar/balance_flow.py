@@ -1,0 +1,108 @@
+"""Balance checks: each is a config subentry naming a group of ports on one operator."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from homeassistant.config_entries import ConfigEntryState, ConfigSubentryFlow, SubentryFlowResult
+from homeassistant.helpers import selector
+import probatio as vol
+
+from .aiodinstar.limits import MAX_USSD_BYTES
+from .balance_reply import compile_pattern
+from .runtime import DinstarConfigEntry
+from .subentries import (
+    CONF_BALANCE_PORTS as CONF_PORTS,
+    CONF_CODE,
+    CONF_CURRENCY,
+    CONF_INTERVAL,
+    CONF_PATTERN,
+    CONF_REPLY_SENDER,
+    CONF_REPLY_WAIT,
+    CONF_THRESHOLD,
+    SUBENTRY_BALANCE,
+)
+
+DEFAULT_CODE: Final = "*100#"
+DEFAULT_INTERVAL_HOURS: Final = 24
+DEFAULT_REPLY_WAIT_MINUTES: Final = 10
+
+
+def _number(minimum: float, maximum: float, unit: str | None = None) -> selector.NumberSelector:
+    config = selector.NumberSelectorConfig(
+        min=minimum, max=maximum, step="any", mode=selector.NumberSelectorMode.BOX
+    )
+    if unit is not None:
+        config["step"] = 1
+        config["unit_of_measurement"] = unit
+    return selector.NumberSelector(config)
+
+
+def _schema(ports: list[int], currency: str) -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Required(CONF_PORTS): selector.SelectSelector(
+                selector.SelectSelectorConfig(options=[str(port) for port in ports], multiple=True)
+            ),
+            vol.Required(CONF_CODE, default=DEFAULT_CODE): str,
+            vol.Required(CONF_INTERVAL, default=DEFAULT_INTERVAL_HOURS): _number(1, 720, "h"),
+            vol.Required(CONF_CURRENCY, default=currency): str,
+            vol.Optional(CONF_THRESHOLD): _number(-1_000_000, 1_000_000),
+            vol.Optional(CONF_PATTERN): str,
+            vol.Optional(CONF_REPLY_SENDER): str,
+            vol.Required(CONF_REPLY_WAIT, default=DEFAULT_REPLY_WAIT_MINUTES): _number(
+                1, 60, "min"
+            ),
+        }
+    )
+
+
+class BalanceSubentryFlow(ConfigSubentryFlow):
+    """Check the money left on a group of SIMs with their operator's USSD code."""
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Which ports, the code, how often, the currency, the threshold, unusual replies."""
+        entry: DinstarConfigEntry = self._get_entry()
+        if entry.state is not ConfigEntryState.LOADED:
+            # The ports to choose from are what the running gateway answered.
+            return self.async_abort(reason="not_loaded")
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = dict(user_input)
+            data[CONF_PORTS] = sorted(int(port) for port in data[CONF_PORTS])
+            errors = self._errors(entry, data)
+            if not errors:
+                ports = ", ".join(map(str, data[CONF_PORTS]))
+                return self.async_create_entry(title=f"{data[CONF_CODE]} on {ports}", data=data)
+        schema = _schema(
+            sorted(entry.runtime_data.coordinator.data.ports), self.hass.config.currency
+        )
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            errors=errors,
+        )
+
+    @staticmethod
+    def _errors(entry: DinstarConfigEntry, data: dict[str, Any]) -> dict[str, str]:
+        """What is wrong with the form, by field."""
+        errors: dict[str, str] = {}
+        if not data[CONF_PORTS]:
+            errors[CONF_PORTS] = "no_ports"
+        taken = {
+            port
+            for subentry in entry.subentries.values()
+            if subentry.subentry_type == SUBENTRY_BALANCE
+            for port in subentry.data[CONF_PORTS]
+        }
+        if taken & set(data[CONF_PORTS]):
+            errors[CONF_PORTS] = "port_taken"
+        code: str = data[CONF_CODE].strip()
+        if not code or len(code.encode()) > MAX_USSD_BYTES:
+            errors[CONF_CODE] = "invalid_ussd"
+        if pattern := data.get(CONF_PATTERN):
+            try:
+                compile_pattern(pattern)
+            except ValueError:
+                errors[CONF_PATTERN] = "invalid_pattern"
+        return errors

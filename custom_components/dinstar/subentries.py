@@ -1,0 +1,30 @@
+"""The gateway's config subentry types and the keys of their data.
+
+Apart from the flows that write them, so the modules that read them (the balance checks,
+Assist by SMS, notify) need no flow, and no flow's import of the entry's runtime type.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+SUBENTRY_CONTACT: Final = "contact"
+CONF_NUMBER: Final = "number"
+CONF_ASSIST: Final = "assist"  # a contact's choice: may talk to Assist
+
+SUBENTRY_BALANCE: Final = "balance"
+CONF_CODE: Final = "code"
+CONF_CURRENCY: Final = "currency"
+CONF_INTERVAL: Final = "interval"
+CONF_PATTERN: Final = "pattern"
+CONF_BALANCE_PORTS: Final = "ports"
+CONF_REPLY_SENDER: Final = "reply_sender"
+CONF_REPLY_WAIT: Final = "reply_wait"
+CONF_THRESHOLD: Final = "threshold"
+
+SUBENTRY_ASSIST: Final = "assist"
+CONF_AGENT_ID: Final = "agent_id"
+CONF_PIN: Final = "pin"
+CONF_MAX_PARTS: Final = "max_parts"
+CONF_RATE_LIMIT: Final = "rate_limit"
+CONF_DAILY_CAP: Final = "daily_cap"

@@ -1,0 +1,113 @@
+"""A refused login is not tried again; a stale nonce is (gateways block after a few failures)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from aiodinstar import DinstarAuthenticationError, DinstarClient, auth_middlewares
+import aiohttp
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+import pytest
+
+STATUS = (
+    '{"performance":{"cpu_used":"30","flash_total":"27648","flash_used":"17428",'
+    '"memory_total":"109448","memory_used":"50520"}}'
+)
+
+
+@dataclass
+class Gateway:
+    """Answers 401 as told: a challenge, a stale nonce, or a refused password."""
+
+    refuse_credentials: bool = False
+    stale_once: bool = False
+    nonce: int = 0
+    with_credentials: list[str] = field(default_factory=list)
+
+    def challenge(self, *, stale: bool = False) -> web.Response:
+        self.nonce += 1
+        header = f'Digest realm="gw", nonce="n{self.nonce}", qop="auth"'
+        if stale:
+            header += ", stale=true"
+        return web.Response(status=401, headers={"WWW-Authenticate": header})
+
+    async def handle(self, request: web.Request) -> web.Response:
+        authorization = request.headers.get("Authorization")
+        if authorization is None:
+            return self.challenge()
+        self.with_credentials.append(authorization)
+        if self.stale_once:
+            self.stale_once = False
+            return self.challenge(stale=True)
+        if self.refuse_credentials:
+            return self.challenge()
+        return web.Response(text=STATUS, content_type="application/json")
+
+
+@pytest.fixture
+async def gateway(socket_enabled: None) -> AsyncIterator[tuple[Gateway, DinstarClient]]:
+    """The gateway on loopback and a client for it, as the integration builds one."""
+    gateway = Gateway()
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", gateway.handle)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    session = aiohttp.ClientSession(middlewares=auth_middlewares("admin", "secret"))
+    try:
+        yield (
+            gateway,
+            DinstarClient(
+                session, "127.0.0.1", port=server.port, username="admin", password="secret"
+            ),
+        )
+    finally:
+        await session.close()
+        await server.close()
+
+
+async def test_authenticated_up_front_after_the_first_challenge(
+    gateway: tuple[Gateway, DinstarClient],
+) -> None:
+    server, client = gateway
+    await client.get_status()
+    await client.get_status()
+    # The first call met the challenge; the second went with credentials at once.
+    assert server.nonce == 1
+    assert len(server.with_credentials) == 2
+
+
+async def test_a_stale_nonce_is_retried_once(gateway: tuple[Gateway, DinstarClient]) -> None:
+    server, client = gateway
+    await client.get_status()
+    server.stale_once = True
+    await client.get_status()
+    assert len(server.with_credentials) == 3
+    assert 'nonce="n2"' in server.with_credentials[-1]
+
+
+async def test_a_refused_password_is_one_failed_login(
+    gateway: tuple[Gateway, DinstarClient],
+) -> None:
+    server, client = gateway
+    await client.get_status()
+    server.refuse_credentials = True  # the password was changed on the gateway
+    with pytest.raises(DinstarAuthenticationError):
+        await client.get_status()
+    with pytest.raises(DinstarAuthenticationError):
+        await client.get_status()
+    # One refused attempt (sent up front), no retry, and nothing after it.
+    assert len(server.with_credentials) == 2
+
+
+async def test_a_wrong_password_at_the_first_call_is_one_failed_login(
+    gateway: tuple[Gateway, DinstarClient],
+) -> None:
+    server, client = gateway
+    server.refuse_credentials = True
+    with pytest.raises(DinstarAuthenticationError):
+        await client.get_status()
+    with pytest.raises(DinstarAuthenticationError):
+        await client.get_status()
+    assert len(server.with_credentials) == 1

@@ -1,0 +1,304 @@
+"""Balance checks against the simulator: the subentry, the schedule, the sensor and button."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import STATE_UNKNOWN
+from homeassistant.core import Event, HomeAssistant, State
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    mock_restore_cache_with_extra_data,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.dinstar import ussd
+from custom_components.dinstar.const import DOMAIN
+from devtools.gateway_simulator import Simulator
+
+from .conftest import WEBHOOK_ID
+
+BALANCE = "sensor.dinstar_da00_0030_1901_2817_port_{}_balance"
+BUTTON = "button.dinstar_da00_0030_1901_2817_port_{}_check_balance"
+CHECK = {
+    "ports": [1, 2],
+    "code": "*100#",
+    "interval": 24,
+    "currency": "EUR",
+    "reply_wait": 10,
+}
+
+
+@pytest.fixture(autouse=True)
+def fast_ussd_polling(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No push comes in most tests: ask the gateway for the reply at once."""
+    monkeypatch.setattr(ussd, "USSD_POLL_AFTER", 0.05)
+
+
+@pytest.fixture
+def subentries() -> list[tuple[str, dict[str, Any]]]:
+    """Ports 1 and 2 checked with *100#, low below 1,000 EUR (the simulator's are less)."""
+    return [("balance", {**CHECK, "threshold": 1000})]
+
+
+@pytest.fixture
+def pushes(
+    simulator: Simulator, hass_client_no_auth: ClientSessionGenerator
+) -> Callable[[], Awaitable[None]]:
+    """Point the simulator's pushes at the webhook: the same reply twice is told apart."""
+
+    async def start() -> None:
+        client = await hass_client_no_auth()
+        simulator.push_url = str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
+
+    return start
+
+
+type Tick = Callable[..., Awaitable[None]]
+
+
+@pytest.fixture
+def tick(hass: HomeAssistant) -> Tick:
+    """Let minutes pass (as the checks' timer sees them) and the check they start finish.
+
+    The clock is not frozen: the simulator's replies need real time to come.
+    """
+    elapsed = timedelta()
+    start = dt_util.utcnow()
+
+    async def advance(minutes: float = 1) -> None:
+        nonlocal elapsed
+        elapsed += timedelta(minutes=minutes)
+        async_fire_time_changed(hass, start + elapsed + timedelta(seconds=1))
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+    return advance
+
+
+async def test_add_a_balance_check(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """The subentry's form checks its fields; a new check reloads the gateway with its entities."""
+
+    async def submit(data: dict[str, Any]) -> Any:
+        result = await hass.config_entries.subentries.async_init(
+            (init_integration.entry_id, "balance"), context={"source": SOURCE_USER}
+        )
+        assert result["type"] is FlowResultType.FORM
+        return await hass.config_entries.subentries.async_configure(result["flow_id"], data)
+
+    base = {"ports": ["1"], "code": "*125#", "interval": 12, "currency": "RON", "reply_wait": 5}
+    for data, errors in (
+        ({**base, "pattern": "Sold (unclosed"}, {"pattern": "invalid_pattern"}),
+        ({**base, "pattern": "no group"}, {"pattern": "invalid_pattern"}),
+        ({**base, "code": "*" * 61}, {"code": "invalid_ussd"}),
+        ({**base, "ports": []}, {"ports": "no_ports"}),
+    ):
+        assert (await submit(data))["errors"] == errors
+    result = await submit({**base, "pattern": r"Sold: ([\d,]+) lei"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["ports"] == [1]
+    await hass.async_block_till_done()
+    state = hass.states.get(BALANCE.format(1))
+    assert state is not None
+    assert state.attributes["unit_of_measurement"] == "RON"
+    assert state.attributes["device_class"] == "monetary"
+    assert hass.states.get(BUTTON.format(1)) is not None
+    assert hass.states.get(BALANCE.format(2)) is None
+    # Port 1 is taken: a second check on it is refused.
+    assert (await submit({**base, "ports": ["1", "2"]}))["errors"] == {"ports": "port_taken"}
+
+
+async def test_checks_are_spread_and_low_balances_fire(
+    hass: HomeAssistant,
+    init_with_subentries: MockConfigEntry,
+    simulator: Simulator,
+    tick: Tick,
+) -> None:
+    """One port a minute; the amount read from the reply; a balance under the threshold fires."""
+    low: list[Event] = []
+    hass.bus.async_listen("dinstar_low_balance", low.append)
+    await tick()
+    credit = simulator.state.ports[1].remain_credit
+    state = hass.states.get(BALANCE.format(1))
+    assert state.state == credit
+    assert state.attributes["reply"] == f"Your balance is {credit} EUR"
+    assert state.attributes["checked_at"] is not None
+    # Port 2 waits for the next minute: never two codes at once.
+    assert hass.states.get(BALANCE.format(2)).state == STATE_UNKNOWN
+    assert simulator.state.requests["/api/send_ussd"] == 1
+    await tick()
+    assert hass.states.get(BALANCE.format(2)).state == simulator.state.ports[2].remain_credit
+    assert [event.data["port"] for event in low] == [1, 2]
+    assert low[0].data["currency"] == "EUR"
+    assert low[0].data["threshold"] == 1000
+    # Not due again for a day.
+    await tick()
+    assert simulator.state.requests["/api/send_ussd"] == 2
+    problem = hass.states.get("binary_sensor.dinstar_da00_0030_1901_2817_port_1_sim_problem")
+    assert problem.state == "on"
+    assert problem.attributes["problems"] == ["low_balance"]
+
+
+@pytest.mark.parametrize("subentries", [[("balance", {**CHECK, "ports": [1]})]])
+async def test_a_reply_without_an_amount(
+    hass: HomeAssistant,
+    init_with_subentries: MockConfigEntry,
+    simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+    pushes: Callable[[], Awaitable[None]],
+) -> None:
+    """Unknown, the reply kept, logged once however often it comes; never a guess."""
+    await pushes()
+    simulator.state.ports[1].ussd_replies["*100#"] = "Thank you, offer 2 valid until 12/05/2027"
+    await hass.services.async_call(
+        "button", "press", {"entity_id": BUTTON.format(1)}, blocking=True
+    )
+    await hass.services.async_call(
+        "button", "press", {"entity_id": BUTTON.format(1)}, blocking=True
+    )
+    state = hass.states.get(BALANCE.format(1))
+    assert state.state == STATE_UNKNOWN
+    assert state.attributes["reply"] == "Thank you, offer 2 valid until 12/05/2027"
+    assert caplog.text.count("No balance found in the reply on port 1") == 1
+
+
+@pytest.mark.parametrize(
+    "subentries", [[("balance", {**CHECK, "ports": [1], "pattern": r"Credit (\d+\.\d+) units"})]]
+)
+async def test_the_users_pattern(
+    hass: HomeAssistant, init_with_subentries: MockConfigEntry, simulator: Simulator
+) -> None:
+    simulator.state.ports[1].ussd_replies["*100#"] = "Credit 12.50 units, bonus 3.00"
+    await hass.services.async_call(
+        "button", "press", {"entity_id": BUTTON.format(1)}, blocking=True
+    )
+    assert hass.states.get(BALANCE.format(1)).state == "12.50"
+
+
+@pytest.mark.parametrize(
+    "subentries", [[("balance", {**CHECK, "ports": [2], "reply_sender": "Vodafone"})]]
+)
+async def test_the_reply_by_sms(
+    hass: HomeAssistant,
+    init_with_subentries: MockConfigEntry,
+    simulator: Simulator,
+    pushes: Callable[[], Awaitable[None]],
+    tick: Tick,
+) -> None:
+    """The operator answers by SMS: the next one from that sender on that port is read."""
+    await pushes()
+    simulator.state.ports[2].ussd_reply_sender = "Vodafone"
+    await tick()
+    credit = simulator.state.ports[2].remain_credit
+    assert hass.states.get(BALANCE.format(2)).state == credit
+    assert simulator.state.inbox[-1].number == "Vodafone"
+
+
+@pytest.fixture
+def port_1_in_a_call(simulator: Simulator) -> None:
+    """Port 1 is in a call from the start."""
+    simulator.state.ports[1].callstate = "Active"
+
+
+@pytest.mark.parametrize("subentries", [[("balance", {**CHECK, "ports": [1]})]])
+async def test_a_busy_port_is_tried_later(
+    hass: HomeAssistant,
+    port_1_in_a_call: None,
+    init_with_subentries: MockConfigEntry,
+    simulator: Simulator,
+    pushes: Callable[[], Awaitable[None]],
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """In a call: no code is sent; tried again later, waiting twice as long each time."""
+    await pushes()  # with the clock frozen, only a pushed reply can come
+    simulator.state.config.ussd_delay = 0
+
+    async def minutes(count: int) -> None:
+        for _ in range(count):
+            freezer.tick(timedelta(seconds=61))
+            async_fire_time_changed(hass)
+            await hass.async_block_till_done(wait_background_tasks=True)
+
+    await minutes(6)
+    # Six chances, three tries (then 2 and 4 minutes later); no code sent during the call.
+    assert caplog.text.count("Balance check of port 1 failed") == 3
+    assert simulator.state.requests["/api/send_ussd"] == 0
+    assert hass.states.get(BALANCE.format(1)).state == STATE_UNKNOWN
+    simulator.state.ports[1].callstate = "Idle"
+    await init_with_subentries.runtime_data.coordinator.async_refresh()
+    await minutes(8)  # the next try, eight minutes after the third
+    assert simulator.state.requests["/api/send_ussd"] == 1
+    assert hass.states.get(BALANCE.format(1)).state == simulator.state.ports[1].remain_credit
+
+
+async def test_a_users_code_and_a_check_take_turns(
+    hass: HomeAssistant,
+    init_with_subentries: MockConfigEntry,
+    simulator: Simulator,
+    pushes: Callable[[], Awaitable[None]],
+) -> None:
+    """The gateway refuses a second code on a busy port (486): both wait their turn instead."""
+    await pushes()
+    simulator.state.config.ussd_delay = 0.3
+    user = hass.services.async_call(
+        DOMAIN,
+        "send_ussd",
+        {"config_entry_id": init_with_subentries.entry_id, "port": 1, "code": "*101#"},
+        blocking=True,
+        return_response=True,
+    )
+    check = hass.services.async_call(
+        "button", "press", {"entity_id": BUTTON.format(1)}, blocking=True
+    )
+    response, _ = await asyncio.gather(user, check)
+    credit = simulator.state.ports[1].remain_credit
+    assert response["reply"] == f"Your balance is {credit} EUR"
+    assert hass.states.get(BALANCE.format(1)).state == credit
+
+
+@pytest.fixture
+def restored_balance(hass: HomeAssistant) -> str:
+    """Port 1's balance as Home Assistant kept it an hour ago."""
+    checked_at = (dt_util.utcnow() - timedelta(hours=1)).isoformat()
+    reply = "Your balance is 7.25 EUR"
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State(BALANCE.format(1), "7.25", {"reply": reply, "checked_at": checked_at}),
+                {"native_value": "7.25", "native_unit_of_measurement": "EUR"},
+            )
+        ],
+    )
+    return checked_at
+
+
+async def test_the_balance_survives_a_restart(
+    hass: HomeAssistant,
+    restored_balance: str,
+    init_with_subentries: MockConfigEntry,
+    simulator: Simulator,
+    tick: Tick,
+) -> None:
+    """Restored with its reply and time, low at once, and not asked again before it is due."""
+    state = hass.states.get(BALANCE.format(1))
+    assert state.state == "7.25"
+    assert state.attributes["checked_at"] == restored_balance
+    assert state.attributes["reply"] == "Your balance is 7.25 EUR"
+    problem = hass.states.get("binary_sensor.dinstar_da00_0030_1901_2817_port_1_sim_problem")
+    assert problem.attributes["problems"] == ["low_balance"]
+    await tick()  # port 2 was never checked: it goes first
+    await tick()
+    assert simulator.state.requests["/api/send_ussd"] == 1
+    assert hass.states.get(BALANCE.format(1)).state == "7.25"
