@@ -76,3 +76,66 @@ async def replay(socket_enabled: None) -> AsyncIterator[ReplayFactory]:
     await session.close()
     for server in servers:
         await server.close()
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """One request as the gateway saw it: the raw query string, the body (decoded if JSON)."""
+
+    method: str
+    path: str
+    query: str
+    body: Any
+    authorization: str | None
+
+
+type Answer = str | web.Response | Callable[[], Awaitable[web.Response]]
+type GatewayFactory = Callable[..., Awaitable[tuple[DinstarClient, list[Received]]]]
+
+
+@pytest.fixture
+async def gateway(socket_enabled: None) -> AsyncIterator[GatewayFactory]:
+    """A gateway answering requests in turn with the given answers; a client for it.
+
+    An answer is a body, a response, or a coroutine function making one. Unlike
+    :func:`replay` it keeps each request's body and ``Authorization`` header, and lets a test
+    choose statuses and headers; a request past the last answer gets HTTP 599.
+    """
+    servers: list[TestServer] = []
+    session = aiohttp.ClientSession()
+
+    async def start(*answers: Answer, **settings: Any) -> Any:
+        queue = list(answers)
+        received: list[Received] = []
+
+        async def answer(request: web.Request) -> web.Response:
+            text = await request.text()
+            received.append(
+                Received(
+                    request.method,
+                    request.path,
+                    request.rel_url.raw_query_string,
+                    json.loads(text) if request.content_type == "application/json" else text,
+                    request.headers.get("Authorization"),
+                )
+            )
+            if not queue:
+                return web.Response(status=599, text="no answer left")
+            next_answer = queue.pop(0)
+            if isinstance(next_answer, str):
+                return web.Response(text=next_answer)
+            return next_answer if isinstance(next_answer, web.Response) else await next_answer()
+
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", answer)
+        server = TestServer(app, host="127.0.0.1")
+        await server.start_server()
+        servers.append(server)
+        settings = {"username": "admin", "password": "admin", "port": server.port, **settings}
+        client = DinstarClient(session, "127.0.0.1", **settings)
+        return client, received
+
+    yield start
+    await session.close()
+    for server in servers:
+        await server.close()

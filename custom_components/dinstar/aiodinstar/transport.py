@@ -291,7 +291,7 @@ class Transport:
                 f"{self._base.host}: the certificate does not match the pinned fingerprint"
             ) from err
         except (aiohttp.ClientError, TimeoutError) as err:
-            raise DinstarConnectionError(f"{path}: {err or type(err).__name__}") from err
+            raise DinstarConnectionError(f"{path}: {str(err) or type(err).__name__}") from err
         if status == _HTTP_UNAUTHORIZED:
             if path in _DRP_PATHS:
                 self._drp_ready = False
