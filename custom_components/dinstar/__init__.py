@@ -205,7 +205,10 @@ def _after_refresh(hass: HomeAssistant, entry: DinstarConfigEntry) -> Callable[[
         runtime = entry.runtime_data
         available = runtime.coordinator.last_update_success
         polling = entry.options.get(CONF_INCOMING_MODE, IncomingMode.PUSH) != IncomingMode.PUSH
-        if available and (polling or not was_available or runtime.inbox.baseline_pending):
+        inbox = runtime.inbox
+        if available and (
+            polling or not was_available or inbox.baseline_pending or inbox.read_failed
+        ):
             entry.async_create_background_task(
                 hass, runtime.inbox.async_catch_up(), "dinstar inbox catch-up"
             )

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Final
 
-from homeassistant.config_entries import ConfigEntryState, ConfigSubentryFlow, SubentryFlowResult
+from homeassistant.config_entries import (
+    ConfigEntryState,
+    ConfigSubentry,
+    ConfigSubentryFlow,
+    SubentryFlowResult,
+)
 from homeassistant.helpers import selector
 import probatio as vol
 
@@ -62,29 +68,51 @@ class BalanceSubentryFlow(ConfigSubentryFlow):
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Which ports, the code, how often, the currency, the threshold, unusual replies."""
+        return await self._async_step("user", user_input)
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Change a check in place: its balance sensors keep their history."""
+        return await self._async_step("reconfigure", user_input)
+
+    async def _async_step(
+        self, step_id: str, user_input: dict[str, Any] | None
+    ) -> SubentryFlowResult:
         entry: DinstarConfigEntry = self._get_entry()
         if entry.state is not ConfigEntryState.LOADED:
             # The ports to choose from are what the running gateway answered.
             return self.async_abort(reason="not_loaded")
+        subentry = self._get_reconfigure_subentry() if step_id == "reconfigure" else None
         errors: dict[str, str] = {}
         if user_input is not None:
             data = dict(user_input)
             data[CONF_PORTS] = sorted(int(port) for port in data[CONF_PORTS])
-            errors = self._errors(entry, data)
+            errors = self._errors(entry, data, subentry)
             if not errors:
-                ports = ", ".join(map(str, data[CONF_PORTS]))
-                return self.async_create_entry(title=f"{data[CONF_CODE]} on {ports}", data=data)
+                title = f"{data[CONF_CODE]} on {', '.join(map(str, data[CONF_PORTS]))}"
+                if subentry is None:
+                    return self.async_create_entry(title=title, data=data)
+                return self.async_update_and_abort(entry, subentry, title=title, data=data)
+        suggested: Mapping[str, Any] | None = user_input
+        if suggested is None and subentry is not None:
+            suggested = {
+                **subentry.data,
+                CONF_PORTS: [str(port) for port in subentry.data[CONF_PORTS]],
+            }
         schema = _schema(
             sorted(entry.runtime_data.coordinator.data.ports), self.hass.config.currency
         )
         return self.async_show_form(
-            step_id="user",
-            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(schema, suggested),
             errors=errors,
         )
 
     @staticmethod
-    def _errors(entry: DinstarConfigEntry, data: dict[str, Any]) -> dict[str, str]:
+    def _errors(
+        entry: DinstarConfigEntry, data: dict[str, Any], editing: ConfigSubentry | None
+    ) -> dict[str, str]:
         """What is wrong with the form, by field."""
         errors: dict[str, str] = {}
         if not data[CONF_PORTS]:
@@ -93,6 +121,7 @@ class BalanceSubentryFlow(ConfigSubentryFlow):
             port
             for subentry in entry.subentries.values()
             if subentry.subentry_type == SUBENTRY_BALANCE
+            and (editing is None or subentry.subentry_id != editing.subentry_id)
             for port in subentry.data[CONF_PORTS]
         }
         if taken & set(data[CONF_PORTS]):

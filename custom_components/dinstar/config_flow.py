@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from ipaddress import ip_address
 from typing import Any
 
 from homeassistant.components import webhook
@@ -27,7 +28,9 @@ from homeassistant.core import callback
 from homeassistant.helpers import selector
 from homeassistant.helpers.device_registry import format_mac
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+from homeassistant.util.network import is_ip_address, is_link_local, is_loopback
 import probatio as vol
+from yarl import URL
 
 from .aiodinstar import (
     DinstarApiError,
@@ -85,6 +88,17 @@ _CERTIFICATE = selector.SelectSelector(
         options=[mode.value for mode in CertificateMode], translation_key=CONF_CERTIFICATE
     )
 )
+
+
+def _unreachable(url: str) -> bool:
+    """Whether the gateway, another machine, cannot reach this URL (Home Assistant's own name)."""
+    host = (URL(url).host or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    if not is_ip_address(host):
+        return False
+    address = ip_address(host)
+    return is_loopback(address) or is_link_local(address) or address.is_unspecified
 
 
 def _credentials_schema(
@@ -306,15 +320,18 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             # The name is the entry's title: the gateway's device and its ports are named by it.
             return self.async_create_entry(title=user_input[CONF_NAME], data=self._data)
+        url = webhook.async_generate_url(
+            self.hass, self._data[CONF_WEBHOOK_ID], prefer_external=False
+        )
         return self.async_show_form(
             step_id="webhook",
             data_schema=vol.Schema(
                 {vol.Required(CONF_NAME, default=self._default_name()): selector.TextSelector()}
             ),
+            # A warning only: the entry is still created, and polling works without pushes.
+            errors={"base": "webhook_url_unreachable"} if _unreachable(url) else None,
             description_placeholders={
-                "url": webhook.async_generate_url(
-                    self.hass, self._data[CONF_WEBHOOK_ID], prefer_external=False
-                ),
+                "url": url,
                 "auth_scheme": str(self._data[CONF_AUTH_SCHEME]),
             },
         )

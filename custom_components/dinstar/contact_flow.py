@@ -11,6 +11,7 @@ import probatio as vol
 
 from .aiodinstar import DinstarValidationError
 from .aiodinstar.limits import MAX_PORT, check_number
+from .assist_policy import normalize_number
 from .runtime import DinstarConfigEntry
 from .subentries import CONF_ASSIST, CONF_NUMBER
 
@@ -39,6 +40,8 @@ class ContactSubentryFlow(ConfigSubentryFlow):
             data = dict(user_input)
             if CONF_PORT in data:
                 data[CONF_PORT] = int(data[CONF_PORT])
+            # Saved as the gateway takes it, however it was typed ("+49 30 123-456").
+            data[CONF_NUMBER] = normalize_number(data[CONF_NUMBER].strip())
             try:
                 check_number(data[CONF_NUMBER])
             except DinstarValidationError:

@@ -9,7 +9,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from .aiodinstar import (
@@ -21,6 +21,7 @@ from .aiodinstar import (
     PortInfo,
 )
 from .const import DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER
+from .errors import update_failed
 from .repairs import async_set_certificate_changed
 
 # A gateway restarts in a minute or two; one answering long after its power_off push is up.
@@ -100,19 +101,11 @@ class DinstarCoordinator(DataUpdateCoordinator[DinstarData]):
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_auth"
             ) from err
-        except DinstarCertificateError as err:
-            async_set_certificate_changed(self.hass, self.config_entry, changed=True)
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="certificate_changed",
-                translation_placeholders={"error": str(err)},
-            ) from err
         except DinstarError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="update_failed",
-                translation_placeholders={"error": str(err)},
-            ) from err
+            LOGGER.debug("Refreshing %s failed: %s", self.config_entry.title, err)
+            if isinstance(err, DinstarCertificateError):
+                async_set_certificate_changed(self.hass, self.config_entry, changed=True)
+            raise update_failed(err) from err
         async_set_certificate_changed(self.hass, self.config_entry, changed=False)
         if self.powered_off_at is not None and (
             not self.last_update_success

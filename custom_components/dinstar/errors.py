@@ -8,10 +8,12 @@ from contextlib import contextmanager
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from .aiodinstar import (
     DinstarApiError,
     DinstarAuthenticationError,
+    DinstarCertificateError,
     DinstarConnectionError,
     DinstarError,
     DinstarValidationError,
@@ -29,6 +31,27 @@ def invalid_input(key: str, **placeholders: str) -> ServiceValidationError:
 def gateway_error(key: str, **placeholders: str) -> HomeAssistantError:
     """The gateway or the network would not do it: not the input's fault."""
     return HomeAssistantError(
+        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
+    )
+
+
+def update_failed(err: DinstarError) -> UpdateFailed:
+    """A failed refresh, translated by the kind of ``err``.
+
+    The client's own text is English and stays in the debug log: the message carries only
+    the gateway's error code.
+    """
+    placeholders: dict[str, str] = {}
+    if isinstance(err, DinstarCertificateError):
+        key = "certificate_changed"
+    elif isinstance(err, DinstarConnectionError):
+        key = "update_cannot_connect"
+    elif isinstance(err, DinstarApiError):
+        key = "update_refused"
+        placeholders["code"] = str(err.error_code)
+    else:
+        key = "update_invalid_response"
+    return UpdateFailed(
         translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
     )
 

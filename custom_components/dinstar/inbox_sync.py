@@ -52,6 +52,9 @@ class InboxSync:
         self._gap_timer: CALLBACK_TYPE | None = None
         self._held: dict[int, IncomingSms] = {}
         self.baseline_pending = False
+        # The last read failed (a timeout at start, say): the next good refresh reads again,
+        # or what arrived while Home Assistant was away would wait for the next push.
+        self.read_failed = False
 
     async def async_load(self) -> None:
         """Restore where the last run stopped; nothing stored means a new entry."""
@@ -132,14 +135,19 @@ class InboxSync:
             try:
                 new = await self._async_read_new()
             except DinstarError as err:
-                LOGGER.debug("Catching up with the gateway's inbox failed: %s", err)
+                LOGGER.debug(  # pragma: no mutate
+                    "Catching up with the gateway's inbox failed: %s",  # pragma: no mutate
+                    err,  # pragma: no mutate
+                )
+                self.read_failed = True
                 self._arm_gap_timer()
                 return
+            self.read_failed = False
             if self.baseline_pending:
                 self.baseline_pending = False
-                LOGGER.debug(
-                    "%s messages already on the gateway are not fired",
-                    sum(sms.incoming_sms_id not in waiting for sms in new),
+                LOGGER.debug(  # pragma: no mutate
+                    "%s messages already on the gateway are not fired",  # pragma: no mutate
+                    sum(sms.incoming_sms_id not in waiting for sms in new),  # pragma: no mutate
                 )
                 new = [sms for sms in new if sms.incoming_sms_id in waiting]
             # Still held after a complete read that did not return them: not the gateway's.

@@ -22,6 +22,7 @@ from .aiodinstar import (
     plan_sms,
 )
 from .aiodinstar.limits import MAX_TEXT_BYTES, check_number
+from .assist_policy import normalize_number
 from .const import LOGGER
 from .errors import gateway_error, gateway_errors, invalid_input
 from .runtime import DinstarConfigEntry
@@ -32,13 +33,23 @@ from .tracking import TrackedSms
 MAX_RECIPIENTS_PER_CALL = 1000
 
 
-def check_recipients(numbers: list[str]) -> None:
-    """Every number is one the gateway takes, or a translated error naming the first that is not."""
+def clean_recipients(numbers: list[str]) -> list[str]:
+    """The numbers as the gateway takes them, or a translated error quoting the first it would not.
+
+    A list editor easily leaves an empty row: it is skipped. Numbers are written as people
+    write them ("+49 (0)30 123-45.67"), so spaces, dashes, dots and brackets are dropped.
+    """
+    cleaned: list[str] = []
     for number in numbers:
+        if not number.strip():
+            continue
         try:
-            check_number(number)
+            cleaned.append(check_number(normalize_number(number.strip())))
         except DinstarValidationError:
-            raise invalid_input("invalid_number", number=number) from None
+            raise invalid_input("invalid_number", number=number.strip()) from None
+    if not cleaned:
+        raise invalid_input("no_target")
+    return cleaned
 
 
 async def async_send_sms(  # noqa: PLR0913 - the action's fields
@@ -65,7 +76,8 @@ async def async_send_sms(  # noqa: PLR0913 - the action's fields
         raise invalid_input(
             "too_many_recipients", count=str(len(numbers)), limit=str(MAX_RECIPIENTS_PER_CALL)
         )
-    check_recipients(numbers)
+    numbers = clean_recipients(numbers)
+    params = {normalize_number(number.strip()): values for number, values in params.items()}
     if len(message.encode()) > MAX_TEXT_BYTES:
         raise invalid_input("message_too_long", limit=str(MAX_TEXT_BYTES))
     if unknown := sorted(set(ports) - set(runtime.coordinator.data.ports)):

@@ -14,14 +14,12 @@ from dataclasses import dataclass, field
 from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError
 
-from .aiodinstar import DinstarClient, UssdReply
+from .aiodinstar import DinstarClient, UssdReply, UssdSendStatus
 from .const import DOMAIN
 from .errors import gateway_error
 
 # A reply usually comes pushed within a second or two; without one, the gateway is asked.
 USSD_POLL_AFTER = 3.0
-# The gateway's answer to a code on a port that is sending, in a call or in a session.
-_PORT_BUSY = 486
 
 
 class UssdPortBusyError(HomeAssistantError):
@@ -84,14 +82,16 @@ class UssdSessions:
         try:
             (result,) = await self._client.send_ussd([port], code)
             if not result.sent:
-                placeholders = {"port": str(port), "status": str(int(result.status))}
-                if result.status == _PORT_BUSY:
+                if result.status == UssdSendStatus.PORT_BUSY:
                     raise UssdPortBusyError(
                         translation_domain=DOMAIN,
-                        translation_key="ussd_refused",
-                        translation_placeholders=placeholders,
+                        translation_key="ussd_port_busy",
+                        translation_placeholders={"port": str(port)},
                     )
-                raise gateway_error("ussd_refused", **placeholders)
+                if result.status == UssdSendStatus.NOT_REGISTERED:
+                    raise gateway_error("ussd_not_registered", port=str(port))
+                # A status the specification does not list: quoted, for a bug report.
+                raise gateway_error("ussd_refused", port=str(port), status=str(int(result.status)))
             async with asyncio.timeout(wait):
                 return await self._await_reply(port, reply, before.text)
         except TimeoutError as err:

@@ -12,10 +12,10 @@ _PORT_SKIPPED_CATEGORIES = {"config"}
 _PORT_DIAGNOSTICS = {"phone_number"}
 
 
-def _card(title: str, entities: list[str], names: dict[str, str]) -> dict[str, Any]:
-    """An entities card; rows named without the device's name, which is the card's title."""
+def _card(title: str, device: str, entities: list[str], names: dict[str, str]) -> dict[str, Any]:
+    """An entities card; rows named without ``device``'s name, which the title and view say."""
     rows = [
-        {"entity": entity_id, "name": names[entity_id].removeprefix(f"{title} ")}
+        {"entity": entity_id, "name": names[entity_id].removeprefix(f"{device} ")}
         if entity_id in names
         else entity_id
         for entity_id in entities
@@ -54,9 +54,14 @@ def build_dashboard(
             (device for device in dinstar if device["via_device_id"] == gateway["id"]),
             key=lambda device: int(device["name"].rsplit(" ", 1)[-1]),
         )
-        cards = [_card(gateway["name"], by_device.get(gateway["id"], []), names)]
+        cards = [_card(gateway["name"], gateway["name"], by_device.get(gateway["id"], []), names)]
         cards += [
-            _card(_port_title(gateway["name"], port["name"]), by_device.get(port["id"], []), names)
+            _card(
+                _port_title(gateway["name"], port["name"]),
+                port["name"],
+                by_device.get(port["id"], []),
+                names,
+            )
             for port in ports
         ]
         views.append({"title": gateway["name"], "path": gateway["id"], "cards": cards})

@@ -154,11 +154,12 @@ class HomeAssistantApi:
         )
         return result
 
-    async def add_gateway(self, gateway: Gateway) -> dict[str, Any]:
+    async def add_gateway(self, gateway: Gateway, name: str | None = None) -> dict[str, Any]:
         """The config flow the UI runs: menu, connection form, webhook step; the created entry.
 
-        The answer carries ``webhook_url``: what the webhook step tells the user to enter in the
-        gateway's push settings.
+        ``name`` is typed into the webhook step (else its suggestion stays). The answer carries
+        ``webhook_url``: what the webhook step tells the user to enter in the gateway's push
+        settings.
         """
         flow = await self.request(
             "POST", "/api/config/config_entries/flow", json={"handler": "dinstar"}
@@ -179,7 +180,7 @@ class HomeAssistantApi:
             msg = f"the connection step did not pass: {flow}"
             raise ApiError(msg)
         webhook_url: str = flow["description_placeholders"]["url"]
-        created = await self.flow_step(flow["flow_id"], {})
+        created = await self.flow_step(flow["flow_id"], {"name": name} if name else {})
         if created.get("type") != "create_entry":
             msg = f"no entry created: {created}"
             raise ApiError(msg)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+import json
 import os
 from pathlib import Path
 import shutil
@@ -19,7 +20,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from devtools.hass_runner.dashboard import save_dashboard
+from devtools.hass_runner.dashboard import DASHBOARD_PATH, save_dashboard
 from devtools.hass_runner.hass_client import Gateway, HomeAssistantApi, User
 from devtools.hass_runner.process import (
     ROOT,
@@ -35,6 +36,7 @@ BROWSER_CHECK = ROOT / "devtools" / "hass_runner" / "browser" / "check.mjs"
 USER = User(name="E2E", username="e2e", password="e2e-password-1")
 GATEWAY_PASSWORD = "e2e-gateway"
 EVENT_WAIT = 30.0
+SECOND_GATEWAY = "Garage gateway"
 
 
 @dataclass
@@ -193,9 +195,60 @@ async def test_an_allowed_contact_talks_to_assist_by_sms(stack: Stack) -> None:
     assert sent[0]["text"] == exchange["reply"]
 
 
-async def test_frontend_shows_the_gateway_and_its_ports(stack: Stack, output: Path) -> None:
-    """Chromium signs in, opens the gateway's and a port's device pages, and saves screenshots."""
-    await save_dashboard(stack.api)
+async def test_frontend_shows_the_gateway_and_its_ports(
+    stack: Stack, output: Path, tmp_path: Path
+) -> None:
+    """Chromium signs in and looks at what a user sees; screenshots are saved.
+
+    Two gateways side by side keep their own names; a SIM pulled and plugged again on the
+    dashboard leaves no card row without its entity; the contact form has all its texts; the
+    integration's brand images are served.
+    """
+    await stack.control("config", {"push_url": stack.entry["webhook_url"]})
+    sim_port = free_port()
+    second = start_simulator(
+        port=sim_port,
+        password=GATEWAY_PASSWORD,
+        log=output / "second-simulator.log",
+        extra=("--serial", "da00-0030-1901-4242", "--ports", "4"),
+    )
+    try:
+        await wait_until_serving(second, f"http://127.0.0.1:{sim_port}/_sim/state")
+        garage = await stack.api.add_gateway(
+            Gateway("127.0.0.1", sim_port, "admin", GATEWAY_PASSWORD), name=SECOND_GATEWAY
+        )
+        assert garage["title"] == SECOND_GATEWAY
+        dashboard = await save_dashboard(stack.api)
+        await _check_in_the_browser(stack, output)
+    finally:
+        assert await asyncio.to_thread(second.stop) == 0
+    # Each row of a port's card is named without the port's name, which is the card's title.
+    view = next(view for view in dashboard["views"] if view["title"] == "Dinstar 2817")
+    port_card = next(card for card in view["cards"] if card["title"] == "Port 1")
+    assert {"entity": "sensor.dinstar_2817_port_1_registration", "name": "Registration"} in (
+        port_card["entities"]
+    )
+    assert {view["title"] for view in dashboard["views"]} == {"Dinstar 2817", SECOND_GATEWAY}
+    for picture in ("icon.png", "logo.png"):
+        async with stack.api.session.get(
+            f"{stack.ha_url}/api/brands/integration/dinstar/{picture}",
+            headers={"Authorization": f"Bearer {stack.api.access_token}"},
+        ) as response:
+            assert response.status == 200, picture
+            assert response.content_type == "image/png", picture
+    for picture in (
+        "gateway-device.png",
+        "port-device.png",
+        "dashboard.png",
+        "sim-pulled.png",
+        "gateways.png",
+        "contact-form.png",
+    ):
+        assert (output / picture).stat().st_size > 20_000, picture
+
+
+async def _check_in_the_browser(stack: Stack, output: Path) -> None:
+    """Run browser/check.mjs on the first gateway (see its header for what it checks)."""
     async with stack.api.websocket() as socket:
         devices = await socket.command("config/device_registry/list")
     gateway = next(d for d in devices if d["name"] == stack.entry["title"])
@@ -215,12 +268,13 @@ async def test_frontend_shows_the_gateway_and_its_ports(stack: Stack, output: Pa
             "HA_USERNAME": USER.username,
             "HA_PASSWORD": USER.password,
             "GATEWAY_DEVICE_ID": gateway["id"],
+            "GATEWAY_NAMES": json.dumps([stack.entry["title"], SECOND_GATEWAY]),
             "PORT_DEVICE_ID": port["id"],
             "PORT_NAME": "Dinstar 2817 port 1",
+            "SIM_CONTROL_URL": f"{stack.sim_url}/_sim/ports/1",
+            "DASHBOARD_URL": f"{stack.ha_url}/{DASHBOARD_PATH}/{gateway['id']}",
             "OUT_DIR": str(output),
         },
     )
     printed, _ = await process.communicate()
     assert process.returncode == 0, f"the browser check failed:\n{printed.decode()}"
-    for picture in ("gateway-device.png", "port-device.png", "overview.png"):
-        assert (output / picture).stat().st_size > 20_000, picture

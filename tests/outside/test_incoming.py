@@ -126,3 +126,24 @@ async def test_missed_push_fires_in_id_order(
     assert await wait_for(hass, lambda: len(events["dinstar_sms_received"]) == 3)
 
     assert received_ids(events) == [first, second, third]
+
+
+async def test_messages_missed_while_away_are_read_after_a_failed_start_up_read(
+    hass: HomeAssistant,
+    http: TestClient,
+    gateway: FakeGateway,
+    events: dict[str, list[dict[str, Any]]],
+) -> None:
+    """Push mode: the read at start fails once; the next good refresh reads what came meanwhile."""
+    added = await add_gateway(hass, gateway)
+    gateway.fail("/api/query_incoming_sms", Fault(status=500))
+    missed = [
+        gateway.receive(1, "+4915100000001", "while away"),
+        gateway.receive(0, "+4915100000002", "also while away"),
+    ]
+    await set_options(hass, added.entry, {"scan_interval": 30})
+    assert received_ids(events) == []
+
+    await advance(hass, 31)
+
+    assert await wait_for(hass, lambda: received_ids(events) == missed)

@@ -12,7 +12,7 @@ import probatio as vol
 from custom_components.dinstar.aiodinstar import GatewayConfig, MmsConfiguration, SipProxy
 from custom_components.dinstar.errors import invalid_input
 from custom_components.dinstar.runtime import DinstarConfigEntry
-from custom_components.dinstar.sending import check_recipients
+from custom_components.dinstar.sending import clean_recipients
 
 from .common import ATTR_PORT, PORT_FIELD, ActionTable, as_json, check_port
 
@@ -63,7 +63,7 @@ async def _send_mms(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResp
     """
     hass = call.hass
     port = check_port(entry, call.data[ATTR_PORT])
-    check_recipients([call.data["number"]])
+    (number,) = clean_recipients([call.data["number"]])
     path = Path(call.data["file"])
     allowed = await hass.async_add_executor_job(hass.config.is_allowed_path, str(path))
     if not allowed:
@@ -72,7 +72,7 @@ async def _send_mms(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResp
     client = entry.runtime_data.client
     file_id: int = call.data["file_id"]
     await client.upload_mms_file(file_id, path.name, content)
-    mms_id = await client.send_mms(port, call.data.get("title", ""), call.data["number"], file_id)
+    mms_id = await client.send_mms(port, call.data.get("title", ""), number, file_id)
     return {"mms_id": mms_id}
 
 

@@ -179,3 +179,17 @@ async def test_off_without_the_assist_subentry(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"] == {**ASSIST, "pin": "4711"}
     assert (await add())["reason"] == "already_configured"
+
+
+async def test_a_reply_the_gateway_refuses_is_logged(
+    hass: HomeAssistant, sms_in: Any, simulator: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Assist acted, but its answer could not go out: a warning, and no exchange is fired."""
+    exchanges: list[Event] = []
+    hass.bus.async_listen("dinstar_assist_exchange", exchanges.append)
+    simulator.state.faults.error_500 = True  # pushes still come, every API call fails
+    await sms_in(ALICE, "turn on the kitchen light")
+    assert hass.states.get(KITCHEN).state == "on"
+    assert f"The Assist reply to {ALICE} was not sent" in caplog.text
+    assert exchanges == []
+    assert replies_to(simulator, ALICE) == []

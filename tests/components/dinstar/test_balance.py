@@ -8,10 +8,12 @@ from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import SOURCE_USER
+from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import Event, HomeAssistant, State
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -118,6 +120,74 @@ async def test_add_a_balance_check(
     assert (await submit({**base, "ports": ["1", "2"]}))["errors"] == {"ports": "port_taken"}
 
 
+@pytest.mark.parametrize(
+    "subentries",
+    [[("balance", {**CHECK, "threshold": 1000}), ("balance", {**CHECK, "ports": [4]})]],
+)
+async def test_change_a_balance_check(
+    hass: HomeAssistant, init_with_subentries: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    """Changed in place: its own ports stay free to keep, a port it gives up loses its entities."""
+    subentry_id = next(
+        subentry.subentry_id
+        for subentry in init_with_subentries.subentries.values()
+        if subentry.data["ports"] == [1, 2]
+    )
+
+    async def submit(data: dict[str, Any]) -> Any:
+        result = await hass.config_entries.subentries.async_init(
+            (init_with_subentries.entry_id, "balance"),
+            context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry_id},
+        )
+        assert result["type"] is FlowResultType.FORM
+        assert result["step_id"] == "reconfigure"
+        shown = {
+            str(key): key.description["suggested_value"]
+            for key in result["data_schema"].schema
+            if key.description and "suggested_value" in key.description
+        }
+        assert shown["ports"] == ["1", "2"]
+        assert shown["threshold"] == 1000
+        return await hass.config_entries.subentries.async_configure(result["flow_id"], data)
+
+    assert entity_registry.async_get(BALANCE.format(1)) is not None
+    changed = {
+        "ports": ["2", "4"],
+        "code": "*101#",
+        "interval": 12,
+        "currency": "EUR",
+        "reply_wait": 5,
+    }
+    assert (await submit(changed))["errors"] == {"ports": "port_taken"}
+    result = await submit({**changed, "ports": ["2"]})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    subentry = init_with_subentries.subentries[subentry_id]
+    assert subentry.title == "*101# on 2"
+    assert subentry.data["ports"] == [2]
+    assert "threshold" not in subentry.data
+    runtime = init_with_subentries.runtime_data
+    assert runtime.balance.groups[2].code == "*101#"
+    # The reload removed port 1's balance entities; port 2 kept its own.
+    assert entity_registry.async_get(BALANCE.format(1)) is None
+    assert entity_registry.async_get(BUTTON.format(1)) is None
+    assert hass.states.get(BALANCE.format(2)) is not None
+    assert hass.states.get(BALANCE.format(4)) is not None
+
+
+async def test_a_balance_check_needs_the_gateway_loaded(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """The ports to choose from are the running gateway's."""
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.subentries.async_init(
+        (mock_config_entry.entry_id, "balance"), context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "not_loaded"
+
+
 async def test_checks_are_spread_and_low_balances_fire(
     hass: HomeAssistant,
     init_with_subentries: MockConfigEntry,
@@ -202,6 +272,34 @@ async def test_the_reply_by_sms(
     credit = simulator.state.ports[2].remain_credit
     assert hass.states.get(BALANCE.format(2)).state == credit
     assert simulator.state.inbox[-1].number == "Vodafone"
+
+
+@pytest.mark.parametrize(
+    "subentries",
+    # Three seconds for the operator's SMS.
+    [[("balance", {**CHECK, "ports": [2], "reply_sender": "Vodafone", "reply_wait": 0.05})]],
+)
+async def test_no_reply_by_sms_in_time(
+    hass: HomeAssistant,
+    init_with_subentries: MockConfigEntry,
+    simulator: Simulator,
+    pushes: Callable[[], Awaitable[None]],
+) -> None:
+    """Only an SMS from the operator's sender is the balance; none in time is an error."""
+    await pushes()
+    simulator.state.ports[2].ussd_reply_sender = "Orange"
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            "button", "press", {"entity_id": BUTTON.format(2)}, blocking=True
+        )
+    assert (err.value.translation_key, err.value.translation_placeholders) == (
+        "balance_sms_timeout",
+        {"port": "2", "sender": "Vodafone"},
+    )
+    assert simulator.state.inbox[-1].number == "Orange"
+    state = hass.states.get(BALANCE.format(2))
+    assert state.state == STATE_UNKNOWN
+    assert state.attributes["checked_at"] is None
 
 
 @pytest.fixture

@@ -100,6 +100,30 @@ async def test_webhook_url_is_the_local_one(hass: HomeAssistant, simulator: Simu
     assert result["description_placeholders"]["url"].startswith(
         "http://192.168.1.10:8123/api/webhook/"
     )
+    assert result["errors"] is None
+
+
+@pytest.mark.parametrize(
+    "internal_url",
+    [
+        "http://127.0.0.1:8123",
+        "http://[::1]:8123",
+        "http://localhost:8123",
+        "http://169.254.3.4:8123",
+    ],
+)
+async def test_webhook_url_the_gateway_cannot_reach(
+    hass: HomeAssistant, simulator: Simulator, internal_url: str
+) -> None:
+    """A loopback or link-local URL is shown with a warning; the entry is still created."""
+    await async_process_ha_core_config(hass, {"internal_url": internal_url})
+    result = await start_direct(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], direct_input(simulator)
+    )
+    assert result["description_placeholders"]["url"].startswith(internal_url)
+    assert result["errors"] == {"base": "webhook_url_unreachable"}
+    await finish_with_webhook(hass, result)
 
 
 async def test_direct_http(hass: HomeAssistant, simulator: Simulator) -> None:

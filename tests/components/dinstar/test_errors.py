@@ -7,10 +7,19 @@ from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.update_coordinator import UpdateFailed
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.dinstar.aiodinstar import (
+    DinstarCertificateError,
+    DinstarConnectionError,
+    DinstarError,
+    DinstarNotFoundError,
+    DinstarResponseError,
+)
 from custom_components.dinstar.const import DOMAIN
+from custom_components.dinstar.errors import update_failed
 from devtools.gateway_simulator import Simulator
 
 RESET_BUTTON = "button.dinstar_da00_0030_1901_2817_port_2_reset_module"
@@ -98,3 +107,35 @@ async def test_unreachable_gateway_is_not_the_input(
         {"action": "module_power"},
     )
     assert reauth_flows(hass, init_integration) == []
+
+
+async def test_a_failed_refresh_carries_no_client_text(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """The client says "cannot reach host:port: ..." in English; the refresh says only the kind."""
+    coordinator = init_integration.runtime_data.coordinator
+    simulator.state.offline = True
+    await coordinator.async_refresh()
+    err = coordinator.last_exception
+    assert isinstance(err, UpdateFailed)
+    assert (err.translation_key, err.translation_placeholders) == ("update_cannot_connect", {})
+
+
+@pytest.mark.parametrize(
+    ("error", "key", "placeholders"),
+    [
+        (DinstarCertificateError("fingerprint ab:cd"), "certificate_changed", {}),
+        (DinstarConnectionError("get_status: timed out"), "update_cannot_connect", {}),
+        (
+            DinstarNotFoundError("get_port_info", 404, "no such port"),
+            "update_refused",
+            {"code": "404"},
+        ),
+        (DinstarResponseError("get_status: expected an object"), "update_invalid_response", {}),
+    ],
+)
+def test_refresh_errors_by_kind(
+    error: DinstarError, key: str, placeholders: dict[str, str]
+) -> None:
+    failed = update_failed(error)
+    assert (failed.translation_key, failed.translation_placeholders) == (key, placeholders)

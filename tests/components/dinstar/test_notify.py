@@ -123,8 +123,17 @@ async def test_contact_errors_recover(
         result["flow_id"], {"name": "Bob", "number": "10086"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    result = await add_contact(hass, init_integration, name="Bob again", number="10086")
+    result = await add_contact(hass, init_integration, name="Bob again", number="100-86")
     assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "already_configured")
+
+
+async def test_contact_number_as_people_write_it(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    result = await add_contact(hass, init_integration, name="Ada", number=" +49 (30) 123-45.67 ")
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["number"] == "+49301234567"
+    assert result["unique_id"] == "+49301234567"
 
 
 async def test_contact_on_an_unloaded_gateway(

@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar import ussd
 from custom_components.dinstar.const import DOMAIN
-from devtools.gateway_simulator import Simulator
+from devtools.gateway_simulator import Simulator, actions as simulator_actions
 
 from .conftest import WEBHOOK_ID
 
@@ -75,8 +75,33 @@ async def test_ussd_refused_by_the_gateway(
     with pytest.raises(HomeAssistantError) as err:
         await act(hass, init_integration, "send_ussd", port=3, code="*100#")
     assert not isinstance(err.value, ServiceValidationError)
+    assert err.value.translation_key == "ussd_not_registered"
+    assert err.value.translation_placeholders == {"port": "3"}
+    assert str(err.value) == "Port 3 has no registered SIM, so it cannot send a USSD code"
+
+
+async def test_ussd_on_a_busy_port(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A port in a call: the gateway answers 486, told as what is happening on the port."""
+    simulator.state.ports[1].callstate = "Active"
+    with pytest.raises(HomeAssistantError) as err:
+        await act(hass, init_integration, "send_ussd", port=1, code="*100#")
+    assert err.value.translation_key == "ussd_port_busy"
+    assert str(err.value) == (
+        "Port 1 is busy (sending or in a call); try the USSD code again in a moment"
+    )
+
+
+async def test_ussd_status_unknown_to_the_specification(
+    hass: HomeAssistant, init_integration: MockConfigEntry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A firmware's own refusal code is quoted, as nothing better can be said of it."""
+    monkeypatch.setattr(simulator_actions, "send_ussd", lambda *_: 500)
+    with pytest.raises(HomeAssistantError) as err:
+        await act(hass, init_integration, "send_ussd", port=1, code="*100#")
     assert err.value.translation_key == "ussd_refused"
-    assert err.value.translation_placeholders == {"port": "3", "status": "503"}
+    assert err.value.translation_placeholders == {"port": "1", "status": "500"}
 
 
 async def test_ussd_timeout(

@@ -86,6 +86,33 @@ async def test_user_ids_survive_a_restart(
     assert [m["user_id"] for m in second["messages"]] == [2, 3]
 
 
+async def test_numbers_as_people_write_them(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """The list editor's empty rows are skipped; spaces, dashes, dots and brackets dropped."""
+    response = await send(
+        hass,
+        init_integration,
+        number=["", "+49 (176) 123-45.678", "  "],
+        message="Hello #param#",
+        params={"+49 176 12345678": ["Ada"]},
+    )
+    assert [m["number"] for m in response["messages"]] == ["+4917612345678"]
+    sent = simulator.state.sent_messages
+    assert [(m.number, m.text) for m in sent] == [("+4917612345678", "Hello Ada")]
+
+
+async def test_a_bad_number_is_quoted(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await send(hass, init_integration, number=["10086", " 12ab "], message="hi")
+    assert str(err.value).startswith('"12ab" is not a phone number')
+    with pytest.raises(ServiceValidationError) as err:
+        await send(hass, init_integration, number=[""], message="hi")
+    assert err.value.translation_key == "no_target"
+
+
 @pytest.mark.parametrize(
     ("data", "key"),
     [

@@ -107,3 +107,14 @@ def test_sending_result_changes_nothing_and_old_ones_expire() -> None:
     (expired,) = tracker.expire(now=700)
     assert (expired.sms.user_id, expired.outcome) == (1, Outcome.EXPIRED)
     assert [sms.user_id for sms in tracker.pending] == [2]
+
+
+def test_a_report_of_another_part_to_the_same_number_is_not_this_messages() -> None:
+    """Port and number match, the ref_id does not: an earlier message's report, not ours."""
+    tracker = tracker_with(TrackedSms(user_id=1, number="10086", created=0))
+    tracker.apply_result(result(SmsStatus.SENT_OK, ref_id=7))
+    assert tracker.apply_report(report(6)) == []
+    assert tracker.apply_report(report(8, 66)) == []
+    assert [sms.user_id for sms in tracker.pending] == [1]
+    (done,) = tracker.apply_report(report(7))
+    assert done.outcome is Outcome.DELIVERED
