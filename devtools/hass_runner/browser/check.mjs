@@ -101,7 +101,9 @@ try {
   await page.locator("ha-button", { hasText: "Add contact" }).click();
   // With several gateways the frontend asks which one first.
   const form = page.getByText("Add a contact");
-  const picked = page.getByRole("dialog").getByText(gatewayNames[0], { exact: true });
+  const picked = page
+    .locator("dialog-pick-config-entry")
+    .getByText(gatewayNames[0], { exact: true });
   await form.or(picked).waitFor();
   if (!(await form.isVisible())) await picked.click();
   await page.getByText("May talk to Assist").waitFor();
