@@ -1,4 +1,8 @@
-"""Event entities per port, so the automation editor can trigger on received SMS and USSD."""
+"""Event entities per port, so the automation editor can trigger on received SMS and USSD.
+
+Disabled by default: the "Last SMS" and "Last USSD reply" sensors show the message, and the bus
+events and device triggers serve automations; enabled, each message would log a second line.
+"""
 
 from __future__ import annotations
 
@@ -31,12 +35,14 @@ EVENTS = (
         translation_key="sms_received",
         event_types=["sms_received"],
         bus_event=EVENT_SMS_RECEIVED,
+        entity_registry_enabled_default=False,
     ),
     DinstarEventDescription(
         key="ussd_reply",
         translation_key="ussd_reply",
         event_types=["ussd_reply"],
         bus_event=EVENT_USSD_RECEIVED,
+        entity_registry_enabled_default=False,
     ),
 )
 

@@ -1,4 +1,9 @@
-"""Logbook lines for the gateway's events, in words."""
+"""Logbook lines for the gateway's events, in words.
+
+Received SMS, USSD replies and SIM registrations are not described: the port's "Last SMS",
+"Last USSD reply" and "Registration" sensors already write one line each, naming the port's
+device (gateway and port) and what happened. A second line for the same thing is noise.
+"""
 
 from __future__ import annotations
 
@@ -15,16 +20,12 @@ from .bus_events import (
     EVENT_DEVICE_POWER,
     EVENT_LOW_BALANCE,
     EVENT_PORT_EXCEPTION,
-    EVENT_SIM_REGISTRATION,
     EVENT_SMS_DELIVERY,
-    EVENT_SMS_RECEIVED,
     EVENT_SMS_SENT,
-    EVENT_USSD_RECEIVED,
 )
 from .const import DOMAIN
 
 _MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
-    EVENT_SMS_RECEIVED: lambda d: f"received an SMS from {d.get('sender')} on port {d.get('port')}",
     EVENT_SMS_SENT: lambda d: (
         f"sent an SMS to {d.get('number')} on port {d.get('port')}"
         if d.get("outcome") == "sent"
@@ -34,12 +35,6 @@ _MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
         f"delivered an SMS to {d.get('number')}"
         if d.get("delivered")
         else f"could not deliver an SMS to {d.get('number')} (status {d.get('status_code')})"
-    ),
-    EVENT_USSD_RECEIVED: lambda d: f"received a USSD reply on port {d.get('port')}",
-    EVENT_SIM_REGISTRATION: lambda d: (
-        f"registered the SIM on port {d.get('port')}"
-        if d.get("status") == "up"
-        else f"lost the SIM registration on port {d.get('port')}"
     ),
     EVENT_CALL_RECORD: lambda d: (
         f"recorded a {d.get('duration')} s call from {d.get('caller')} to {d.get('callee')}"

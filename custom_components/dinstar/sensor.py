@@ -254,6 +254,8 @@ GATEWAY_SENSORS: tuple[DinstarGatewaySensorDescription, ...] = (
         translation_key="last_push",
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
+        # Changes with every push: enabled, it would add a logbook line to every message.
+        entity_registry_enabled_default=False,
         value_fn=lambda _data, entry: entry.runtime_data.push.last_push,
         push_fed=True,
     ),

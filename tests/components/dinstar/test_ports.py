@@ -225,10 +225,10 @@ async def test_two_gateways_have_distinct_names(
     async_describe_events(
         hass, lambda _domain, kind, describe: described.__setitem__(kind, describe)
     )
-    line = described["dinstar_sms_received"](  # type: ignore[operator]
+    line = described["dinstar_sms_sent"](  # type: ignore[operator]
         Event(
-            "dinstar_sms_received",
-            {"config_entry_id": init_integration.entry_id, "port": 1, "sender": "+49"},
+            "dinstar_sms_sent",
+            {"config_entry_id": init_integration.entry_id, "port": 1, "number": "+49"},
         )
     )
     assert line[LOGBOOK_ENTRY_NAME] == init_integration.title

@@ -32,6 +32,7 @@ async def post(hass_client_no_auth: ClientSessionGenerator, body: Any) -> int:
     return response.status
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_push_is_recorded(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
