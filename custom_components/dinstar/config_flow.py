@@ -136,13 +136,7 @@ def _server_schema(defaults: Mapping[str, Any], *, https: bool) -> dict[vol.Mark
 
 def _direct_schema(defaults: Mapping[str, Any], *, stored: bool = False) -> vol.Schema:
     return vol.Schema(
-        {
-            **_server_schema(defaults, https=False),
-            vol.Required(
-                CONF_CERTIFICATE, default=defaults.get(CONF_CERTIFICATE, CertificateMode.PIN)
-            ): _CERTIFICATE,
-            **_credentials_schema(defaults, stored=stored),
-        }
+        {**_server_schema(defaults, https=False), **_credentials_schema(defaults, stored=stored)}
     )
 
 
@@ -196,34 +190,22 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def async_step_direct(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """The gateway's address and credentials."""
-        errors: dict[str, str] = {}
         if user_input is not None:
             self._data.update(user_input)
-            if self._wants_pin():
-                return await self.async_step_certificate()
-            if not (errors := await self._async_connect()):
-                return await self.async_step_webhook()
-        return self.async_show_form(
-            step_id="direct",
-            data_schema=_direct_schema(user_input or self._data),
-            errors=errors,
-            description_placeholders=_LOCKOUT_PLACEHOLDERS,
-        )
+            return await self._async_connection_entered()
+        return self._async_show_connection_form()
 
     async def async_step_drp(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """A gateway behind NAT, reached through a DRP server (see docs/protocol.md).
 
         Asks for the server, its account, and the gateway's serial and credentials.
         """
-        errors: dict[str, str] = {}
         if user_input is not None:
             self._data.update(user_input, **{CONF_CERTIFICATE: CertificateMode.NO_VERIFY})
-            if not (errors := await self._async_connect()):
-                return await self.async_step_webhook()
+            return await self._async_connection_entered()
         return self.async_show_form(
             step_id="drp",
-            data_schema=_drp_schema(user_input or {}),
-            errors=errors,
+            data_schema=_drp_schema({}),
             description_placeholders=_LOCKOUT_PLACEHOLDERS,
         )
 
@@ -262,49 +244,43 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Confirm a discovered gateway, with its address filled in."""
-        errors: dict[str, str] = {}
         if user_input is not None:
             self._data.update(user_input)
-            if self._wants_pin():
-                return await self.async_step_certificate()
-            if not (errors := await self._async_connect()):
-                return await self.async_step_webhook()
-        return self.async_show_form(
-            step_id="dhcp_confirm",
-            data_schema=_direct_schema(self._data),
-            errors=errors,
-            description_placeholders={"host": self._data[CONF_HOST], **_LOCKOUT_PLACEHOLDERS},
-        )
+            return await self._async_connection_entered()
+        return self._async_show_connection_form()
 
     async def async_step_certificate(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Show the certificate's fingerprint; confirming pins it (trust on first use)."""
-        errors: dict[str, str] = {}
+        """Show the certificate's fingerprint: pin it (trust on first use), or do not verify it.
+
+        Asked only with HTTPS, once the certificate is read: the choice is made knowing it.
+        """
         if user_input is not None:
-            if not (errors := await self._async_connect()):
-                if self.source == SOURCE_RECONFIGURE:
-                    return self._async_finish_reconfigure()
-                return await self.async_step_webhook()
-        else:
-            try:
-                self._data[CONF_FINGERPRINT] = await fetch_certificate_fingerprint(
-                    self._data[CONF_HOST], self._data.get(CONF_PORT) or 443
-                )
-            except DinstarConnectionError:
-                return self.async_show_form(
-                    step_id=self._form_step(),
-                    data_schema=_direct_schema(self._data),
-                    errors={CONF_HOST: "cannot_connect"},
-                )
-        fingerprint: str = self._data[CONF_FINGERPRINT]
+            self._data[CONF_CERTIFICATE] = user_input[CONF_CERTIFICATE]
+            if user_input[CONF_CERTIFICATE] != CertificateMode.PIN:
+                del self._data[CONF_FINGERPRINT]
+            return await self._async_connect_and_finish()
+        try:
+            fingerprint = await fetch_certificate_fingerprint(
+                self._data[CONF_HOST], self._data.get(CONF_PORT) or 443
+            )
+        except DinstarConnectionError:
+            return self._async_show_connection_form({CONF_HOST: "cannot_connect"})
+        self._data[CONF_FINGERPRINT] = fingerprint
         return self.async_show_form(
             step_id="certificate",
-            errors=errors,
+            data_schema=vol.Schema(
+                {
+                    vol.Required(
+                        CONF_CERTIFICATE,
+                        default=self._data.get(CONF_CERTIFICATE, CertificateMode.PIN),
+                    ): _CERTIFICATE
+                }
+            ),
             description_placeholders={
                 "host": self._data[CONF_HOST],
                 "fingerprint": ":".join(fingerprint[i : i + 2] for i in range(0, 64, 2)).upper(),
-                **_LOCKOUT_PLACEHOLDERS,
             },
         )
 
@@ -383,40 +359,58 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Change the address, HTTPS or credentials of the same gateway."""
         entry = self._get_reconfigure_entry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            # A password left empty keeps the stored one.
-            user_input = {
-                key: value
-                for key, value in user_input.items()
-                if key not in (CONF_PASSWORD, CONF_DRP_PASSWORD) or value
-            }
-            self._data = {**entry.data, **user_input}
-            self._data.pop(CONF_FINGERPRINT, None)
-            if self._wants_pin():
+        if user_input is None:
+            # Its stored certificate choice is the certificate step's default.
+            self._data = dict(entry.data)
+            return self._async_show_connection_form()
+        self._data.update(user_input)
+        # A password left empty keeps the stored one (not one typed before a failed try).
+        for key in (CONF_PASSWORD, CONF_DRP_PASSWORD):
+            if key in entry.data and not user_input.get(key):
+                self._data[key] = entry.data[key]
+        return await self._async_connection_entered()
+
+    async def _async_connection_entered(self) -> ConfigFlowResult:
+        """After the address and login: the certificate step with HTTPS, else connect."""
+        if CONF_DRP_USERNAME not in self._data:
+            if self._data.get(CONF_USE_HTTPS):
                 return await self.async_step_certificate()
-            if not (errors := await self._async_connect()):
-                return self._async_finish_reconfigure()
-        schema = _drp_schema if CONF_DRP_USERNAME in entry.data else _direct_schema
-        return self.async_show_form(
-            step_id="reconfigure",
-            data_schema=schema(user_input or entry.data, stored=True),
-            errors=errors,
-            description_placeholders=_LOCKOUT_PLACEHOLDERS,
-        )
+            # Nothing to trust over HTTP: a choice made before HTTPS was turned off goes.
+            self._data.pop(CONF_CERTIFICATE, None)
+            self._data.pop(CONF_FINGERPRINT, None)
+        return await self._async_connect_and_finish()
 
-    def _async_finish_reconfigure(self) -> ConfigFlowResult:
-        return self.async_update_reload_and_abort(self._get_reconfigure_entry(), data=self._data)
-
-    def _wants_pin(self) -> bool:
-        return bool(self._data.get(CONF_USE_HTTPS)) and (
-            self._data.get(CONF_CERTIFICATE) == CertificateMode.PIN
-        )
-
-    def _form_step(self) -> str:
+    async def _async_connect_and_finish(self) -> ConfigFlowResult:
+        """Connect; on failure, back to the address and login form, where most causes are."""
+        if errors := await self._async_connect():
+            return self._async_show_connection_form(errors)
         if self.source == SOURCE_RECONFIGURE:
-            return "reconfigure"
-        return "dhcp_confirm" if CONF_MAC in self._data else "direct"
+            return self.async_update_reload_and_abort(
+                self._get_reconfigure_entry(), data=self._data
+            )
+        return await self.async_step_webhook()
+
+    @callback
+    def _async_show_connection_form(self, errors: dict[str, str] | None = None) -> ConfigFlowResult:
+        """The address and login form this flow started from, filled in as last entered."""
+        drp = CONF_DRP_USERNAME in self._data
+        schema = _drp_schema if drp else _direct_schema
+        placeholders = dict(_LOCKOUT_PLACEHOLDERS)
+        if self.source == SOURCE_RECONFIGURE:
+            step_id = "reconfigure"
+        elif drp:
+            step_id = "drp"
+        elif CONF_MAC in self._data:
+            step_id = "dhcp_confirm"
+            placeholders["host"] = self._data[CONF_HOST]
+        else:
+            step_id = "direct"
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=schema(self._data, stored=self.source == SOURCE_RECONFIGURE),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
 
     def _default_name(self) -> str:
         """The brand and the serial's last group: short, and distinct between gateways."""

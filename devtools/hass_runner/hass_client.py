@@ -170,8 +170,8 @@ class HomeAssistantApi:
             {
                 "host": gateway.host,
                 "port": gateway.port,
+                # Plain HTTP: the certificate step, HTTPS only, does not come.
                 "use_https": False,
-                "certificate": "pin",
                 "username": gateway.username,
                 "password": gateway.password,
             },

@@ -6,6 +6,8 @@ import dataclasses
 from typing import Any, ClassVar
 from unittest.mock import patch
 
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from homeassistant.config_entries import SOURCE_DHCP, SOURCE_USER, ConfigEntryState
 from homeassistant.const import (
     CONF_HOST,
@@ -35,6 +37,7 @@ from custom_components.dinstar.const import (
     CONF_MAC,
     CONF_PORTS,
     CONF_PRIVATE_SMS,
+    CONF_REMOVED_PORTS,
     CONF_SERIAL,
     CONF_USE_HTTPS,
     DOMAIN,
@@ -53,7 +56,6 @@ def direct_input(simulator: Simulator, **changes: Any) -> dict[str, Any]:
         CONF_HOST: "127.0.0.1",
         CONF_PORT: simulator.port,
         CONF_USE_HTTPS: simulator.url.startswith("https"),
-        CONF_CERTIFICATE: CertificateMode.NO_VERIFY,
         CONF_USERNAME: USERNAME,
         CONF_PASSWORD: PASSWORD,
         **changes,
@@ -78,6 +80,18 @@ async def start_direct(hass: HomeAssistant) -> dict[str, Any]:
     return result
 
 
+async def choose_certificate(
+    hass: HomeAssistant, result: dict[str, Any], mode: CertificateMode, *, default: CertificateMode
+) -> dict[str, Any]:
+    """Answer the certificate step, checking the choice it offers first."""
+    assert (result["type"], result["step_id"]) == (FlowResultType.FORM, "certificate")
+    (field,) = result["data_schema"].schema
+    assert (field.schema, field.default()) == (CONF_CERTIFICATE, default)
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_CERTIFICATE: mode}
+    )
+
+
 async def finish_with_webhook(hass: HomeAssistant, result: dict[str, Any]) -> dict[str, Any]:
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "webhook"
@@ -87,19 +101,21 @@ async def finish_with_webhook(hass: HomeAssistant, result: dict[str, Any]) -> di
     return result
 
 
-async def test_webhook_url_is_the_local_one(hass: HomeAssistant, simulator: Simulator) -> None:
+@pytest.mark.parametrize(
+    "internal_url", ["http://192.168.1.10:8123", "http://homeassistant.local:8123"]
+)
+async def test_webhook_url_is_the_local_one(
+    hass: HomeAssistant, simulator: Simulator, internal_url: str
+) -> None:
     """The gateway sits on the local network: it is shown the internal URL, not the external."""
     await async_process_ha_core_config(
-        hass,
-        {"internal_url": "http://192.168.1.10:8123", "external_url": "https://ha.example.com"},
+        hass, {"internal_url": internal_url, "external_url": "https://ha.example.com"}
     )
     result = await start_direct(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], direct_input(simulator)
     )
-    assert result["description_placeholders"]["url"].startswith(
-        "http://192.168.1.10:8123/api/webhook/"
-    )
+    assert result["description_placeholders"]["url"].startswith(f"{internal_url}/api/webhook/")
     assert result["errors"] is None
 
 
@@ -211,6 +227,28 @@ async def test_direct_errors_recover(
     await finish_with_webhook(hass, result)
 
 
+async def test_a_web_server_that_is_not_a_gateway(
+    hass: HomeAssistant, simulator: Simulator, socket_enabled: None
+) -> None:
+    """A page where the API's JSON should be: nothing to add, and the form stays usable."""
+
+    async def page(request: web.Request) -> web.Response:
+        return web.Response(text="<html>Router login</html>", content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/{path:.*}", page)
+    async with TestServer(app, host="127.0.0.1") as server:
+        result = await start_direct(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], direct_input(simulator, **{CONF_PORT: server.port})
+        )
+    assert (result["step_id"], result["errors"]) == ("direct", {"base": "cannot_connect"})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], direct_input(simulator)
+    )
+    await finish_with_webhook(hass, result)
+
+
 async def test_unexpected_error_recovers(hass: HomeAssistant, simulator: Simulator) -> None:
     result = await start_direct(hass)
     # Nothing the gateway can answer makes the client raise anything but its own errors.
@@ -260,61 +298,132 @@ class TestHttps:
         """Reconfigure to pin the certificate the gateway shows now; the flow's end."""
         result = await entry.start_reconfigure_flow(hass)
         result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], direct_input(simulator, **{CONF_CERTIFICATE: CertificateMode.PIN})
+            result["flow_id"], direct_input(simulator)
         )
-        assert result["step_id"] == "certificate"
-        return await hass.config_entries.flow.async_configure(result["flow_id"], {})
+        return await choose_certificate(
+            hass, result, CertificateMode.PIN, default=CertificateMode(entry.data[CONF_CERTIFICATE])
+        )
 
     async def test_pin_shows_and_keeps_the_fingerprint(
         self, hass: HomeAssistant, simulator: Simulator
     ) -> None:
         result = await start_direct(hass)
         result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], direct_input(simulator, **{CONF_CERTIFICATE: CertificateMode.PIN})
+            result["flow_id"], direct_input(simulator)
         )
         assert result["step_id"] == "certificate"
         shown = result["description_placeholders"]["fingerprint"]
         assert shown.replace(":", "").lower() == simulator.certificate_fingerprint
-        result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+        result = await choose_certificate(
+            hass, result, CertificateMode.PIN, default=CertificateMode.PIN
+        )
         result = await finish_with_webhook(hass, result)
+        assert result["data"][CONF_CERTIFICATE] == CertificateMode.PIN
         assert result["data"][CONF_FINGERPRINT] == simulator.certificate_fingerprint
 
-    async def test_pin_with_nothing_listening(
+    async def test_a_certificate_that_cannot_be_read_goes_back(
         self, hass: HomeAssistant, simulator: Simulator
     ) -> None:
+        """Nothing answers TLS there: the address form again, then the right port passes."""
         result = await start_direct(hass)
         result = await hass.config_entries.flow.async_configure(
-            result["flow_id"],
-            direct_input(simulator, **{CONF_CERTIFICATE: CertificateMode.PIN, CONF_PORT: 1}),
+            result["flow_id"], direct_input(simulator, **{CONF_PORT: 1})
         )
         assert (result["step_id"], result["errors"]) == ("direct", {CONF_HOST: "cannot_connect"})
+        assert result["description_placeholders"] == {"minutes": "10"}
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], direct_input(simulator)
+        )
+        result = await choose_certificate(
+            hass, result, CertificateMode.PIN, default=CertificateMode.PIN
+        )
+        await finish_with_webhook(hass, result)
 
-    async def test_pin_then_wrong_password_recovers(
+    async def test_a_failed_login_goes_back_and_keeps_the_choice(
         self, hass: HomeAssistant, simulator: Simulator
     ) -> None:
+        """The password is on the first form: the flow returns there, then asks again."""
         result = await start_direct(hass)
         result = await hass.config_entries.flow.async_configure(
-            result["flow_id"],
-            direct_input(
-                simulator, **{CONF_CERTIFICATE: CertificateMode.PIN, CONF_PASSWORD: "wrong"}
-            ),
+            result["flow_id"], direct_input(simulator, **{CONF_PASSWORD: "wrong"})
         )
-        result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
-        assert (result["step_id"], result["errors"]) == (
-            "certificate",
-            {CONF_PASSWORD: "invalid_auth"},
+        result = await choose_certificate(
+            hass, result, CertificateMode.NO_VERIFY, default=CertificateMode.PIN
         )
-        simulator.auth.password = "wrong"
-        result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
-        await finish_with_webhook(hass, result)
+        assert (result["step_id"], result["errors"]) == ("direct", {CONF_PASSWORD: "invalid_auth"})
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], direct_input(simulator)
+        )
+        result = await choose_certificate(
+            hass, result, CertificateMode.NO_VERIFY, default=CertificateMode.NO_VERIFY
+        )
+        result = await finish_with_webhook(hass, result)
+        assert result["data"][CONF_CERTIFICATE] == CertificateMode.NO_VERIFY
 
     async def test_no_verify(self, hass: HomeAssistant, simulator: Simulator) -> None:
         result = await start_direct(hass)
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], direct_input(simulator)
         )
+        result = await choose_certificate(
+            hass, result, CertificateMode.NO_VERIFY, default=CertificateMode.PIN
+        )
         result = await finish_with_webhook(hass, result)
+        assert result["data"][CONF_CERTIFICATE] == CertificateMode.NO_VERIFY
         assert CONF_FINGERPRINT not in result["data"]
+
+    async def test_dhcp_confirm_asks_for_the_certificate(
+        self, hass: HomeAssistant, simulator: Simulator
+    ) -> None:
+        result = await hass.config_entries.flow.async_init(
+            DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp_info()
+        )
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], direct_input(simulator, **{CONF_PASSWORD: "wrong"})
+        )
+        result = await choose_certificate(
+            hass, result, CertificateMode.PIN, default=CertificateMode.PIN
+        )
+        assert (result["step_id"], result["errors"]) == (
+            "dhcp_confirm",
+            {CONF_PASSWORD: "invalid_auth"},
+        )
+        assert result["description_placeholders"] == {"host": "127.0.0.1", "minutes": "10"}
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], direct_input(simulator)
+        )
+        result = await choose_certificate(
+            hass, result, CertificateMode.PIN, default=CertificateMode.PIN
+        )
+        result = await finish_with_webhook(hass, result)
+        assert result["data"][CONF_MAC] == "f8:a0:3d:48:e5:19"
+        assert result["data"][CONF_FINGERPRINT] == simulator.certificate_fingerprint
+
+    async def test_reconfigure_offers_the_stored_choice_and_goes_back(
+        self, hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
+    ) -> None:
+        """Not verified before: that is the default; a failed login returns to the form."""
+        add_entry(hass, mock_config_entry, **{CONF_USE_HTTPS: True})
+        result = await mock_config_entry.start_reconfigure_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], direct_input(simulator, **{CONF_PASSWORD: "wrong"})
+        )
+        result = await choose_certificate(
+            hass, result, CertificateMode.NO_VERIFY, default=CertificateMode.NO_VERIFY
+        )
+        assert (result["step_id"], result["errors"]) == (
+            "reconfigure",
+            {CONF_PASSWORD: "invalid_auth"},
+        )
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], direct_input(simulator, **{CONF_PASSWORD: ""})
+        )
+        result = await choose_certificate(
+            hass, result, CertificateMode.NO_VERIFY, default=CertificateMode.NO_VERIFY
+        )
+        assert result["reason"] == "reconfigure_successful"
+        assert mock_config_entry.data[CONF_PASSWORD] == PASSWORD
+        assert CONF_FINGERPRINT not in mock_config_entry.data
 
     async def test_reauth_reports_a_changed_certificate(
         self, hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
@@ -360,8 +469,12 @@ class TestDrp:
     """A gateway behind NAT through a DRP server."""
 
     @pytest.fixture
-    def simulator_config(self, simulator_config: SimulatorConfig) -> SimulatorConfig:
-        return dataclasses.replace(simulator_config, drp=True)
+    def simulator_config(
+        self, simulator_config: SimulatorConfig, request: pytest.FixtureRequest
+    ) -> SimulatorConfig:
+        """A DRP server; over HTTPS when a test asks (``indirect`` parameter)."""
+        https = getattr(request, "param", False)
+        return dataclasses.replace(simulator_config, drp=True, https=https)
 
     @staticmethod
     def drp_input(simulator: Simulator, **changes: Any) -> dict[str, Any]:
@@ -399,13 +512,29 @@ class TestDrp:
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], self.drp_input(simulator, **changes)
         )
-        assert result["errors"] == errors
+        assert (result["step_id"], result["errors"]) == ("drp", errors)
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], self.drp_input(simulator)
         )
         result = await finish_with_webhook(hass, result)
         assert result["data"][CONF_SERIAL] == SERIAL
         assert result["data"][CONF_CERTIFICATE] == CertificateMode.NO_VERIFY
+
+    @pytest.mark.parametrize("simulator_config", [True], indirect=True)
+    async def test_drp_over_https_asks_no_certificate(
+        self, hass: HomeAssistant, simulator: Simulator
+    ) -> None:
+        """The DRP server's certificate is never verified: no certificate step."""
+        result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"next_step_id": "drp"}
+        )
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], self.drp_input(simulator, **{CONF_USE_HTTPS: True})
+        )
+        result = await finish_with_webhook(hass, result)
+        assert result["data"][CONF_CERTIFICATE] == CertificateMode.NO_VERIFY
+        assert CONF_FINGERPRINT not in result["data"]
 
     async def test_reconfigure_behind_drp_changes_the_drp_account(
         self, hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
@@ -470,18 +599,21 @@ async def test_dhcp_discovery_confirm(hass: HomeAssistant, simulator: Simulator)
     assert result["result"].unique_id == SERIAL
 
 
-async def test_dhcp_with_pin_goes_to_the_certificate(
+async def test_dhcp_with_https_on_a_plain_http_gateway(
     hass: HomeAssistant, simulator: Simulator
 ) -> None:
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp_info()
     )
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        direct_input(simulator, **{CONF_USE_HTTPS: True, CONF_CERTIFICATE: CertificateMode.PIN}),
+        result["flow_id"], direct_input(simulator, **{CONF_USE_HTTPS: True})
     )
     # The simulator speaks plain HTTP: no certificate to show, so the same form comes back.
     assert (result["step_id"], result["errors"]) == ("dhcp_confirm", {CONF_HOST: "cannot_connect"})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], direct_input(simulator)
+    )
+    await finish_with_webhook(hass, result)
 
 
 async def test_dhcp_updates_a_known_gateways_host(
@@ -695,16 +827,65 @@ async def test_options_default_ports_keep_following_sims(
     )
 
 
-async def test_reconfigure_pin_without_tls(
+async def test_options_keep_the_ports_deleted(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Saving the options with the ports as shown does not bring a deleted port back."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(mock_config_entry, options={CONF_REMOVED_PORTS: [1]})
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    defaults = {key.schema: key.default() for key in result["data_schema"].schema if key.default}
+    assert "1" not in defaults[CONF_PORTS]
+    result = await hass.config_entries.options.async_configure(result["flow_id"], defaults)
+    await hass.async_block_till_done()
+    assert mock_config_entry.options[CONF_REMOVED_PORTS] == [1]
+    assert hass.states.get("sensor.dinstar_da00_0030_1901_2817_port_1_registration") is None
+
+
+async def test_reconfigure_https_without_tls(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
 ) -> None:
     mock_config_entry.add_to_hass(hass)
     result = await mock_config_entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        direct_input(simulator, **{CONF_USE_HTTPS: True, CONF_CERTIFICATE: CertificateMode.PIN}),
+        result["flow_id"], direct_input(simulator, **{CONF_USE_HTTPS: True})
     )
     assert (result["step_id"], result["errors"]) == ("reconfigure", {CONF_HOST: "cannot_connect"})
+
+
+async def test_reconfigure_to_http_forgets_the_pin(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Nothing to trust over HTTP: a pinned certificate is not kept for a later HTTPS."""
+    add_entry(
+        hass,
+        mock_config_entry,
+        **{CONF_CERTIFICATE: CertificateMode.PIN, CONF_FINGERPRINT: "ab" * 32},
+    )
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], direct_input(simulator)
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert CONF_CERTIFICATE not in mock_config_entry.data
+    assert CONF_FINGERPRINT not in mock_config_entry.data
+
+
+async def test_the_first_forms_do_not_ask_about_certificates(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Only HTTPS has a certificate: it is asked in a step of its own, after these."""
+    mock_config_entry.add_to_hass(hass)
+    direct = await start_direct(hass)
+    dhcp = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp_info("192.0.2.8")
+    )
+    reconfigure = await mock_config_entry.start_reconfigure_flow(hass)
+    for result in (direct, dhcp, reconfigure):
+        assert {CONF_HOST, CONF_USE_HTTPS, CONF_PASSWORD} <= set(result["data_schema"].schema)
+        assert CONF_CERTIFICATE not in result["data_schema"].schema
 
 
 async def test_options_of_a_gateway_not_connected(
