@@ -212,7 +212,10 @@ ANSWERS = JSON | st.builds(
 
 
 @pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Each example is a real HTTP exchange: its time is the machine's load, not the code's.
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(answer=ANSWERS)
 async def test_every_call_returns_or_raises_a_typed_error(
     replay: ReplayFactory, call: Callable[[Any], Any], answer: Any

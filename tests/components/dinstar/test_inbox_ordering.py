@@ -1,0 +1,267 @@
+"""Received SMS through the webhook: in id order, never a forged id, gaps read, state restored."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+import json
+from typing import Any
+
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.dinstar.bus_events import EVENT_SMS_RECEIVED
+from custom_components.dinstar.const import DOMAIN
+from custom_components.dinstar.inbox_sync import GAP_WAIT
+from devtools.gateway_simulator import Simulator
+
+from .conftest import SERIAL, WEBHOOK_ID
+
+URL = f"/api/webhook/{WEBHOOK_ID}"
+QUERY = "/api/query_incoming_sms"
+
+
+async def push_sms(
+    hass_client_no_auth: ClientSessionGenerator, messages: list[dict[str, Any]]
+) -> None:
+    client = await hass_client_no_auth()
+    response = await client.post(URL, data=json.dumps({"sn": SERIAL, "sms": messages}))
+    assert response.status == 200
+
+
+def received(events: list[Event]) -> list[tuple[int, str]]:
+    return [(event.data["incoming_sms_id"], event.data["text"]) for event in events]
+
+
+async def gap_timer(hass: HomeAssistant) -> None:
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=GAP_WAIT + 1))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def inbox_as_api(simulator: Simulator) -> list[dict[str, Any]]:
+    return [sms.as_api() for sms in simulator.state.inbox]
+
+
+async def test_a_batch_fires_in_id_order_whatever_its_order(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
+) -> None:
+    events = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    for text in ("one", "two", "three"):
+        simulator.receive_sms(0, "+4930111", text)
+    await push_sms(hass_client_no_auth, inbox_as_api(simulator)[::-1])
+    await hass.async_block_till_done()
+    assert received(events) == [(1, "one"), (2, "two"), (3, "three")]
+
+
+async def test_a_pushed_id_the_gateway_does_not_hold_never_fires(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Forged ids above a gap are dropped once the gateway's inbox is read; real ones fire."""
+    events = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    for text in ("lost", "pushed"):
+        simulator.receive_sms(0, "+4930111", text)
+    pushed = inbox_as_api(simulator)[1]
+    forged = [pushed | {"incoming_sms_id": sms_id, "text": "forged"} for sms_id in (4, 5)]
+    await push_sms(hass_client_no_auth, [pushed, *forged])
+    await gap_timer(hass)
+    assert received(events) == [(1, "lost"), (2, "pushed")]
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == [
+        f"{init_integration.title} pushed SMS 4, 5 that its inbox does not hold: not fired"
+    ]
+    # Nothing is waiting any more: no further read.
+    queried = simulator.state.requests[QUERY]
+    await gap_timer(hass)
+    assert simulator.state.requests[QUERY] == queried
+
+    # The real messages numbered 4 and 5 later are not taken for the forged ones.
+    for text in ("three", "four", "five"):
+        simulator.receive_sms(0, "+4930111", text)
+    await push_sms(hass_client_no_auth, inbox_as_api(simulator)[2:])
+    await hass.async_block_till_done()
+    assert received(events)[2:] == [(3, "three"), (4, "four"), (5, "five")]
+
+
+async def test_a_push_during_a_catch_up_fires_each_message_once(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
+) -> None:
+    """The gap closes by push while the gateway is read: the read finds nothing left to fire."""
+    events = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    for text in ("one", "two", "three"):
+        simulator.receive_sms(0, "+4930111", text)
+    await push_sms(hass_client_no_auth, inbox_as_api(simulator)[2:])
+    simulator.state.faults.delay = 0.3
+    catch_up = hass.async_create_task(init_integration.runtime_data.inbox.async_catch_up())
+    await asyncio.sleep(0.1)
+    assert not catch_up.done()
+    await push_sms(hass_client_no_auth, inbox_as_api(simulator)[:2])
+    await catch_up
+    await hass.async_block_till_done()
+    assert received(events) == [(1, "one"), (2, "two"), (3, "three")]
+
+
+async def test_a_catch_up_with_nothing_new_reads_once(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
+) -> None:
+    """The last handled message still on the gateway shows its numbering goes on."""
+    simulator.receive_sms(0, "+4930111", "one")
+    await push_sms(hass_client_no_auth, inbox_as_api(simulator))
+    queried = simulator.state.requests[QUERY]
+    await init_integration.runtime_data.inbox.async_catch_up()
+    # One read from the last handled id: its page, and the empty page that ends it.
+    assert simulator.state.requests[QUERY] == queried + 2
+
+
+async def test_an_emptied_inbox_is_no_new_numbering_a_reset_is(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
+    issue_registry: ir.IssueRegistry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    events = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    inbox = init_integration.runtime_data.inbox
+    issue = f"inbox_renumbered_{init_integration.entry_id}"
+    for text in ("one", "two"):
+        simulator.receive_sms(0, "+4930111", text)
+    await push_sms(hass_client_no_auth, inbox_as_api(simulator))
+    simulator.state.inbox.clear()  # deleted on the gateway: its numbering goes on
+    await inbox.async_catch_up()
+    assert issue_registry.async_get_issue(DOMAIN, issue) is None
+    assert received(events) == [(1, "one"), (2, "two")]
+
+    simulator.state.next_incoming_id = 1  # a factory reset
+    simulator.receive_sms(0, "+4930111", "after the reset")
+    simulator.state.inbox[0].timestamp = "2099-01-01 00:00:00"
+    await inbox.async_catch_up()
+    assert received(events)[2:] == [(1, "after the reset")]
+    assert issue_registry.async_get_issue(DOMAIN, issue) is not None
+    warning = (
+        f"{init_integration.title} numbers its SMS from 1 again (reset?): "
+        "following the new numbering"
+    )
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [warning]
+
+
+async def test_a_failed_gap_read_is_tried_again(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
+) -> None:
+    events = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    for text in ("lost", "pushed"):
+        simulator.receive_sms(0, "+4930111", text)
+    await push_sms(hass_client_no_auth, inbox_as_api(simulator)[1:])
+    simulator.state.faults.error_500 = True
+    await gap_timer(hass)
+    assert events == []
+    simulator.state.faults.error_500 = False
+    await gap_timer(hass)
+    assert received(events) == [(1, "lost"), (2, "pushed")]
+
+
+async def test_no_gap_read_after_the_entry_unloads(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
+) -> None:
+    for text in ("lost", "pushed"):
+        simulator.receive_sms(0, "+4930111", text)
+    await push_sms(hass_client_no_auth, inbox_as_api(simulator)[1:])
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    queried = simulator.state.requests[QUERY]
+    await gap_timer(hass)
+    assert simulator.state.requests[QUERY] == queried
+
+
+async def test_a_power_on_push_reads_what_came_meanwhile(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
+) -> None:
+    """Pushes made while the gateway restarted may be lost: its power_on push reads the inbox."""
+    events = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    simulator.receive_sms(3, "+4930111", "while restarting")
+    client = await hass_client_no_auth()
+    body = {"sn": SERIAL, "device": simulator.state.device_item("power_on")}
+    assert (await client.post(URL, data=json.dumps(body))).status == 200
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert received(events) == [(1, "while restarting")]
+
+
+@pytest.mark.parametrize(
+    ("stored", "fired"),
+    [
+        ({"cursor": 2, "handled_above": [4]}, [3, 5]),
+        # The first read of a new entry had not ended: the gateway's history is still not news.
+        ({"cursor": 0, "handled_above": [], "baseline_pending": True}, []),
+        ({"cursor": 0, "handled_above": []}, [1, 2, 3, 4, 5]),
+    ],
+    ids=["ledger", "baseline-pending", "baseline-done"],
+)
+async def test_the_stored_ledger_is_restored(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+    hass_storage: dict[str, Any],
+    stored: dict[str, Any],
+    fired: list[int],
+) -> None:
+    hass_storage[f"{DOMAIN}.{mock_config_entry.entry_id}.inbox"] = {
+        "version": 1,
+        "key": f"{DOMAIN}.{mock_config_entry.entry_id}.inbox",
+        "data": stored,
+    }
+    for index in range(5):
+        simulator.receive_sms(0, "+4930111", f"message {index}")
+    events = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert [event.data["incoming_sms_id"] for event in events] == fired
+    assert mock_config_entry.runtime_data.inbox.baseline_pending is False
+
+
+async def test_the_pending_baseline_is_stored_until_a_read_completes(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A new entry whose first inbox read failed keeps the gateway's history as not news."""
+    simulator.receive_sms(0, "+4930111", "history")
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    inbox = mock_config_entry.runtime_data.inbox
+    inbox.baseline_pending = True  # as if the first read had failed
+    await inbox.async_save()
+    key = f"{DOMAIN}.{mock_config_entry.entry_id}.inbox"
+    assert hass_storage[key]["data"]["baseline_pending"] is True
+    await inbox.async_catch_up()
+    await inbox.async_save()
+    assert "baseline_pending" not in hass_storage[key]["data"]
