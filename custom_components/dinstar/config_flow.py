@@ -13,14 +13,12 @@ from homeassistant.config_entries import (
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
-    OptionsFlowWithReload,
 )
 from homeassistant.const import (
     CONF_HOST,
     CONF_NAME,
     CONF_PASSWORD,
     CONF_PORT,
-    CONF_SCAN_INTERVAL,
     CONF_USERNAME,
     CONF_WEBHOOK_ID,
 )
@@ -39,7 +37,6 @@ from .aiodinstar import (
     DinstarConnectionError,
     DinstarDrpAuthenticationError,
     DinstarError,
-    PortInfo,
     fetch_certificate_fingerprint,
 )
 from .assist_flow import AssistSubentryFlow
@@ -51,28 +48,19 @@ from .const import (
     CONF_DRP_PASSWORD,
     CONF_DRP_USERNAME,
     CONF_FINGERPRINT,
-    CONF_INCOMING_MODE,
     CONF_MAC,
-    CONF_PORTS,
-    CONF_PRIVATE_SMS,
-    CONF_REMOVED_PORTS,
     CONF_SERIAL,
     CONF_USE_HTTPS,
-    CONF_WEBHOOK_LOCAL_ONLY,
-    DEFAULT_SCAN_INTERVAL,
     DEFAULT_USERNAME,
     DOMAIN,
     LOGGER,
-    MAX_SCAN_INTERVAL,
-    MIN_SCAN_INTERVAL,
     CertificateMode,
-    IncomingMode,
 )
 from .contact_flow import ContactSubentryFlow
 from .devices import async_learn_mac
+from .options_flow import DinstarOptionsFlow
 from .runtime import DinstarConfigEntry
 from .subentries import SUBENTRY_ASSIST, SUBENTRY_BALANCE, SUBENTRY_CONTACT
-from .webhook import webhook_local_only
 
 _PASSWORD = selector.TextSelector(
     selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
@@ -457,76 +445,3 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
             updates[CONF_MAC] = self._data[CONF_MAC]
         self._abort_if_unique_id_configured(updates=updates)
         return {}
-
-
-class DinstarOptionsFlow(OptionsFlowWithReload):
-    """Options of a gateway."""
-
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Polling interval, how incoming SMS arrive, which ports to show."""
-        entry: DinstarConfigEntry = self.config_entry
-        if entry.state is not ConfigEntryState.LOADED:
-            # The ports to choose from are what the running gateway answered.
-            return self.async_abort(reason="not_loaded")
-        data = entry.runtime_data.coordinator.data
-        if user_input is not None:
-            # Left as shown now, the choice is not stored: the ports shown keep following SIMs
-            # plugged, and ports the user deleted stay away.
-            shown = entry.runtime_data.ports.visible
-            if {int(port) for port in user_input.get(CONF_PORTS, [])} in (set(), shown):
-                user_input = {k: v for k, v in user_input.items() if k != CONF_PORTS}
-                if removed := entry.options.get(CONF_REMOVED_PORTS):
-                    user_input[CONF_REMOVED_PORTS] = removed
-            return self.async_create_entry(data=user_input)
-        options = entry.options
-        schema = vol.Schema(
-            {
-                vol.Required(
-                    CONF_SCAN_INTERVAL,
-                    default=options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
-                ): selector.NumberSelector(
-                    selector.NumberSelectorConfig(
-                        min=MIN_SCAN_INTERVAL,
-                        max=MAX_SCAN_INTERVAL,
-                        unit_of_measurement="s",
-                        mode=selector.NumberSelectorMode.BOX,
-                    )
-                ),
-                vol.Required(
-                    CONF_INCOMING_MODE,
-                    default=options.get(CONF_INCOMING_MODE, IncomingMode.PUSH),
-                ): selector.SelectSelector(
-                    selector.SelectSelectorConfig(
-                        options=[mode.value for mode in IncomingMode],
-                        translation_key=CONF_INCOMING_MODE,
-                    )
-                ),
-                vol.Optional(
-                    CONF_PORTS,
-                    default=[str(port) for port in sorted(entry.runtime_data.ports.visible)],
-                ): selector.SelectSelector(
-                    selector.SelectSelectorConfig(
-                        options=[
-                            selector.SelectOptionDict(value=str(port), label=_port_label(info))
-                            for port, info in sorted(data.ports.items())
-                        ],
-                        multiple=True,
-                    )
-                ),
-                vol.Required(
-                    CONF_PRIVATE_SMS, default=options.get(CONF_PRIVATE_SMS, False)
-                ): selector.BooleanSelector(),
-                vol.Required(
-                    CONF_WEBHOOK_LOCAL_ONLY, default=webhook_local_only(entry)
-                ): selector.BooleanSelector(),
-            }
-        )
-        return self.async_show_form(step_id="init", data_schema=schema)
-
-
-def _port_label(info: PortInfo) -> str:
-    """What a port holds, so that the choice is not made blind."""
-    if not info.has_sim:
-        return f"Port {info.port}: no SIM"
-    state = info.registration.value.replace("_", " ") if info.registration else "unknown"
-    return f"Port {info.port}: {info.number or 'SIM'} ({state})"
