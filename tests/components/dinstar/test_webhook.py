@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from http import HTTPStatus
 import json
 import logging
 from typing import Any
@@ -296,3 +298,26 @@ async def test_pushes_are_logged_at_debug(
     body = {"sn": SERIAL, "ussd": [{"port": 1, "text": "Balance: 5"}, {"port": 2, "text": "x"}]}
     assert await post(hass_client_no_auth, body) == 200
     assert "Push: UssdEvent, UssdEvent" in caplog.text
+
+
+async def test_an_endless_chunked_body_is_refused_at_the_cap(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """The cap bounds what is read: past it the answer comes before the body ends (it never does)."""
+    client = await hass_client_no_auth()
+    url = client.make_url("/")
+    reader, writer = await asyncio.open_connection(url.host, url.port)
+    try:
+        writer.write(
+            f"POST {URL} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
+        )
+        chunk = b"x" * 4096
+        for _ in range(MAX_PUSH_BYTES // len(chunk) + 2):  # past the cap; no final chunk
+            writer.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+        await writer.drain()
+        status_line = await asyncio.wait_for(reader.readline(), 10)
+    finally:
+        writer.close()
+    assert int(status_line.split()[1]) == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
