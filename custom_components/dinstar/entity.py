@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
-from homeassistant.core import callback
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
@@ -78,3 +79,40 @@ def async_add_port_entities(
         )
 
     entry.runtime_data.ports.async_add_listener(add_ports)
+
+
+class PortEventRouter:
+    """One bus listener per entry and event type, handing each event to its port's entity.
+
+    A listener per entity would run every port's filter for every event; this costs one
+    dictionary lookup.
+    """
+
+    def __init__(self, hass: HomeAssistant, entry: DinstarConfigEntry, event_type: str) -> None:
+        """Listen for as long as the entry is loaded."""
+        self._entry_id = entry.entry_id
+        self._by_port: dict[int, Callable[[Event[Mapping[str, Any]]], None]] = {}
+        entry.async_on_unload(hass.bus.async_listen(event_type, self._route))
+
+    @callback
+    def follow(
+        self, port: int, handle: Callable[[Event[Mapping[str, Any]]], None]
+    ) -> CALLBACK_TYPE:
+        """Hand this port's events to ``handle``; the returned callback stops it."""
+        self._by_port[port] = handle
+
+        @callback
+        def stop() -> None:
+            del self._by_port[port]
+
+        return stop
+
+    @callback
+    def _route(self, event: Event[Mapping[str, Any]]) -> None:
+        data = event.data
+        if (
+            data.get("config_entry_id") == self._entry_id
+            and "port" in data
+            and (handle := self._by_port.get(data["port"]))
+        ):
+            handle(event)

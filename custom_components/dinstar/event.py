@@ -6,7 +6,7 @@ events and device triggers serve automations; enabled, each message would log a 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,7 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .bus_events import EVENT_SMS_RECEIVED, EVENT_USSD_RECEIVED
-from .entity import DinstarPortEntity, async_add_port_entities
+from .entity import DinstarPortEntity, PortEventRouter, async_add_port_entities
 from .runtime import DinstarConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -53,41 +53,18 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add each shown port's event entities, fed by one bus listener per kind of event."""
-    # One listener per entry that finds the port's entity costs a dictionary lookup per event;
-    # a listener per entity would run every port's filter for every event.
-    followers: dict[str, dict[int, DinstarPortEvent]] = {
-        description.key: {} for description in EVENTS
+    routers = {
+        description.key: PortEventRouter(hass, entry, description.bus_event)
+        for description in EVENTS
     }
-    for description in EVENTS:
-        entry.async_on_unload(
-            hass.bus.async_listen(
-                description.bus_event, _router(entry.entry_id, followers[description.key])
-            )
-        )
     async_add_port_entities(
         entry,
         async_add_entities,
         lambda port, _info: [
-            DinstarPortEvent(entry, port, description, followers[description.key])
+            DinstarPortEvent(entry, port, description, routers[description.key])
             for description in EVENTS
         ],
     )
-
-
-def _router(
-    entry_id: str, by_port: dict[int, DinstarPortEvent]
-) -> Callable[[Event[Mapping[str, Any]]], None]:
-    @callback
-    def route(event: Event[Mapping[str, Any]]) -> None:
-        data = event.data
-        if (
-            data.get("config_entry_id") == entry_id
-            and "port" in data
-            and (entity := by_port.get(data["port"]))
-        ):
-            entity.async_handle(event)
-
-    return route
 
 
 class DinstarPortEvent(DinstarPortEntity, EventEntity):
@@ -100,21 +77,16 @@ class DinstarPortEvent(DinstarPortEntity, EventEntity):
         entry: DinstarConfigEntry,
         port: int,
         description: DinstarEventDescription,
-        followers: dict[int, DinstarPortEvent],
+        router: PortEventRouter,
     ) -> None:
-        """Join the followers of this kind of event, once added."""
+        """Follow this kind of event through the entry's router, once added."""
         super().__init__(entry, port, description)
-        self._followers = followers
+        self._router = router
 
     async def async_added_to_hass(self) -> None:
-        """Follow this port's events on the bus."""
+        """Follow this port's events until removed (a port's entity comes back with its port)."""
         await super().async_added_to_hass()
-        self._followers[self.port] = self
-
-    async def async_will_remove_from_hass(self) -> None:
-        """Stop following (a port's entity is re-added when its port comes back)."""
-        await super().async_will_remove_from_hass()
-        del self._followers[self.port]
+        self.async_on_remove(self._router.follow(self.port, self.async_handle))
 
     @callback
     def async_handle(self, event: Event[Mapping[str, Any]]) -> None:

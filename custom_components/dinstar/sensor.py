@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -31,7 +30,7 @@ from .balance_entities import BALANCE_SENSOR, DinstarBalanceSensor, async_add_ba
 from .bus_events import EVENT_SMS_RECEIVED, EVENT_USSD_RECEIVED
 from .const import CONF_PRIVATE_SMS, pushed_state_signal
 from .coordinator import DinstarData
-from .entity import DinstarEntity, DinstarPortEntity, async_add_port_entities
+from .entity import DinstarEntity, DinstarPortEntity, PortEventRouter, async_add_port_entities
 from .runtime import DinstarConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -269,12 +268,19 @@ async def async_setup_entry(
 ) -> None:
     """Add the gateway's sensors now and each port's as its port is shown."""
     async_add_entities(DinstarGatewaySensor(entry, description) for description in GATEWAY_SENSORS)
+    routers = {
+        description.key: PortEventRouter(hass, entry, description.event_type)
+        for description in MESSAGE_SENSORS
+    }
     async_add_port_entities(
         entry,
         async_add_entities,
         lambda port, _info: [
             *(DinstarPortSensor(entry, port, description) for description in PORT_SENSORS),
-            *(DinstarMessageSensor(entry, port, description) for description in MESSAGE_SENSORS),
+            *(
+                DinstarMessageSensor(entry, port, description, routers[description.key])
+                for description in MESSAGE_SENSORS
+            ),
         ],
     )
     async_add_balance_entities(entry, async_add_entities, BALANCE_SENSOR, DinstarBalanceSensor)
@@ -329,6 +335,17 @@ class DinstarMessageSensor(DinstarPortEntity, RestoreEntity, SensorEntity):
     entity_description: DinstarMessageSensorDescription
     _unrecorded_attributes = frozenset({ATTR_TEXT})
 
+    def __init__(
+        self,
+        entry: DinstarConfigEntry,
+        port: int,
+        description: DinstarMessageSensorDescription,
+        router: PortEventRouter,
+    ) -> None:
+        """Follow this kind of message through the entry's router, once added."""
+        super().__init__(entry, port, description)
+        self._router = router
+
     async def async_added_to_hass(self) -> None:
         """Show the message from before a restart; follow this port's events."""
         await super().async_added_to_hass()
@@ -342,20 +359,7 @@ class DinstarMessageSensor(DinstarPortEntity, RestoreEntity, SensorEntity):
                 for key in (ATTR_TEXT, ATTR_SENDER, ATTR_RECEIVED_AT)
                 if key in last.attributes
             }
-        self.async_on_remove(
-            self.hass.bus.async_listen(
-                self.entity_description.event_type,
-                self._async_message,
-                event_filter=self._is_mine,
-            )
-        )
-
-    @callback
-    def _is_mine(self, data: Mapping[str, Any]) -> bool:
-        return (
-            data.get("config_entry_id") == self.coordinator.config_entry.entry_id
-            and data.get("port") == self.port
-        )
+        self.async_on_remove(self._router.follow(self.port, self._async_message))
 
     @callback
     def _async_message(self, event: Event) -> None:
