@@ -81,6 +81,7 @@ from .sip_config import ConfigSetResult, GatewayConfig, PortGroup, Route, SipPro
 from .sms_calls import DinstarPartialSendError
 from .sms_encoding import SmsPlan, fits_gsm_7bit, plan_sms
 from .transport import (
+    ConnectionSettings,
     DrpLogin,
     auth_middlewares,
     fetch_certificate_fingerprint,
@@ -103,6 +104,7 @@ __all__ = [
     "CallRecordEvent",
     "CallState",
     "ConfigSetResult",
+    "ConnectionSettings",
     "DeliveryReport",
     "DeliveryReportEvent",
     "DeviceEvent",

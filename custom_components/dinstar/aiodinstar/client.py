@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Unpack
+
 import aiohttp
 
 from .config_calls import ConfigCalls
 from .enums import AuthScheme
 from .port_calls import PortCalls
 from .sms_calls import SmsCalls
-from .transport import DrpLogin, Transport
+from .transport import ConnectionSettings, Transport
 
 
 class DinstarClient(SmsCalls, PortCalls, ConfigCalls):
@@ -21,39 +23,11 @@ class DinstarClient(SmsCalls, PortCalls, ConfigCalls):
     :mod:`.config_calls`.
     """
 
-    def __init__(  # noqa: PLR0913 - each is a distinct connection setting
-        self,
-        session: aiohttp.ClientSession,
-        host: str,
-        *,
-        port: int | None = None,
-        use_https: bool = False,
-        username: str,
-        password: str,
-        fingerprint: str | None = None,
-        verify_tls: bool = False,
-        drp: DrpLogin | None = None,
-        request_timeout: float = 10.0,
-        auth_scheme: AuthScheme | None = None,
+    def __init__(
+        self, session: aiohttp.ClientSession, host: str, **settings: Unpack[ConnectionSettings]
     ) -> None:
-        """Keep the settings; nothing is sent until the first call.
-
-        ``auth_scheme`` is the scheme the gateway was set up with: Basic is sent only when it
-        says so, and a known digest gateway is never sent Basic. ``None`` learns it.
-        """
-        self._transport = Transport(
-            session,
-            host,
-            port=port,
-            use_https=use_https,
-            username=username,
-            password=password,
-            fingerprint=fingerprint,
-            verify_tls=verify_tls,
-            drp=drp,
-            request_timeout=request_timeout,
-            auth_scheme=auth_scheme,
-        )
+        """Keep the settings (see :class:`~.transport.ConnectionSettings`); nothing is sent yet."""
+        self._transport = Transport(session, host, **settings)
 
     @property
     def serial(self) -> str | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import hashlib
 import logging
 import ssl
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 from urllib.parse import quote
 
 import aiohttp
@@ -154,39 +154,54 @@ class DrpLogin:
     serial: str
 
 
+class ConnectionSettings(TypedDict, total=False):
+    """How to reach one gateway and log in: the credentials and what differs from the defaults.
+
+    ``port`` defaults to the scheme's; ``use_https`` to False; an HTTPS gateway's certificate
+    is pinned by ``fingerprint`` (hex, any separators), else checked only if ``verify_tls``;
+    ``drp`` reaches a gateway behind NAT; ``request_timeout`` is in seconds (10).
+    ``auth_scheme`` is the scheme the gateway was set up with: Basic is sent only when it says
+    so, and a known digest gateway is never sent Basic. ``None`` learns it.
+    """
+
+    username: Required[str]
+    password: Required[str]
+    port: int | None
+    use_https: bool
+    fingerprint: str | None
+    verify_tls: bool
+    drp: DrpLogin | None
+    request_timeout: float
+    auth_scheme: AuthScheme | None
+
+
 class Transport:
     """Sends requests to one gateway and turns every failure into a client error."""
 
-    def __init__(  # noqa: PLR0913 - each is a distinct connection setting
-        self,
-        session: aiohttp.ClientSession,
-        host: str,
-        *,
-        port: int | None = None,
-        use_https: bool = False,
-        username: str,
-        password: str,
-        fingerprint: str | None = None,
-        verify_tls: bool = False,
-        drp: DrpLogin | None = None,
-        request_timeout: float = _DEFAULT_TIMEOUT,
-        auth_scheme: AuthScheme | None = None,
+    def __init__(
+        self, session: aiohttp.ClientSession, host: str, **settings: Unpack[ConnectionSettings]
     ) -> None:
         """Keep the settings; nothing is sent until the first call.
 
-        ``auth_scheme`` is what the gateway was found to use; ``None`` (setting a gateway up)
-        learns it from the first answer, which :attr:`auth_scheme` then tells.
+        Without ``auth_scheme`` (setting a gateway up) the first answer tells it, and
+        :attr:`auth_scheme` then holds it.
         """
+        username, password = settings["username"], settings["password"]
+        use_https = settings.get("use_https", False)
+        fingerprint = settings.get("fingerprint")
+        auth_scheme = settings.get("auth_scheme")
         self._session = session
-        self._base = URL.build(scheme="https" if use_https else "http", host=host, port=port)
+        self._base = URL.build(
+            scheme="https" if use_https else "http", host=host, port=settings.get("port")
+        )
         self._username = username
         self._password = password
         self._ssl: bool | aiohttp.Fingerprint = True
         if use_https and fingerprint:
             self._ssl = aiohttp.Fingerprint(bytes.fromhex(normalise_fingerprint(fingerprint)))
-        elif use_https and not verify_tls:
+        elif use_https and not settings.get("verify_tls", False):
             self._ssl = False
-        self._drp = drp
+        self._drp = settings.get("drp")
         self._drp_ready = False
         self._drp_lock = asyncio.Lock()
         self.auth_scheme = auth_scheme
@@ -194,7 +209,9 @@ class Transport:
         if auth_scheme is AuthScheme.BASIC:
             self._basic = aiohttp.encode_basic_auth(username, password)
         self._refused: DinstarAuthenticationError | None = None
-        self._timeout = aiohttp.ClientTimeout(total=request_timeout)
+        self._timeout = aiohttp.ClientTimeout(
+            total=settings.get("request_timeout", _DEFAULT_TIMEOUT)
+        )
         self.serial: str | None = None
 
     @property

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from datetime import timedelta
-import json
 from typing import Any
 
 from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
@@ -32,16 +31,10 @@ from custom_components.dinstar.const import CONF_INCOMING_MODE, DOMAIN, Incoming
 from custom_components.dinstar.inbox_sync import GAP_WAIT
 from devtools.gateway_simulator import Simulator
 
-from .conftest import SERIAL, WEBHOOK_ID
+from .conftest import SERIAL
+from .pushes import URL, gap_timer, post, push_sms, received, settle
 
-URL = f"/api/webhook/{WEBHOOK_ID}"
 PORTS_WITH_SIM = (0, 1, 2, 4, 5, 6)
-
-
-async def post(hass_client_no_auth: ClientSessionGenerator, body: object) -> None:
-    client = await hass_client_no_auth()
-    response = await client.post(URL, data=json.dumps(body))
-    assert response.status == 200
 
 
 async def test_every_pushed_kind_fires_its_event(
@@ -185,13 +178,12 @@ async def test_a_lost_push_is_read_from_the_gateway_soon(
     events = async_capture_events(hass, EVENT_SMS_RECEIVED)
     ids = [simulator.receive_sms(1, "+4930111", f"message {n}") for n in range(3)]
     for sms in (simulator.state.inbox[0], simulator.state.inbox[2]):
-        await post(hass_client_no_auth, {"sn": SERIAL, "sms": [sms.as_api()]})
+        await push_sms(hass_client_no_auth, [sms.as_api()])
     await hass.async_block_till_done()
     assert [event.data["incoming_sms_id"] for event in events] == [ids[0]]
     before = simulator.state.requests["/api/query_incoming_sms"]
 
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=GAP_WAIT + 1))
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await gap_timer(hass)
     assert [event.data["incoming_sms_id"] for event in events] == ids
     after_gap = simulator.state.requests["/api/query_incoming_sms"]
     assert after_gap > before
@@ -215,9 +207,9 @@ async def test_a_gateway_numbering_its_sms_again_is_followed(
     for text in ("before", "before"):
         simulator.receive_sms(0, "+4930111", text)
     for sms in simulator.state.inbox:
-        await post(hass_client_no_auth, {"sn": SERIAL, "sms": [sms.as_api()]})
+        await push_sms(hass_client_no_auth, [sms.as_api()])
     repeated = simulator.state.inbox[0].as_api()
-    await post(hass_client_no_auth, {"sn": SERIAL, "sms": [repeated]})
+    await push_sms(hass_client_no_auth, [repeated])
     await hass.async_block_till_done(wait_background_tasks=True)
 
     simulator.state.inbox.clear()
@@ -225,10 +217,10 @@ async def test_a_gateway_numbering_its_sms_again_is_followed(
     simulator.receive_sms(0, "+4930111", "after the reset")
     reset = simulator.state.inbox[0].as_api() | {"timestamp": "2099-01-01 00:00:00"}
     simulator.state.inbox[0].timestamp = reset["timestamp"]
-    await post(hass_client_no_auth, {"sn": SERIAL, "sms": [reset]})
+    await push_sms(hass_client_no_auth, [reset])
     await hass.async_block_till_done(wait_background_tasks=True)
 
-    assert [(e.data["incoming_sms_id"], e.data["text"]) for e in events] == [
+    assert received(events) == [
         (1, "before"),
         (2, "before"),
         (1, "after the reset"),
@@ -256,14 +248,6 @@ async def test_a_new_entry_does_not_fire_what_the_gateway_already_holds(
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert [event.data["incoming_sms_id"] for event in events] == [new_id]
-
-
-async def settle(hass: HomeAssistant, simulator: Simulator) -> None:
-    """Until the simulator's pushes are delivered and Home Assistant's work is done."""
-    for _ in range(3):
-        await simulator.drain_pushes()
-        await hass.async_block_till_done(wait_background_tasks=True)
-        await asyncio.sleep(0.05)
 
 
 async def test_thousand_sms_exactly_once_through_stop_drops_and_reboot(
@@ -336,7 +320,7 @@ async def test_the_ledger_is_written_after_a_push_and_a_catch_up_without_unloadi
     key = f"{DOMAIN}.{init_integration.entry_id}.inbox"
     await init_integration.runtime_data.inbox.async_save()  # nothing pending from the set-up
     simulator.receive_sms(0, "+4930111", "pushed")
-    await post(hass_client_no_auth, {"sn": SERIAL, "sms": [simulator.state.inbox[0].as_api()]})
+    await push_sms(hass_client_no_auth, [simulator.state.inbox[0].as_api()])
     hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)  # stopping, nothing unloaded
     await hass.async_block_till_done()
     assert hass_storage[key]["data"]["cursor"] == 1

@@ -3,51 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 import json
 from typing import Any
 
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_capture_events,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.bus_events import EVENT_SMS_RECEIVED
 from custom_components.dinstar.const import DOMAIN
-from custom_components.dinstar.inbox_sync import GAP_WAIT
 from devtools.gateway_simulator import Simulator
 
-from .conftest import SERIAL, WEBHOOK_ID
+from .conftest import SERIAL
+from .pushes import URL, gap_timer, inbox_as_api, push_sms, received
 
-URL = f"/api/webhook/{WEBHOOK_ID}"
 QUERY = "/api/query_incoming_sms"
-
-
-async def push_sms(
-    hass_client_no_auth: ClientSessionGenerator, messages: list[dict[str, Any]]
-) -> None:
-    client = await hass_client_no_auth()
-    response = await client.post(URL, data=json.dumps({"sn": SERIAL, "sms": messages}))
-    assert response.status == 200
-
-
-def received(events: list[Event]) -> list[tuple[int, str]]:
-    return [(event.data["incoming_sms_id"], event.data["text"]) for event in events]
-
-
-async def gap_timer(hass: HomeAssistant) -> None:
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=GAP_WAIT + 1))
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
-def inbox_as_api(simulator: Simulator) -> list[dict[str, Any]]:
-    return [sms.as_api() for sms in simulator.state.inbox]
 
 
 async def test_a_batch_fires_in_id_order_whatever_its_order(

@@ -2,43 +2,10 @@
 
 from __future__ import annotations
 
-from custom_components.dinstar.aiodinstar import DeliveryReport, SmsResult, SmsStatus
-from custom_components.dinstar.tracking import Outcome, SmsTracker, TrackedSms, TrackingUpdate
+from custom_components.dinstar.aiodinstar import SmsStatus
+from custom_components.dinstar.tracking import Outcome, TrackedSms, TrackingUpdate
 
-
-def result(
-    status: SmsStatus,
-    *,
-    user_id: int | None = None,
-    port: int = 2,
-    number: str = "10086",
-    count: int = 1,
-    ref_id: int | None = 7,
-) -> SmsResult:
-    return SmsResult(
-        port=port,
-        number=number,
-        user_id=user_id,
-        time=None,
-        status=status,
-        count=count,
-        succ_count=count,
-        ref_id=ref_id,
-        imsi=None,
-    )
-
-
-def report(ref_id: int, code: int = 0, *, port: int = 2, number: str = "10086") -> DeliveryReport:
-    return DeliveryReport(
-        port=port, number=number, time=None, ref_id=ref_id, status_code=code, imsi=None
-    )
-
-
-def tracker_with(*sms: TrackedSms) -> SmsTracker:
-    tracker = SmsTracker(max_age=600)
-    for item in sms:
-        tracker.track(item)
-    return tracker
+from .tracking_helpers import report, result, tracker_with
 
 
 def outcomes(updates: list[TrackingUpdate]) -> list[tuple[int, Outcome, int | None]]:
@@ -66,8 +33,8 @@ def test_the_result_sets_port_parts_and_references() -> None:
 
 def test_a_failed_result_after_sent_reports_failed_and_stops() -> None:
     tracker = tracker_with(TrackedSms(user_id=1, number="10086", created=0))
-    tracker.apply_result(result(SmsStatus.SENT_OK, user_id=1))
-    assert outcomes(tracker.apply_result(result(SmsStatus.FAILED, user_id=1))) == [
+    tracker.apply_result(result(SmsStatus.SENT_OK, user_id=1, ref_id=7))
+    assert outcomes(tracker.apply_result(result(SmsStatus.FAILED, user_id=1, ref_id=7))) == [
         (1, Outcome.FAILED, None)
     ]
     assert tracker.pending == []
@@ -75,7 +42,7 @@ def test_a_failed_result_after_sent_reports_failed_and_stops() -> None:
 
 def test_delivered_result_of_a_message_that_wants_no_report() -> None:
     tracker = tracker_with(TrackedSms(user_id=1, number="10086", created=0, wants_report=False))
-    assert outcomes(tracker.apply_result(result(SmsStatus.DELIVERED, user_id=1))) == [
+    assert outcomes(tracker.apply_result(result(SmsStatus.DELIVERED, user_id=1, ref_id=7))) == [
         (1, Outcome.SENT, None),
         (1, Outcome.DELIVERED, 0),
     ]
@@ -84,7 +51,7 @@ def test_delivered_result_of_a_message_that_wants_no_report() -> None:
 
 def test_a_sent_message_awaiting_its_report_stays_followed() -> None:
     tracker = tracker_with(TrackedSms(user_id=1, number="10086", created=0))
-    tracker.apply_result(result(SmsStatus.SENT_OK, user_id=1))
+    tracker.apply_result(result(SmsStatus.SENT_OK, user_id=1, ref_id=7))
     assert [s.user_id for s in tracker.pending] == [1]
     assert tracker.follows(2, "10086")
 
@@ -119,7 +86,7 @@ def test_followed_numbers_by_port() -> None:
     tracker = tracker_with(TrackedSms(user_id=1, number="10086", created=0))
     assert tracker.follows(5, "10086")  # no port known yet: any port
     assert not tracker.follows(5, "10010")
-    tracker.apply_result(result(SmsStatus.SENT_OK, user_id=1, port=2))
+    tracker.apply_result(result(SmsStatus.SENT_OK, user_id=1, port=2, ref_id=7))
     assert tracker.follows(2, "10086")
     assert not tracker.follows(5, "10086")
 
@@ -129,18 +96,18 @@ def test_pushed_results_skip_other_ports_and_sent_messages() -> None:
         TrackedSms(user_id=1, number="10086", created=0, port=3),
         TrackedSms(user_id=2, number="10086", created=0),
     )
-    assert outcomes(tracker.apply_result(result(SmsStatus.SENT_OK, port=2))) == [
-        (2, Outcome.SENT, None)
-    ]
+    assert outcomes(
+        tracker.apply_result(result(SmsStatus.SENT_OK, port=2, user_id=None, ref_id=7))
+    ) == [(2, Outcome.SENT, None)]
     # 2 is sent: a second pushed result on port 2 has no message left to name.
-    assert tracker.apply_result(result(SmsStatus.SENT_OK, port=2)) == []
+    assert tracker.apply_result(result(SmsStatus.SENT_OK, port=2, user_id=None, ref_id=7)) == []
 
 
 def test_a_pushed_delivered_result_names_the_message_by_reference() -> None:
     tracker = tracker_with(TrackedSms(user_id=1, number="10086", created=0))
     tracker.apply_result(result(SmsStatus.SENT_OK, user_id=1, ref_id=7))
-    assert tracker.apply_result(result(SmsStatus.DELIVERED, ref_id=9)) == []
-    assert outcomes(tracker.apply_result(result(SmsStatus.DELIVERED, ref_id=7))) == [
+    assert tracker.apply_result(result(SmsStatus.DELIVERED, ref_id=9, user_id=None)) == []
+    assert outcomes(tracker.apply_result(result(SmsStatus.DELIVERED, ref_id=7, user_id=None))) == [
         (1, Outcome.DELIVERED, 0)
     ]
 
@@ -148,7 +115,7 @@ def test_a_pushed_delivered_result_names_the_message_by_reference() -> None:
 def test_a_pushed_delivered_result_of_a_message_with_no_reference_yet() -> None:
     """Its sending result was lost: the delivered one reports both outcomes."""
     tracker = tracker_with(TrackedSms(user_id=1, number="10086", created=0))
-    assert outcomes(tracker.apply_result(result(SmsStatus.DELIVERED, ref_id=9))) == [
+    assert outcomes(tracker.apply_result(result(SmsStatus.DELIVERED, ref_id=9, user_id=None))) == [
         (1, Outcome.SENT, None),
         (1, Outcome.DELIVERED, 0),
     ]
