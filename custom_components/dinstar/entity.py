@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -58,6 +59,31 @@ class DinstarPortEntity(CoordinatorEntity[DinstarCoordinator]):
     def available(self) -> bool:
         """Unavailable with the gateway, or when the port is gone from its answer."""
         return self.coordinator.gateway_available and self.port_info is not None
+
+
+class DinstarPortEventEntity(DinstarPortEntity):
+    """A port entity that shows what this port received, as bus events hand it over."""
+
+    def __init__(
+        self,
+        entry: DinstarConfigEntry,
+        port: int,
+        description: EntityDescription,
+        router: PortEventRouter,
+    ) -> None:
+        """Follow one kind of event through the entry's router, once added."""
+        super().__init__(entry, port, description)
+        self._router = router
+
+    async def async_added_to_hass(self) -> None:
+        """Follow this port's events until removed (a port's entity comes back with its port)."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self._router.follow(self.port, self.async_handle))
+
+    @abstractmethod
+    @callback
+    def async_handle(self, event: Event[Mapping[str, Any]]) -> None:
+        """Show one event of this port."""
 
 
 @callback

@@ -15,7 +15,7 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .bus_events import EVENT_SMS_RECEIVED, EVENT_USSD_RECEIVED
-from .entity import DinstarPortEntity, PortEventRouter, async_add_port_entities
+from .entity import DinstarPortEventEntity, PortEventRouter, async_add_port_entities
 from .runtime import DinstarConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -67,26 +67,10 @@ async def async_setup_entry(
     )
 
 
-class DinstarPortEvent(DinstarPortEntity, EventEntity):
+class DinstarPortEvent(DinstarPortEventEntity, EventEntity):
     """The last SMS or USSD reply a port received."""
 
     entity_description: DinstarEventDescription
-
-    def __init__(
-        self,
-        entry: DinstarConfigEntry,
-        port: int,
-        description: DinstarEventDescription,
-        router: PortEventRouter,
-    ) -> None:
-        """Follow this kind of event through the entry's router, once added."""
-        super().__init__(entry, port, description)
-        self._router = router
-
-    async def async_added_to_hass(self) -> None:
-        """Follow this port's events until removed (a port's entity comes back with its port)."""
-        await super().async_added_to_hass()
-        self.async_on_remove(self._router.follow(self.port, self.async_handle))
 
     @callback
     def async_handle(self, event: Event[Mapping[str, Any]]) -> None:

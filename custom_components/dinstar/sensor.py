@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -30,7 +31,13 @@ from .balance_entities import BALANCE_SENSOR, DinstarBalanceSensor, async_add_ba
 from .bus_events import EVENT_SMS_RECEIVED, EVENT_USSD_RECEIVED
 from .const import CONF_PRIVATE_SMS, pushed_state_signal
 from .coordinator import DinstarData
-from .entity import DinstarEntity, DinstarPortEntity, PortEventRouter, async_add_port_entities
+from .entity import (
+    DinstarEntity,
+    DinstarPortEntity,
+    DinstarPortEventEntity,
+    PortEventRouter,
+    async_add_port_entities,
+)
 from .runtime import DinstarConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -325,7 +332,7 @@ class DinstarPortSensor(DinstarPortEntity, SensorEntity):
         return self.entity_description.value_fn(info)
 
 
-class DinstarMessageSensor(DinstarPortEntity, RestoreEntity, SensorEntity):
+class DinstarMessageSensor(DinstarPortEventEntity, RestoreEntity, SensorEntity):
     """A port's last SMS or USSD reply: the start as its state, the whole text as attributes.
 
     With the private option on, an SMS's state is its sender only; the text never reaches the
@@ -335,20 +342,8 @@ class DinstarMessageSensor(DinstarPortEntity, RestoreEntity, SensorEntity):
     entity_description: DinstarMessageSensorDescription
     _unrecorded_attributes = frozenset({ATTR_TEXT})
 
-    def __init__(
-        self,
-        entry: DinstarConfigEntry,
-        port: int,
-        description: DinstarMessageSensorDescription,
-        router: PortEventRouter,
-    ) -> None:
-        """Follow this kind of message through the entry's router, once added."""
-        super().__init__(entry, port, description)
-        self._router = router
-
     async def async_added_to_hass(self) -> None:
-        """Show the message from before a restart; follow this port's events."""
-        await super().async_added_to_hass()
+        """Show the message from before a restart, then follow this port's events."""
         if (last := await self.async_get_last_state()) is not None and last.state not in (
             STATE_UNKNOWN,
             STATE_UNAVAILABLE,
@@ -359,10 +354,11 @@ class DinstarMessageSensor(DinstarPortEntity, RestoreEntity, SensorEntity):
                 for key in (ATTR_TEXT, ATTR_SENDER, ATTR_RECEIVED_AT)
                 if key in last.attributes
             }
-        self.async_on_remove(self._router.follow(self.port, self._async_message))
+        await super().async_added_to_hass()
 
     @callback
-    def _async_message(self, event: Event) -> None:
+    def async_handle(self, event: Event[Mapping[str, Any]]) -> None:
+        """Show the port's latest message."""
         text = str(event.data.get(ATTR_TEXT) or "")
         sender_field = self.entity_description.sender_field
         sender = None if sender_field is None else event.data.get(sender_field)
