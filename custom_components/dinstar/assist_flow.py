@@ -12,6 +12,7 @@ from homeassistant.config_entries import ConfigSubentryFlow, SubentryFlowResult
 from homeassistant.helpers import selector
 import probatio as vol
 
+from .flow_forms import PASSWORD_FIELD
 from .subentries import (
     CONF_AGENT_ID,
     CONF_DAILY_CAP,
@@ -31,9 +32,7 @@ def _count(maximum: int) -> selector.NumberSelector:
 ASSIST_SCHEMA = vol.Schema(
     {
         vol.Optional(CONF_AGENT_ID): selector.ConversationAgentSelector(),
-        vol.Optional(CONF_PIN): selector.TextSelector(
-            selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
-        ),
+        vol.Optional(CONF_PIN): PASSWORD_FIELD,
         vol.Required(CONF_MAX_PARTS, default=3): _count(10),
         vol.Required(CONF_RATE_LIMIT, default=5): _count(100),
         vol.Required(CONF_DAILY_CAP, default=50): _count(1000),

@@ -49,33 +49,23 @@ from .const import (
     CONF_DRP_USERNAME,
     CONF_FINGERPRINT,
     CONF_MAC,
-    CONF_SERIAL,
     CONF_USE_HTTPS,
-    DEFAULT_USERNAME,
     DOMAIN,
     LOGGER,
     CertificateMode,
 )
 from .contact_flow import ContactSubentryFlow
 from .devices import async_learn_mac
+from .flow_forms import CERTIFICATE_FIELD, PASSWORD_FIELD, direct_schema, drp_schema
 from .options_flow import DinstarOptionsFlow
 from .runtime import DinstarConfigEntry
 from .subentries import SUBENTRY_ASSIST, SUBENTRY_BALANCE, SUBENTRY_CONTACT
 
-_PASSWORD = selector.TextSelector(
-    selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
-)
-_PORT = vol.All(vol.Coerce(int), vol.Range(min=1, max=65535))
 # Real gateways answer everything with 403 while they block an address after failed logins;
 # how long varies by firmware, so the user is told a wait that outlasts the usual block.
 LOCKOUT_WAIT_MINUTES = 10
 _LOCKOUT_PLACEHOLDERS = {"minutes": str(LOCKOUT_WAIT_MINUTES)}
 _HTTP_FORBIDDEN = 403
-_CERTIFICATE = selector.SelectSelector(
-    selector.SelectSelectorConfig(
-        options=[mode.value for mode in CertificateMode], translation_key=CONF_CERTIFICATE
-    )
-)
 
 
 def _unreachable(url: str) -> bool:
@@ -87,60 +77,6 @@ def _unreachable(url: str) -> bool:
         return False
     address = ip_address(host)
     return is_loopback(address) or is_link_local(address) or address.is_unspecified
-
-
-def _credentials_schema(
-    defaults: Mapping[str, Any], *, stored: bool = False
-) -> dict[vol.Marker, Any]:
-    """The gateway's login; a stored password is never sent back to the form.
-
-    Nothing is suggested for a new gateway (a factory password is for the repair to flag, not
-    for us to offer); reconfiguring keeps the stored one when the field is left empty.
-    """
-    password: vol.Marker = (
-        vol.Optional(CONF_PASSWORD)
-        if stored
-        else vol.Required(
-            CONF_PASSWORD, description={"suggested_value": defaults.get(CONF_PASSWORD)}
-        )
-    )
-    return {
-        vol.Required(
-            CONF_USERNAME,
-            description={"suggested_value": defaults.get(CONF_USERNAME, DEFAULT_USERNAME)},
-        ): str,
-        password: _PASSWORD,
-    }
-
-
-def _server_schema(defaults: Mapping[str, Any], *, https: bool) -> dict[vol.Marker, Any]:
-    """Where to connect: the gateway itself, or the DRP server in front of it."""
-    return {
-        vol.Required(CONF_HOST, default=defaults.get(CONF_HOST, vol.UNDEFINED)): str,
-        vol.Optional(CONF_PORT, description={"suggested_value": defaults.get(CONF_PORT)}): _PORT,
-        vol.Required(CONF_USE_HTTPS, default=defaults.get(CONF_USE_HTTPS, https)): bool,
-    }
-
-
-def _direct_schema(defaults: Mapping[str, Any], *, stored: bool = False) -> vol.Schema:
-    return vol.Schema(
-        {**_server_schema(defaults, https=False), **_credentials_schema(defaults, stored=stored)}
-    )
-
-
-def _drp_schema(defaults: Mapping[str, Any], *, stored: bool = False) -> vol.Schema:
-    drp_password = vol.Optional(CONF_DRP_PASSWORD) if stored else vol.Required(CONF_DRP_PASSWORD)
-    return vol.Schema(
-        {
-            **_server_schema(defaults, https=True),
-            vol.Required(
-                CONF_DRP_USERNAME, default=defaults.get(CONF_DRP_USERNAME, vol.UNDEFINED)
-            ): str,
-            drp_password: _PASSWORD,
-            vol.Required(CONF_SERIAL, default=defaults.get(CONF_SERIAL, vol.UNDEFINED)): str,
-            **_credentials_schema(defaults, stored=stored),
-        }
-    )
 
 
 class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -193,7 +129,7 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
             return await self._async_connection_entered()
         return self.async_show_form(
             step_id="drp",
-            data_schema=_drp_schema({}),
+            data_schema=drp_schema({}),
             description_placeholders=_LOCKOUT_PLACEHOLDERS,
         )
 
@@ -263,7 +199,7 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
                     vol.Required(
                         CONF_CERTIFICATE,
                         default=self._data.get(CONF_CERTIFICATE, CertificateMode.PIN),
-                    ): _CERTIFICATE
+                    ): CERTIFICATE_FIELD
                 }
             ),
             description_placeholders={
@@ -326,13 +262,13 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
                             vol.Required(
                                 CONF_DRP_USERNAME, default=self._data[CONF_DRP_USERNAME]
                             ): str,
-                            vol.Required(CONF_DRP_PASSWORD): _PASSWORD,
+                            vol.Required(CONF_DRP_PASSWORD): PASSWORD_FIELD,
                         }
                         if CONF_DRP_USERNAME in self._data
                         else {}
                     ),
                     vol.Required(CONF_USERNAME, default=self._data[CONF_USERNAME]): str,
-                    vol.Required(CONF_PASSWORD): _PASSWORD,
+                    vol.Required(CONF_PASSWORD): PASSWORD_FIELD,
                 }
             ),
             errors=errors,
@@ -382,7 +318,7 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
     def _async_show_connection_form(self, errors: dict[str, str] | None = None) -> ConfigFlowResult:
         """The address and login form this flow started from, filled in as last entered."""
         drp = CONF_DRP_USERNAME in self._data
-        schema = _drp_schema if drp else _direct_schema
+        schema = drp_schema if drp else direct_schema
         placeholders = dict(_LOCKOUT_PLACEHOLDERS)
         if self.source == SOURCE_RECONFIGURE:
             step_id = "reconfigure"
