@@ -84,8 +84,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
     entry.async_on_unload(coordinator.async_add_listener(ports.async_update))
 
     fire = event_firer(hass, entry)
-    inbox = InboxSync(hass, entry, client, fire)
-    await inbox.async_load()
+    inbox = await InboxSync.async_create(hass, entry, client, fire)
     entry.async_on_unload(inbox.async_stop)
     # A new gateway's history is not news: it is taken as handled before anything can fire.
     baseline_now = inbox.baseline_pending

@@ -59,10 +59,7 @@ class InboxLedger:
     def claim(self, sms: IncomingSms) -> None:
         """Mark a message handled; the caller checked it is new."""
         self._note_time(sms)
-        if sms.incoming_sms_id == self._cursor + 1:
-            self._cursor = sms.incoming_sms_id
-        else:
-            self._above.add(sms.incoming_sms_id)
+        self._above.add(sms.incoming_sms_id)
         self._advance()
 
     def claim_catch_up(self, messages: Iterable[IncomingSms]) -> list[IncomingSms]:
@@ -101,8 +98,10 @@ class InboxLedger:
         ]
 
     def _note_time(self, sms: IncomingSms) -> None:
-        if sms.timestamp is not None and (self._newest is None or sms.timestamp > self._newest):
-            self._newest = sms.timestamp
+        if sms.timestamp is not None:
+            self._newest = (
+                sms.timestamp if self._newest is None else max(self._newest, sms.timestamp)
+            )
 
     def _advance(self) -> None:
         while self._cursor + 1 in self._above:

@@ -36,31 +36,40 @@ class InboxSync:
     A pushed id the gateway's inbox does not hold is never fired.
     """
 
-    def __init__(
-        self, hass: HomeAssistant, entry: ConfigEntry, client: DinstarClient, fire: FireEvent
+    @classmethod
+    async def async_create(
+        cls, hass: HomeAssistant, entry: ConfigEntry, client: DinstarClient, fire: FireEvent
+    ) -> InboxSync:
+        """Restore where the last run stopped; nothing stored means a new entry."""
+        store: Store[dict[str, Any]] = Store(
+            hass, STORAGE_VERSION, storage_key(entry.entry_id, "inbox")
+        )
+        return cls(hass, entry, client, fire, store=store, stored=await store.async_load())
+
+    def __init__(  # noqa: PLR0913 - the entry's parts, its store and what it held
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        client: DinstarClient,
+        fire: FireEvent,
+        *,
+        store: Store[dict[str, Any]],
+        stored: dict[str, Any] | None,
     ) -> None:
-        """Nothing is read until :meth:`async_load`."""
+        """Take over from the stored state; nothing is read until asked."""
         self._hass = hass
         self._entry = entry
         self._client = client
         self._fire_event = fire
-        self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, storage_key(entry.entry_id, "inbox")
-        )
-        self._ledger = InboxLedger()
+        self._store = store
+        self._ledger = InboxLedger.from_dict(stored)
         self._catch_up_lock = asyncio.Lock()
         self._gap_timer: CALLBACK_TYPE | None = None
         self._held: dict[int, IncomingSms] = {}
-        self.baseline_pending = False
+        self.baseline_pending = stored is None or bool(stored.get(_BASELINE_PENDING))
         # The last read failed (a timeout at start, say): the next good refresh reads again,
         # or what arrived while Home Assistant was away would wait for the next push.
         self.read_failed = False
-
-    async def async_load(self) -> None:
-        """Restore where the last run stopped; nothing stored means a new entry."""
-        stored = await self._store.async_load()
-        self._ledger = InboxLedger.from_dict(stored)
-        self.baseline_pending = stored is None or bool(stored.get(_BASELINE_PENDING))
 
     async def async_save(self) -> None:
         """Write now (at unload)."""
@@ -85,7 +94,9 @@ class InboxSync:
         if check:
             # Believed only when the gateway's own inbox shows its ids started again.
             self._entry.async_create_background_task(
-                self._hass, self.async_catch_up(), "dinstar inbox numbering check"
+                self._hass,
+                self.async_catch_up(),
+                "dinstar inbox numbering check",  # pragma: no mutate
             )
         self._arm_gap_timer()
 
@@ -114,7 +125,9 @@ class InboxSync:
         self._gap_timer = None
         if self._held:
             self._entry.async_create_background_task(
-                self._hass, self.async_catch_up(), "dinstar inbox gap"
+                self._hass,
+                self.async_catch_up(),
+                "dinstar inbox gap",  # pragma: no mutate
             )
 
     @callback

@@ -7,7 +7,7 @@ no push has been heard lately, ``query_sms_result`` on their user_ids fills in, 
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime, timedelta
@@ -22,6 +22,7 @@ from homeassistant.util import dt as dt_util
 from .aiodinstar import DeliveryReport, DinstarClient, DinstarError, SmsResult, SmsStatus
 from .bus_events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT, FireEvent
 from .const import LOGGER, storage_key
+from .recent_keys import RecentKeys
 from .tracking import Outcome, SmsTracker, TrackedSms, TrackingUpdate
 
 STORAGE_VERSION = 1
@@ -63,17 +64,15 @@ class OutboxSync:
         self.tracker = SmsTracker(FOLLOW_FOR.total_seconds())
         self.counters: Counter[str] = Counter()
         self._poll_wait = POLL_FIRST
-        self._next_poll = 0.0
-        self._finished: OrderedDict[tuple[int, str], None] = OrderedDict()
+        self._next_poll = time.monotonic()  # due at once
+        self._finished: RecentKeys[tuple[int, str]] = RecentKeys(FINISHED_REMEMBERED)
 
     async def async_load(self) -> None:
         """Restore messages still followed and the counters."""
         stored = await self._store.async_load() or {}
         for item in stored.get("pending", []):
-            # JSON keeps the parts' ref_ids as text: they are numbers again, or a part
-            # reported before the restart would never count.
-            codes = {int(ref_id): code for ref_id, code in item["part_codes"].items()}
-            self.tracker.track(TrackedSms(**{**item, "part_codes": codes}))
+            reported = set(item["reported_parts"])
+            self.tracker.track(TrackedSms(**{**item, "reported_parts": reported}))
         self.counters.update(stored.get("counters", {}))
 
     async def async_save(self) -> None:
@@ -82,7 +81,10 @@ class OutboxSync:
 
     def _as_dict(self) -> dict[str, Any]:
         return {
-            "pending": [asdict(sms) for sms in self.tracker.pending],
+            "pending": [
+                {**asdict(sms), "reported_parts": sorted(sms.reported_parts)}
+                for sms in self.tracker.pending
+            ],
             "counters": dict(self.counters),
         }
 
@@ -93,7 +95,7 @@ class OutboxSync:
             self.tracker.track(sms)
         # The next refresh may ask at once; later asks back off.
         self._poll_wait = POLL_FIRST
-        self._next_poll = 0.0
+        self._next_poll = time.monotonic()
         self._store.async_delay_save(self._as_dict, SAVE_DELAY)
 
     @callback
@@ -205,10 +207,7 @@ class OutboxSync:
         for update in updates:
             self._fire(update)
             if update.sms.port is not None:
-                self._finished[update.sms.port, update.sms.number] = None
-                self._finished.move_to_end((update.sms.port, update.sms.number))
-        while len(self._finished) > FINISHED_REMEMBERED:
-            self._finished.popitem(last=False)
+                self._finished.add((update.sms.port, update.sms.number))
         self._store.async_delay_save(self._as_dict, SAVE_DELAY)
         self._on_change()
 

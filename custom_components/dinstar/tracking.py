@@ -40,7 +40,7 @@ class TrackedSms:
     first_ref_id: int | None = None
     wants_report: bool = True
     sent: bool = False
-    part_codes: dict[int, int] = field(default_factory=dict)
+    reported_parts: set[int] = field(default_factory=set)  # ref_ids reported arrived
 
     @property
     def ref_ids(self) -> frozenset[int]:
@@ -113,11 +113,11 @@ class SmsTracker:
         )
         if sms is None or report.temporary_error:
             return []
-        sms.part_codes[report.ref_id] = report.status_code
         if report.permanent_error:
             del self._pending[sms.user_id]
             return [TrackingUpdate(sms, Outcome.UNDELIVERED, report.status_code)]
-        if sms.ref_ids <= set(sms.part_codes):
+        sms.reported_parts.add(report.ref_id)
+        if sms.ref_ids <= sms.reported_parts:
             del self._pending[sms.user_id]
             return [TrackingUpdate(sms, Outcome.DELIVERED, 0)]
         return []

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from datetime import datetime
 from http import HTTPStatus
 import logging
-from typing import Any
 
 from aiohttp import web
 from homeassistant.components import webhook
@@ -15,7 +13,6 @@ from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.util import dt as dt_util
-from homeassistant.util.json import JSON_DECODE_EXCEPTIONS, json_loads
 
 from .aiodinstar import (
     DeliveryReportEvent,
@@ -34,6 +31,7 @@ from .const import CONF_DRP_USERNAME, CONF_WEBHOOK_LOCAL_ONLY, DOMAIN, LOGGER
 from .coordinator import DinstarCoordinator
 from .inbox_sync import InboxSync
 from .outbox_sync import OutboxSync
+from .recent_keys import RecentKeys
 from .repairs import async_check_push_silence
 from .ussd import UssdSessions
 
@@ -74,7 +72,7 @@ class PushReceiver:
         # Pushes change only the push-fed gateway sensors (last push, SMS counters); they are
         # written at most once a second, not every entity on every push.
         self._pushed_state = pushed_state
-        self._refused: OrderedDict[str, None] = OrderedDict()
+        self._refused: RecentKeys[str] = RecentKeys(REFUSED_SERIALS)
         self.last_push: datetime | None = None
         # A gateway that never pushed is silent since pushes were first expected.
         self.watching_since = dt_util.utcnow()
@@ -106,31 +104,28 @@ class PushReceiver:
     async def _async_handle(
         self, hass: HomeAssistant, webhook_id: str, request: web.Request
     ) -> web.Response:
-        if (request.content_length or 0) > MAX_PUSH_BYTES:
+        if request.content_length is not None and request.content_length > MAX_PUSH_BYTES:
             return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-        # The body may come in several TCP writes (or chunks): read it to its end.
+        # The body may come in several TCP writes (or chunks): read it to its end, or until it
+        # passes the cap (an endless chunked body is not waited for).
         body = bytearray()
-        while chunk := await request.content.read(MAX_PUSH_BYTES + 1 - len(body)):
+        async for chunk in request.content.iter_any():
             body += chunk
-        if len(body) > MAX_PUSH_BYTES:
-            return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+            if len(body) > MAX_PUSH_BYTES:
+                return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         try:
-            batch = parse_push(_strict_object(bytes(body)))
+            batch = parse_push(bytes(body))
         except DinstarPushError as err:
             LOGGER.debug("Refused a push that is not the gateway's: %s", err)  # pragma: no mutate
             return web.Response(status=HTTPStatus.BAD_REQUEST)
         if batch.sn != self._entry.unique_id:
-            if batch.sn in self._refused:
-                self._refused.move_to_end(batch.sn)
-            else:
-                self._refused[batch.sn] = None
-                if len(self._refused) > REFUSED_SERIALS:
-                    self._refused.popitem(last=False)
+            if batch.sn not in self._refused:
                 LOGGER.warning(
                     "Refused a push from gateway %s on the webhook of %s",
                     batch.sn,
                     self._entry.title,
                 )
+            self._refused.add(batch.sn)
             return web.Response(status=HTTPStatus.FORBIDDEN)
         self.last_push = dt_util.utcnow()
         if LOGGER.isEnabledFor(logging.DEBUG):
@@ -149,10 +144,12 @@ class PushReceiver:
         if any(isinstance(event, _REFRESHING_EVENTS) for event in batch.events):
             # The gateway waits for the answer: it gets it now, the refresh (debounced) follows.
             self._entry.async_create_background_task(
-                self._hass, self._coordinator.async_request_refresh(), "dinstar pushed refresh"
+                self._hass,
+                self._coordinator.async_request_refresh(),
+                "dinstar pushed refresh",  # pragma: no mutate
             )
         self._pushed_state.async_schedule_call()
-        return web.Response(status=HTTPStatus.OK)
+        return web.Response()
 
     @callback
     def _dispatch(self, event: PushEvent) -> None:
@@ -172,7 +169,9 @@ class PushReceiver:
                     self._coordinator.async_set_powered(True)
                     # Pushes made while it restarted may be lost: read what came meanwhile.
                     self._entry.async_create_background_task(
-                        self._hass, self._inbox.async_catch_up(), "dinstar inbox catch-up"
+                        self._hass,
+                        self._inbox.async_catch_up(),
+                        "dinstar inbox catch-up",  # pragma: no mutate
                     )
             case UssdEvent(reply=reply):
                 self._fire(*event_for(event))
@@ -184,16 +183,3 @@ class PushReceiver:
 def webhook_local_only(entry: ConfigEntry) -> bool:
     """Whether only the local network may push: by default unless reached through DRP."""
     return bool(entry.options.get(CONF_WEBHOOK_LOCAL_ONLY, CONF_DRP_USERNAME not in entry.data))
-
-
-def _strict_object(body: bytes) -> bytes | dict[str, Any]:
-    """The body as an object when it is strict JSON, which decodes faster; else as it came.
-
-    Anything else (the gateway's malformed JSON, or JSON that is no object) is left to
-    parse_push's lenient decoder, which accepts or refuses it as always.
-    """
-    try:
-        value = json_loads(body)
-    except JSON_DECODE_EXCEPTIONS:
-        return body
-    return value if isinstance(value, dict) else body

@@ -131,6 +131,26 @@ async def test_result_queries_carry_at_most_32_ids(
     assert asked == {item["user_id"] for item in gateway.results}
 
 
+async def test_delivery_reports_are_asked_for_the_waiting_numbers_only(
+    hass: HomeAssistant, http: TestClient, gateway: FakeGateway
+) -> None:
+    """Once sent, a message's report is polled by its number, not the gateway's whole list."""
+    added = await add_gateway(hass, gateway)
+    waiting = numbers(2)
+    await send_sms(hass, added.entry.entry_id, number=waiting, message="hi")
+    for item in gateway.results:
+        item.update(status="SENT_OK", succ_count=1)
+
+    for _ in range(12):
+        await advance(hass, 60)
+        if gateway.calls("/api/query_sms_deliver_status"):
+            break
+
+    queries = gateway.calls("/api/query_sms_deliver_status")
+    assert queries, "delivery reports were never asked for"
+    assert {tuple(seen.body.get("number") or ()) for seen in queries} == {tuple(waiting)}
+
+
 async def test_send_mms_to_a_bad_number_reaches_nothing(
     hass: HomeAssistant, http: TestClient, gateway: FakeGateway, tmp_path: Path
 ) -> None:

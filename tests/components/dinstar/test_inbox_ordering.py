@@ -105,6 +105,16 @@ async def test_a_catch_up_with_nothing_new_reads_once(
     assert simulator.state.requests[QUERY] == queried + 2
 
 
+async def test_push_mode_refreshes_read_no_inbox_while_all_is_well(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Pushes bring the SMS: a refresh reads the inbox only after an outage or a failed read."""
+    queried = simulator.state.requests[QUERY]
+    await init_integration.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert simulator.state.requests[QUERY] == queried
+
+
 async def test_an_emptied_inbox_is_no_new_numbering_a_reset_is(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,

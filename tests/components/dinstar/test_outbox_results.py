@@ -220,7 +220,7 @@ async def test_followed_messages_and_counters_are_restored(
                     "first_ref_id": 215,
                     "wants_report": True,
                     "sent": True,
-                    "part_codes": {},
+                    "reported_parts": [],
                 }
             ],
             "counters": {"sent": 3, "delivered": 2},

@@ -71,7 +71,7 @@ def test_a_temporary_error_is_not_the_part_s_fate() -> None:
     tracker.apply_result(result(SmsStatus.SENT_OK, user_id=1, ref_id=7))
     assert tracker.apply_report(report(7, 63)) == []
     (sms,) = tracker.pending
-    assert sms.part_codes == {}
+    assert sms.reported_parts == set()
     assert outcomes(tracker.apply_report(report(7, 65))) == [(1, Outcome.UNDELIVERED, 65)]
 
 
