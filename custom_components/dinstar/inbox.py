@@ -122,7 +122,7 @@ class InboxLedger:
             return cls()
         newest = data.get("newest")
         return cls(
-            int(data.get("cursor", 0)),
-            (int(i) for i in data.get("handled_above", [])),
+            data["cursor"],
+            data["handled_above"],
             datetime.fromisoformat(newest) if newest else None,
         )

@@ -69,11 +69,12 @@ class OutboxSync:
 
     async def async_load(self) -> None:
         """Restore messages still followed and the counters."""
-        stored = await self._store.async_load() or {}
-        for item in stored.get("pending", []):
+        if (stored := await self._store.async_load()) is None:
+            return
+        for item in stored["pending"]:
             reported = set(item["reported_parts"])
             self.tracker.track(TrackedSms(**{**item, "reported_parts": reported}))
-        self.counters.update(stored.get("counters", {}))
+        self.counters.update(stored["counters"])
 
     async def async_save(self) -> None:
         """Write now (at unload)."""
