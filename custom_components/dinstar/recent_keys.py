@@ -9,7 +9,7 @@ from collections.abc import Hashable
 class RecentKeys[K: Hashable]:
     """The last ``size`` distinct keys added; adding one again makes it the newest.
 
-    Lookups scan the keys: the sizes used are a few dozen, where that is as quick as a hash.
+    Lookups scan the keys: with the few dozen kept, that costs a microsecond or two.
     """
 
     def __init__(self, size: int) -> None:
