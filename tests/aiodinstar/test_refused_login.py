@@ -22,7 +22,9 @@ class Gateway:
     """Answers 401 as told: a challenge, a stale nonce, or a refused password."""
 
     refuse_credentials: bool = False
+    refuse_without_challenge: bool = False
     stale_once: bool = False
+    stale_spelling: str = "true"
     nonce: int = 0
     with_credentials: list[str] = field(default_factory=list)
 
@@ -30,7 +32,7 @@ class Gateway:
         self.nonce += 1
         header = f'Digest realm="gw", nonce="n{self.nonce}", qop="auth"'
         if stale:
-            header += ", stale=true"
+            header += f", stale={self.stale_spelling}"
         return web.Response(status=401, headers={"WWW-Authenticate": header})
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -41,6 +43,8 @@ class Gateway:
         if self.stale_once:
             self.stale_once = False
             return self.challenge(stale=True)
+        if self.refuse_without_challenge:
+            return web.Response(status=401)
         if self.refuse_credentials:
             return self.challenge()
         return web.Response(text=STATUS, content_type="application/json")
@@ -78,10 +82,14 @@ async def test_authenticated_up_front_after_the_first_challenge(
     assert len(server.with_credentials) == 2
 
 
-async def test_a_stale_nonce_is_retried_once(gateway: tuple[Gateway, DinstarClient]) -> None:
+@pytest.mark.parametrize("spelling", ["true", '"TRUE"'])
+async def test_a_stale_nonce_is_retried_once(
+    gateway: tuple[Gateway, DinstarClient], spelling: str
+) -> None:
     server, client = gateway
     await client.get_status()
     server.stale_once = True
+    server.stale_spelling = spelling
     await client.get_status()
     assert len(server.with_credentials) == 3
     assert 'nonce="n2"' in server.with_credentials[-1]
@@ -98,6 +106,19 @@ async def test_a_refused_password_is_one_failed_login(
     with pytest.raises(DinstarAuthenticationError):
         await client.get_status()
     # One refused attempt (sent up front), no retry, and nothing after it.
+    assert len(server.with_credentials) == 2
+
+
+async def test_a_refusal_without_a_challenge_is_one_failed_login(
+    gateway: tuple[Gateway, DinstarClient],
+) -> None:
+    server, client = gateway
+    await client.get_status()
+    server.refuse_without_challenge = True
+    with pytest.raises(DinstarAuthenticationError):
+        await client.get_status()
+    with pytest.raises(DinstarAuthenticationError, match="not sent"):
+        await client.get_status()
     assert len(server.with_credentials) == 2
 
 

@@ -133,6 +133,23 @@ async def test_a_forbidden_call_without_drp_is_not_a_login(gateway: GatewayFacto
     assert [r.path for r in received] == ["/api/query_sms_in_queue"] * 2
 
 
+async def test_another_http_error_through_drp_keeps_the_session(
+    gateway: GatewayFactory,
+) -> None:
+    client, received = await gateway(
+        "", "", web.Response(status=400), QUEUE, drp=DrpLogin("u", "p", "s")
+    )
+    with pytest.raises(DinstarApiError, match="400"):
+        await client.query_sms_in_queue()
+    assert await client.query_sms_in_queue() == 2
+    assert [r.path for r in received] == [
+        "/doLogin",
+        "/remoteWeb",
+        "/api/query_sms_in_queue",
+        "/api/query_sms_in_queue",
+    ]
+
+
 async def test_a_refused_drp_account(gateway: GatewayFactory) -> None:
     client, received = await gateway(challenge(), drp=DrpLogin("u", "p", "s"))
     with pytest.raises(DinstarDrpAuthenticationError) as err:
@@ -257,3 +274,10 @@ async def test_basic_fallback_resends_the_body(gateway: GatewayFactory) -> None:
     assert (method, path, authorization) == ("POST", "/api/mms_file/file31", ADMIN_BASIC)
     assert 'filename="cat.jpg"' in body
     assert "JPEG-DATA" in body
+
+
+async def test_basic_fallback_resends_a_file(gateway: GatewayFactory) -> None:
+    client, received = await gateway(challenge('Basic realm="gw"'), "")
+    await client.upload_mms_file(2, "cat.jpg", b"JPEG-DATA")
+    assert [r.authorization for r in received] == [None, ADMIN_BASIC]
+    assert all("JPEG-DATA" in r.body for r in received)

@@ -226,14 +226,12 @@ class Transport:
         *,
         query: Mapping[str, QueryValue] | None = None,
         json_body: Any = None,
-        form: aiohttp.FormData | None = None,
         ok_codes: Iterable[int] = (200,),
         meanings: Mapping[int, str] | None = None,
     ) -> Mapping[str, Any]:
         """Send a call whose answer is the ``error_code``/``sn`` envelope and check it."""
         answer = as_mapping(
-            await self.raw_call(method, path, query=query, json_body=json_body, form=form),
-            path,
+            await self.raw_call(method, path, query=query, json_body=json_body), path
         )
         if "sn" in answer:
             self.serial = as_str(answer["sn"], "sn")
