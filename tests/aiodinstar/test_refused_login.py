@@ -101,10 +101,12 @@ async def test_a_refused_password_is_one_failed_login(
     server, client = gateway
     await client.get_status()
     server.refuse_credentials = True  # the password was changed on the gateway
-    with pytest.raises(DinstarAuthenticationError):
+    with pytest.raises(DinstarAuthenticationError) as refused:
         await client.get_status()
-    with pytest.raises(DinstarAuthenticationError):
+    assert str(refused.value) == "/api/get_status: the gateway refused the credentials"
+    with pytest.raises(DinstarAuthenticationError) as not_sent:
         await client.get_status()
+    assert str(not_sent.value) == ("/api/get_status: not sent, the gateway refused the credentials")
     # One refused attempt (sent up front), no retry, and nothing after it.
     assert len(server.with_credentials) == 2
 
