@@ -26,6 +26,22 @@ async def post(hass_client_no_auth: ClientSessionGenerator, body: object) -> Non
     assert response.status == 200
 
 
+async def push(
+    hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator, **items: Any
+) -> None:
+    """One push of the entry's gateway carrying these items, handled."""
+    await post(hass_client_no_auth, {"sn": SERIAL, **items})
+    await hass.async_block_till_done()
+
+
+async def push_power(
+    hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator, status: str
+) -> None:
+    """The gateway's device push of its power, with its address and MAC as it sends them."""
+    device = {"port_number": 8, "IP": "127.0.0.1", "MAC": "F8-A0-3D-48-E5-19", "status": status}
+    await push(hass, hass_client_no_auth, device=device)
+
+
 async def push_sms(
     hass_client_no_auth: ClientSessionGenerator, messages: list[dict[str, Any]]
 ) -> None:

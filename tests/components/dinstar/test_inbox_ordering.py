@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -17,7 +16,7 @@ from custom_components.dinstar.const import DOMAIN
 from devtools.gateway_simulator import Simulator
 
 from .conftest import SERIAL
-from .pushes import URL, gap_timer, inbox_as_api, push_sms, received
+from .pushes import gap_timer, inbox_as_api, post, push_sms, received
 
 QUERY = "/api/query_incoming_sms"
 
@@ -189,9 +188,9 @@ async def test_a_power_on_push_reads_what_came_meanwhile(
     """Pushes made while the gateway restarted may be lost: its power_on push reads the inbox."""
     events = async_capture_events(hass, EVENT_SMS_RECEIVED)
     simulator.receive_sms(3, "+4930111", "while restarting")
-    client = await hass_client_no_auth()
-    body = {"sn": SERIAL, "device": simulator.state.device_item("power_on")}
-    assert (await client.post(URL, data=json.dumps(body))).status == 200
+    await post(
+        hass_client_no_auth, {"sn": SERIAL, "device": simulator.state.device_item("power_on")}
+    )
     await hass.async_block_till_done(wait_background_tasks=True)
     assert received(events) == [(1, "while restarting")]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-import json
 import time
 from typing import Any
 
@@ -22,9 +21,9 @@ from custom_components.dinstar.outbox_sync import FINISHED_REMEMBERED, PUSH_FRES
 from custom_components.dinstar.tracking import TrackedSms
 from devtools.gateway_simulator import Simulator
 
-from .conftest import SERIAL, WEBHOOK_ID
+from .conftest import SERIAL
+from .pushes import push
 
-URL = f"/api/webhook/{WEBHOOK_ID}"
 NUMBER = "+4915100000077"
 RESULTS = "/api/query_sms_result"
 REPORTS = "/api/query_sms_deliver_status"
@@ -55,15 +54,6 @@ def deliver_status(code: int, *, number: str = NUMBER, port: int = 1) -> dict[st
         "status_code": code,
         "imsi": "262010000000001",
     }
-
-
-async def push(
-    hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator, **items: Any
-) -> None:
-    client = await hass_client_no_auth()
-    response = await client.post(URL, data=json.dumps({"sn": SERIAL, **items}))
-    assert response.status == 200
-    await hass.async_block_till_done()
 
 
 def port_device(device_registry: dr.DeviceRegistry, entry: MockConfigEntry, port: int) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-import json
 
 from homeassistant.components.logbook.const import LOGBOOK_ENTRY_NAME
 from homeassistant.const import STATE_UNKNOWN
@@ -22,7 +21,8 @@ from custom_components.dinstar.const import CONF_PORTS, CONF_PRIVATE_SMS, CONF_R
 from custom_components.dinstar.logbook import async_describe_events
 from devtools.gateway_simulator import Simulator
 
-from .conftest import SERIAL, WEBHOOK_ID
+from .conftest import SERIAL
+from .pushes import push
 
 PREFIX = "sensor.dinstar_da00_0030_1901_2817_port"
 LAST_SMS = f"{PREFIX}_1_last_sms"
@@ -33,18 +33,6 @@ async def refresh(hass: HomeAssistant) -> None:
     """Let the coordinator poll once (its interval is 30 s)."""
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
     await hass.async_block_till_done(wait_background_tasks=True)
-
-
-async def push(
-    hass: HomeAssistant, client: ClientSessionGenerator, body: dict[str, object]
-) -> None:
-    """Post a push to the entry's webhook, as the gateway does."""
-    session = await client()
-    response = await session.post(
-        f"/api/webhook/{WEBHOOK_ID}", data=json.dumps({"sn": SERIAL, **body})
-    )
-    assert response.status == 200
-    await hass.async_block_till_done()
 
 
 async def remove_device(
@@ -141,12 +129,8 @@ async def test_last_sms_and_ussd_reply(
     await push(
         hass,
         hass_client_no_auth,
-        {
-            "sms": [
-                {"incoming_sms_id": sms_id, "port": 1, "number": "+4930123456", "text": long_text}
-            ],
-            "ussd": [{"port": 2, "text": "Balance 5 EUR"}],
-        },
+        sms=[{"incoming_sms_id": sms_id, "port": 1, "number": "+4930123456", "text": long_text}],
+        ussd=[{"port": 2, "text": "Balance 5 EUR"}],
     )
     sms = hass.states.get(LAST_SMS)
     assert sms.state == f"+4930123456: {long_text}"[:255]
@@ -175,11 +159,7 @@ async def test_private_option_keeps_the_text_out_of_the_state(
     await push(
         hass,
         hass_client_no_auth,
-        {
-            "sms": [
-                {"incoming_sms_id": sms_id, "port": 1, "number": "+4930123456", "text": "secret"}
-            ]
-        },
+        sms=[{"incoming_sms_id": sms_id, "port": 1, "number": "+4930123456", "text": "secret"}],
     )
     sms = hass.states.get(LAST_SMS)
     assert (sms.state, sms.attributes["text"]) == ("+4930123456", "secret")

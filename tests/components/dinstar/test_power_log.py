@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 
 from homeassistant.core import HomeAssistant
@@ -13,19 +12,9 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from devtools.gateway_simulator import Simulator
 from tests.conftest import SERIAL
 
-from .conftest import WEBHOOK_ID
+from .pushes import push_power
 
 TITLE = f"Dinstar {SERIAL}"
-
-
-async def push_power(
-    hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator, status: str
-) -> None:
-    client = await hass_client_no_auth()
-    body = {"sn": SERIAL, "device": {"port_number": 8, "status": status}}
-    response = await client.post(f"/api/webhook/{WEBHOOK_ID}", data=json.dumps(body))
-    assert response.status == 200
-    await hass.async_block_till_done()
 
 
 def logged(caplog: pytest.LogCaptureFixture) -> list[tuple[int, str]]:

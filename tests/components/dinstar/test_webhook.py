@@ -23,6 +23,7 @@ from custom_components.dinstar.webhook import MAX_PUSH_BYTES, REFUSED_SERIALS
 from devtools.gateway_simulator import Simulator
 
 from .conftest import SERIAL, WEBHOOK_ID
+from .pushes import push_power
 
 URL = f"/api/webhook/{WEBHOOK_ID}"
 
@@ -131,26 +132,6 @@ async def test_simulator_pushes_reach_the_webhook(
     assert init_integration.runtime_data.push.last_push is not None
 
 
-def _power(status: str) -> dict[str, Any]:
-    return {
-        "sn": SERIAL,
-        "device": {
-            "port_number": 8,
-            "IP": "127.0.0.1",
-            "MAC": "F8-A0-3D-48-E5-19",
-            "status": status,
-        },
-    }
-
-
-async def push_power(
-    hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator, status: str
-) -> None:
-    """The gateway's device push (its power), handled."""
-    assert await post(hass_client_no_auth, _power(status)) == 200
-    await hass.async_block_till_done()
-
-
 async def test_device_push_does_not_teach_the_mac(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -158,8 +139,7 @@ async def test_device_push_does_not_teach_the_mac(
     device_registry: dr.DeviceRegistry,
 ) -> None:
     """Anyone with the URL can push a device: its MAC would let DHCP move the entry."""
-    assert await post(hass_client_no_auth, _power("power_on")) == 200
-    await hass.async_block_till_done()
+    await push_power(hass, hass_client_no_auth, "power_on")
     assert "mac" not in init_integration.data
     gateway = device_registry.async_get_device_by_identifier(
         (DOMAIN, SERIAL), init_integration.entry_id
