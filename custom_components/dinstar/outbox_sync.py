@@ -26,6 +26,8 @@ from .recent_keys import RecentKeys
 from .tracking import Outcome, SmsTracker, TrackedSms, TrackingUpdate
 
 STORAGE_VERSION = 1
+# 1.2: a message's reported parts as a list of ref_ids (1.1 kept a dict of their codes).
+STORAGE_MINOR_VERSION = 2
 SAVE_DELAY = 1.0
 FOLLOW_FOR = timedelta(hours=6)
 POLL_FIRST = 15.0
@@ -58,8 +60,11 @@ class OutboxSync:
         self._client = client
         self._fire_event = fire
         self._on_change = on_change
-        self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, storage_key(entry.entry_id, "outbox")
+        self._store = _OutboxStore(
+            hass,
+            STORAGE_VERSION,
+            storage_key(entry.entry_id, "outbox"),
+            minor_version=STORAGE_MINOR_VERSION,
         )
         self.tracker = SmsTracker(FOLLOW_FOR.total_seconds())
         self.counters: Counter[str] = Counter()
@@ -239,3 +244,16 @@ class OutboxSync:
                 sms.port,
                 {**base, "delivered": delivered, "status_code": update.status_code},
             )
+
+
+class _OutboxStore(Store[dict[str, Any]]):
+    """The outbox's store, read in the shape of the newest minor version."""
+
+    async def _async_migrate_func(
+        self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
+    ) -> dict[str, Any]:
+        if old_minor_version < 2:  # noqa: PLR2004 - the version that changed the shape
+            for item in old_data["pending"]:
+                # Only parts reported arrived (or done) were kept; JSON made their keys text.
+                item["reported_parts"] = sorted(int(ref_id) for ref_id in item.pop("part_codes"))
+        return old_data

@@ -198,6 +198,7 @@ async def test_followed_messages_and_counters_are_restored(
     key = f"{DOMAIN}.{mock_config_entry.entry_id}.outbox"
     hass_storage[key] = {
         "version": 1,
+        "minor_version": 2,
         "key": key,
         "data": {
             "pending": [
@@ -226,6 +227,45 @@ async def test_followed_messages_and_counters_are_restored(
     assert outbox.counters == {"sent": 3, "delivered": 3}
     await outbox.async_save()
     assert hass_storage[key]["data"] == {"pending": [], "counters": {"sent": 3, "delivered": 3}}
+
+
+async def test_a_store_of_the_first_shape_is_read_and_rewritten(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Version 1.1 kept each reported part's code under its ref_id as text: the part counts."""
+    key = f"{DOMAIN}.{mock_config_entry.entry_id}.outbox"
+    hass_storage[key] = {
+        "version": 1,
+        "key": key,
+        "data": {
+            "pending": [
+                {
+                    "user_id": 7,
+                    "number": NUMBER,
+                    "created": 0.0,
+                    "parts": 2,
+                    "port": 1,
+                    "first_ref_id": 215,
+                    "wants_report": True,
+                    "sent": True,
+                    "part_codes": {"216": 0},
+                }
+            ],
+            "counters": {"sent": 1},
+        },
+    }
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass_storage[key]["minor_version"] == 2
+    assert hass_storage[key]["data"]["pending"][0]["reported_parts"] == [216]
+    assert "part_codes" not in hass_storage[key]["data"]["pending"][0]
+    delivery: list[Event] = async_capture_events(hass, EVENT_SMS_DELIVERY)
+    await push(hass, hass_client_no_auth, sms_deliver_status=[deliver_status(0)])
+    assert [(e.data["user_id"], e.data["delivered"]) for e in delivery] == [(7, True)]
 
 
 async def test_results_are_polled_once_the_last_push_is_two_minutes_old(
