@@ -2,8 +2,10 @@
 
 The digest response is checked over the ``uri`` the client sent, which must be the exact request
 target on the wire (``request.raw_path``, query included, encoded as sent). A good response for a
-nonce this gateway no longer knows (a reboot forgets them) earns a ``stale=true`` challenge, not a
-failed login.
+nonce this gateway no longer knows (it handed out too many since) earns a ``stale=true``
+challenge, not a failed login. A reboot forgets the nonces and the opaque: a digest built from
+the old challenge cannot be checked, and is answered like a wrong password (a plain challenge),
+as real servers do.
 """
 
 from __future__ import annotations
@@ -88,8 +90,11 @@ class Authenticator:
         return response
 
     def forget_nonces(self) -> None:
-        """Forget every nonce handed out (the gateway restarted)."""
+        """Restart: every nonce, the opaque and the failed-login counts are gone."""
         self._nonces.clear()
+        self._opaque = secrets.token_hex(16)
+        self._streaks.clear()
+        self._blocked_until.clear()
 
     def blocked(self, address: str) -> bool:
         """Whether ``address`` is blocked after too many failed logins."""

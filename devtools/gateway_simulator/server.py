@@ -123,8 +123,8 @@ class Simulator:
     async def reboot(self, seconds: float) -> None:
         """Restart the gateway: power_off pushed, unreachable, back (power_on, registrations).
 
-        A restarted gateway has forgotten its digest nonces: a client's next request gets a
-        ``stale=true`` challenge.
+        A restarted gateway has forgotten its digest nonces and opaque: a client's next
+        request, authorized from the old challenge, gets a plain 401 with a new challenge.
         """
         self.auth.forget_nonces()
         await self.state.reboot(seconds)

@@ -1,4 +1,5 @@
-"""A refused login is not tried again; a stale nonce is (gateways block after a few failures)."""
+"""A refused login is not tried again; a stale or forgotten nonce is (gateways block after a few
+failures, and a restarted one cannot tell a forgotten nonce from a wrong password)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ class Gateway:
     """Answers 401 as told: a challenge, a stale nonce, or a refused password."""
 
     refuse_credentials: bool = False
+    # A restart: the nonces handed out before are unknown, answered with a plain challenge.
+    restarted: bool = False
     refuse_without_challenge: bool = False
     stale_once: bool = False
     stale_spelling: str = "true"
@@ -43,6 +46,9 @@ class Gateway:
         if self.stale_once:
             self.stale_once = False
             return self.challenge(stale=True)
+        if self.restarted:
+            self.restarted = False
+            return self.challenge()
         if self.refuse_without_challenge:
             return web.Response(status=401)
         if self.refuse_credentials:
@@ -95,7 +101,7 @@ async def test_a_stale_nonce_is_retried_once(
     assert 'nonce="n2"' in server.with_credentials[-1]
 
 
-async def test_a_refused_password_is_one_failed_login(
+async def test_a_refused_password_is_refused_after_one_fresh_attempt(
     gateway: tuple[Gateway, DinstarClient],
 ) -> None:
     server, client = gateway
@@ -107,8 +113,22 @@ async def test_a_refused_password_is_one_failed_login(
     with pytest.raises(DinstarAuthenticationError) as not_sent:
         await client.get_status()
     assert str(not_sent.value) == ("/api/get_status: not sent, the gateway refused the credentials")
-    # One refused attempt (sent up front), no retry, and nothing after it.
-    assert len(server.with_credentials) == 2
+    # The attempt sent up front was built from a cached challenge: it is tried once more with
+    # the challenge its 401 carried, and nothing is sent after that second refusal.
+    assert len(server.with_credentials) == 3
+    assert 'nonce="n2"' in server.with_credentials[-1]
+
+
+async def test_a_restarted_gateway_is_answered_with_its_fresh_challenge(
+    gateway: tuple[Gateway, DinstarClient],
+) -> None:
+    server, client = gateway
+    await client.get_status()
+    server.restarted = True  # a plain 401 (no stale flag) to the nonce it no longer knows
+    await client.get_status()
+    await client.get_status()
+    assert 'nonce="n2"' in server.with_credentials[-1]
+    assert len(server.with_credentials) == 4
 
 
 async def test_a_refusal_without_a_challenge_is_one_failed_login(

@@ -18,6 +18,7 @@ import logging
 import ssl
 from typing import Any, Required, TypedDict, Unpack
 from urllib.parse import quote
+import weakref
 
 import aiohttp
 from aiohttp import hdrs
@@ -64,18 +65,23 @@ def auth_middlewares(username: str, password: str) -> tuple[aiohttp.ClientMiddle
     """The middlewares a gateway's session needs, in this order: one set per gateway and host.
 
     aiohttp's digest middleware authenticates up front once it has a challenge (one round
-    trip a call), and after a 401 retries once with the new challenge. The gate inside it lets
-    that retry through only for a stale nonce: a login refused with valid credentials' form is
-    not tried again, since gateways block an address after a few failed logins.
+    trip a call), and after a 401 retries once with the challenge that 401 carried. The gate
+    inside it lets that retry through when the refused attempt was built from a cached
+    challenge (a restarted gateway no longer knows its nonce, and cannot say so) or a stale
+    one; a 401 to the fresh attempt is a refused login, and nothing is sent after it, since
+    gateways block an address after a few failed logins.
     """
     return (aiohttp.DigestAuthMiddleware(username, password), _RefusedLoginGate())
 
 
 class _RefusedLoginGate:
-    """Sends nothing more once a request carrying credentials was refused (docs/protocol.md)."""
+    """Sends nothing more once a fresh attempt was refused (docs/protocol.md)."""
 
     def __init__(self) -> None:
         self.refused = False
+        # Requests answered 401 once: the middleware's retry of one of them carries the
+        # challenge of that 401, so a second 401 is the gateway refusing the credentials.
+        self._challenged: weakref.WeakSet[aiohttp.ClientRequest] = weakref.WeakSet()
 
     async def __call__(
         self, request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
@@ -84,13 +90,12 @@ class _RefusedLoginGate:
             raise DinstarAuthenticationError(
                 f"{request.url.path}: not sent, the gateway refused the credentials"
             )
+        fresh = request in self._challenged
         response = await handler(request)
-        if (
-            response.status == _HTTP_UNAUTHORIZED
-            and hdrs.AUTHORIZATION in request.headers
-            and not _says_stale(response.headers)
-        ):
-            self.refused = True
+        if response.status == _HTTP_UNAUTHORIZED:
+            if fresh and not _says_stale(response.headers):
+                self.refused = True
+            self._challenged.add(request)
         return response
 
 

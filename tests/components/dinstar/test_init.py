@@ -148,11 +148,16 @@ async def test_an_entry_of_a_newer_version_is_not_loaded(
 async def test_a_refused_login_stops_every_call_until_reauthenticated(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
-    """One failed login, then nothing reaches the gateway: refreshes, actions, catch-ups."""
+    """One refusal, then nothing reaches the gateway: refreshes, actions, catch-ups.
+
+    The refusal costs two failed logins: the attempt sent up front (from the cached challenge),
+    then the one built from the fresh challenge its 401 carried.
+    """
+    simulator.state.faults.lockout_after = 5
     simulator.auth.password = "changed-on-the-gateway"
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert simulator.auth.failed_logins == 1
+    assert simulator.auth.failed_logins == 2
     seen = sum(simulator.state.requests.values()) + simulator.state.challenges
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(
@@ -167,9 +172,26 @@ async def test_a_refused_login_stops_every_call_until_reauthenticated(
         async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=minutes))
         await hass.async_block_till_done(wait_background_tasks=True)
     assert sum(simulator.state.requests.values()) + simulator.state.challenges == seen
-    assert simulator.auth.failed_logins == 1
+    assert simulator.auth.failed_logins == 2
+    assert not simulator.auth.blocked("127.0.0.1")
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+async def test_a_restarted_gateway_keeps_its_password(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Back from a restart with a new nonce and opaque, it is polled as before: no reauth."""
+    simulator.state.faults.lockout_after = 5
+    for _ in range(3):
+        await simulator.reboot(0.01)
+        await refresh(hass)
+        assert hass.states.get(PORT_1_SIGNAL).state != STATE_UNAVAILABLE
+    await refresh(hass)
+    assert hass.states.get(PORT_1_SIGNAL).state != STATE_UNAVAILABLE
+    assert not hass.config_entries.flow.async_progress()
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert not simulator.auth.blocked("127.0.0.1")
 
 
 async def test_gateway_lost_and_back(
