@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator, Iterable
 import contextlib
+import json
 import tempfile
+import time
 
 from homeassistant import loader
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, CONF_WEBHOOK_ID
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import frame
 from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_test_home_assistant
+import pytest_homeassistant_custom_component.common as harness  # type: ignore[import-untyped]
 
-from bench.common import free_port
+from custom_components.dinstar.bus_events import EVENT_SMS_RECEIVED
 from custom_components.dinstar.const import DOMAIN
 from devtools.gateway_simulator import Simulator
+from devtools.hass_runner.process import free_port
 
 WEBHOOK_ID = "bench-webhook"
 
@@ -29,7 +35,7 @@ async def home_assistant(*, http: bool = False) -> AsyncIterator[tuple[HomeAssis
     """
     port = free_port()
     with tempfile.TemporaryDirectory() as config_dir:
-        async with async_test_home_assistant(config_dir=config_dir) as hass:
+        async with harness.async_test_home_assistant(config_dir=config_dir) as hass:
             hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
             frame.async_setup(hass)
             assert await async_setup_component(
@@ -42,9 +48,9 @@ async def home_assistant(*, http: bool = False) -> AsyncIterator[tuple[HomeAssis
 
 async def add_gateway(
     hass: HomeAssistant, sim: Simulator, password: str, *, webhook_id: str = WEBHOOK_ID
-) -> MockConfigEntry:
+) -> ConfigEntry:
     """Set up an entry for the simulator, as the config flow would."""
-    entry = MockConfigEntry(
+    entry = harness.MockConfigEntry(
         domain=DOMAIN,
         unique_id=sim.state.serial,
         data={
@@ -58,4 +64,45 @@ async def add_gateway(
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    return entry
+    added: ConfigEntry = entry
+    return added
+
+
+def push_body(sim: Simulator, sms_id: int) -> str:
+    """The push a gateway sends for a message its inbox holds (``receive_sms`` put it there)."""
+    sms = next(sms for sms in reversed(sim.state.inbox) if sms.incoming_sms_id == sms_id)
+    return json.dumps({"sn": sim.state.serial, "sms": [sms.as_api()]}, separators=(",", ":"))
+
+
+class FiredSms:
+    """Every ``dinstar_sms_received``: when each (entry, incoming_sms_id) first fired, how often.
+
+    A callback, as automations' triggers are: a plain function would add a thread hop per
+    event that is the benchmark's, not the integration's.
+    """
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Listen from now on."""
+        self.at: dict[tuple[str, int], float] = {}
+        self.count: Counter[tuple[str, int]] = Counter()
+        self._waiting: dict[tuple[str, int], asyncio.Future[None]] = {}
+        hass.bus.async_listen(EVENT_SMS_RECEIVED, self._fired)
+
+    @callback
+    def _fired(self, event: Event) -> None:
+        key = (str(event.data["config_entry_id"]), int(event.data["incoming_sms_id"]))
+        self.count[key] += 1
+        self.at.setdefault(key, time.perf_counter())
+        if (future := self._waiting.pop(key, None)) is not None and not future.done():
+            future.set_result(None)
+
+    async def wait(self, keys: Iterable[tuple[str, int]], within: float = 30.0) -> None:
+        """Until each of ``keys`` fired (TimeoutError after ``within`` seconds)."""
+        loop = asyncio.get_running_loop()
+        futures = [
+            self._waiting.setdefault(key, loop.create_future())
+            for key in keys
+            if key not in self.at
+        ]
+        if futures:
+            await asyncio.wait_for(asyncio.gather(*futures), within)

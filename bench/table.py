@@ -1,4 +1,9 @@
-"""Turn the benchmarks' JSON lines (stdin) into one Markdown table per benchmark."""
+"""Turn the benchmarks' JSON lines (stdin) into one Markdown table per benchmark.
+
+Rows of one benchmark may differ in their keys (a before/after comparison's rows, say): the
+table has every key of its rows as a column, in order of appearance, and an empty cell where a
+row has none. A ``None`` (a message that never fired, say) is written ``-``.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +22,16 @@ def render(lines: list[str]) -> str:
         columns = list(dict.fromkeys(key for row in rows for key in row))
         out += [f"**{name}**", "", "| " + " | ".join(columns) + " |"]
         out.append("|" + "---|" * len(columns))
-        out += ["| " + " | ".join(str(row.get(key, "")) for key in columns) + " |" for row in rows]
+        out += ["| " + " | ".join(_cell(row, key) for key in columns) + " |" for row in rows]
         out.append("")
     return "\n".join(out)
+
+
+def _cell(row: dict[str, object], key: str) -> str:
+    if key not in row:
+        return ""
+    value = row[key]
+    return "-" if value is None else str(value)
 
 
 if __name__ == "__main__":

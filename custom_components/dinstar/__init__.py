@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from homeassistant.config_entries import (
@@ -27,19 +26,19 @@ from .bus_events import event_firer
 from .connection import create_client, create_session
 from .const import (
     CONF_AUTH_SCHEME,
-    CONF_INCOMING_MODE,
     DOMAIN,
     LOGGER,
     STORED_PER_ENTRY,
-    IncomingMode,
     pushed_state_signal,
     storage_key,
 )
 from .coordinator import DinstarCoordinator
 from .devices import PortTracker, async_forget_port, gateway_device_info, port_from_identifiers
 from .inbox_sync import InboxSync
+from .messaging import Messaging
 from .notify import DISCOVERY_ENTRY_ID
 from .outbox_sync import OutboxSync
+from .push_audit import PushAudit
 from .repairs import async_check_default_password, async_delete_issues
 from .runtime import DinstarConfigEntry, DinstarRuntimeData
 from .sending import async_send_reply
@@ -84,16 +83,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
     entry.async_on_unload(coordinator.async_add_listener(ports.async_update))
 
     fire = event_firer(hass, entry)
-    inbox = await InboxSync.async_create(hass, entry, client, fire)
+    audit = PushAudit(entry.title)
+    inbox = await InboxSync.async_create(hass, entry, client, fire, audit)
     entry.async_on_unload(inbox.async_stop)
     # A new gateway's history is not news: it is taken as handled before anything can fire.
     baseline_now = inbox.baseline_pending
     if baseline_now:
         await inbox.async_catch_up()
     pushed_state = _pushed_state_debouncer(hass, entry)
-    outbox = OutboxSync(hass, entry, client, fire, on_change=pushed_state.async_schedule_call)
+    outbox = OutboxSync(
+        hass, entry, client, fire=fire, audit=audit, on_change=pushed_state.async_schedule_call
+    )
     await outbox.async_load()
-    ussd = UssdSessions(client)
+    ussd = UssdSessions(hass, entry, client, coordinator, fire=fire, audit=audit)
     balance = BalanceChecker(hass, entry, coordinator, ussd, fire)
     sim_watch = SimWatch(hass, entry, coordinator, balance)
     assist = AssistResponder(
@@ -103,16 +105,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
         fire,
         lambda number, text, port: async_send_reply(hass, entry, number, text, port),
     )
-    push = PushReceiver(
+    messaging = Messaging(
         hass,
         entry,
         coordinator=coordinator,
+        client=client,
         inbox=inbox,
         outbox=outbox,
         ussd=ussd,
+        audit=audit,
         fire=fire,
-        pushed_state=pushed_state,
     )
+    push = PushReceiver(hass, entry, messaging=messaging, pushed_state=pushed_state)
     entry.runtime_data = DinstarRuntimeData(
         client=client,
         coordinator=coordinator,
@@ -120,13 +124,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
         inbox=inbox,
         outbox=outbox,
         push=push,
+        messaging=messaging,
         ussd=ussd,
         user_ids=UserIdAllocator(hass, entry.entry_id),
         balance=balance,
         sim_watch=sim_watch,
         assist=assist,
     )
-    entry.async_on_unload(coordinator.async_add_listener(push.async_check_silence))
     async_check_default_password(hass, entry)
     push.async_register()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -141,11 +145,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
             hass.data[DATA_HASS_CONFIG],
         ),
     )
-    entry.async_on_unload(coordinator.async_add_listener(_after_refresh(hass, entry)))
+    entry.async_on_unload(coordinator.async_add_listener(messaging.async_after_refresh))
     _start_sim_features(hass, entry)
     if not baseline_now:
         # Whatever arrived while Home Assistant was away is read once, in the background.
-        entry.async_create_background_task(hass, inbox.async_catch_up(), "dinstar inbox catch-up")
+        entry.async_create_background_task(
+            hass, inbox.async_catch_up(late=True), "dinstar inbox catch-up"
+        )
     return True
 
 
@@ -192,34 +198,6 @@ def _pushed_state_debouncer(hass: HomeAssistant, entry: DinstarConfigEntry) -> D
     )
     entry.async_on_unload(debouncer.async_shutdown)
     return debouncer
-
-
-def _after_refresh(hass: HomeAssistant, entry: DinstarConfigEntry) -> Callable[[], None]:
-    """Catch up with the inbox after an outage (and always when polling); poll pending sends."""
-    was_available = True
-
-    @callback
-    def on_refresh() -> None:
-        nonlocal was_available
-        runtime = entry.runtime_data
-        available = runtime.coordinator.last_update_success
-        polling = entry.options.get(CONF_INCOMING_MODE, IncomingMode.PUSH) != IncomingMode.PUSH
-        inbox = runtime.inbox
-        if available and (
-            polling or not was_available or inbox.baseline_pending or inbox.read_failed
-        ):
-            entry.async_create_background_task(
-                hass, runtime.inbox.async_catch_up(), "dinstar inbox catch-up"
-            )
-        if available and runtime.outbox.tracker.pending:
-            entry.async_create_background_task(
-                hass,
-                runtime.outbox.async_poll_if_due(runtime.push.last_push),
-                "dinstar sending results",
-            )
-        was_available = available
-
-    return on_refresh
 
 
 async def async_remove_config_entry_device(

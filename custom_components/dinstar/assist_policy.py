@@ -1,25 +1,49 @@
 """Whether an incoming SMS may be answered by Assist, and how long the answer may be.
 
-Answering SMS costs money and hands a text line to Home Assistant, so it is off unless the
-sender is allowed, and an optional PIN must start each message. Machines never get an answer:
-the gateway's own numbers (two ports answering each other would loop), alphanumeric sender
-ids and short codes (operators, banks, which would answer back or bill). Each contact has a
-rate limit and all replies a daily cap, since a runaway conversation is paid per part.
-No Home Assistant import: the caller passes the time and turns a refusal into a log line and
-an event.
+Answering SMS costs money and hands a text line to Home Assistant, and a sender's number can
+be forged, so: only allowed contacts, each message starting with the PIN (unless the user
+chose to go without), only fresh messages (one read hours late is not a question any more),
+and a wrong PIN is never answered. Guessing stops: five wrong PINs from a number in an hour
+lock that number out for a day, twenty from anyone pause Assist by SMS for an hour. Machines
+never get an answer: the gateways' own numbers (two ports answering each other would loop),
+alphanumeric sender ids and short codes (operators, banks, which would answer back or bill).
+Each contact has a rate limit and a daily cap, all replies a daily cap, since a runaway
+conversation is paid per part. No Home Assistant import: the caller passes the time and the
+stored counts, and turns a refusal into a log line and an event.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 import hmac
+from typing import Final
 import uuid
 
 from .aiodinstar import SmsEncoding, plan_sms
+from .assist_state import AssistState
+from .phone_numbers import number_key
+
+# What a PIN is shown as; as long whatever the PIN, so its length is not shown either.
+PIN_MASK: Final = "****"
+RATE_WINDOW: Final = timedelta(minutes=10)
+# Home Assistant forgets a conversation five minutes after its last message.
+CONVERSATION_WINDOW: Final = timedelta(minutes=5)
+# A message is a question while it is this fresh by the gateway's clock (read as Home
+# Assistant's local time): an SMS takes seconds, a minute on a bad network, and a polled
+# gateway is read every 30 s by default, so five minutes pass everything live and nothing read
+# after an outage. A clock without NTP drifts by seconds a day: two minutes ahead is allowed.
+# A clock set to another time zone is hours off, which no tolerance can tell from an old
+# message: such a gateway gets no answer (the refusal is logged) until its clock is set.
+MAX_AGE: Final = timedelta(minutes=5)
+CLOCK_AHEAD: Final = timedelta(minutes=2)
+GUESS_WINDOW: Final = timedelta(hours=1)
+SENDER_GUESSES: Final = 5
+SENDER_LOCKOUT: Final = timedelta(days=1)
+ALL_GUESSES: Final = 20
+PAUSE: Final = timedelta(hours=1)
 
 # The longest sender that is a short code rather than a phone number.
 _SHORT_CODE_DIGITS = 6
@@ -34,25 +58,31 @@ class Refusal(StrEnum):
     OWN_NUMBER = "own_number"
     AUTOMATED_SENDER = "automated_sender"
     NOT_ALLOWED = "not_allowed"
+    PAUSED = "paused"
+    SENDER_LOCKED = "sender_locked"
+    STALE = "stale"
     WRONG_PIN = "wrong_pin"
     EMPTY = "empty"
     RATE_LIMITED = "rate_limited"
+    CONTACT_DAILY_CAP = "contact_daily_cap"
     DAILY_CAP = "daily_cap"
 
 
 @dataclass(frozen=True, slots=True)
 class AssistSettings:
-    """The user's rules; numbers in any common notation ("+40 712-345", "0040712345")."""
+    """The user's rules; numbers in any notation ``phone_numbers`` reads."""
 
-    allowed: frozenset[str]
+    # The contacts who may talk to Assist: their numbers, with their names.
+    allowed: Mapping[str, str]
     pin: str | None = None
-    own_numbers: frozenset[str] = frozenset()
+    # Home Assistant's country, for numbers written without their country code.
+    country: str | None = None
+    # The SIMs of every gateway: none of them is ever answered.
+    gateway_numbers: frozenset[str] = frozenset()
     rate_limit: int = 5
-    rate_window: timedelta = timedelta(minutes=10)
+    contact_daily_cap: int = 10
     daily_cap: int = 50
     max_parts: int = 3
-    # Home Assistant forgets a conversation five minutes after its last message.
-    conversation_window: timedelta = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +91,16 @@ class Accepted:
 
     text: str
     conversation_id: str
+    number: str  # the sender, in E.164
+    contact: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lockout:
+    """A lockout a wrong PIN started: ``SENDER_LOCKED`` for its sender, ``PAUSED`` for all."""
+
+    kind: Refusal
+    until: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +108,7 @@ class Refused:
     """Do not answer this message."""
 
     reason: Refusal
+    lockouts: tuple[Lockout, ...] = ()
 
 
 @dataclass(slots=True)
@@ -88,52 +129,103 @@ def is_automated_sender(sender: str) -> bool:
     return not digits.isdigit() or len(digits) <= _SHORT_CODE_DIGITS
 
 
-class AssistPolicy:
-    """Decides message by message, and counts what it let through."""
+def mask_pin(text: str, pin: str | None) -> str:
+    """``text`` with every occurrence of ``pin`` masked, to be shown, fired or logged."""
+    return text.replace(pin, PIN_MASK) if pin else text
 
-    def __init__(self, settings: AssistSettings, time_zone: tzinfo) -> None:
-        """Apply ``settings``; the daily cap starts again at midnight in ``time_zone``."""
+
+class AssistPolicy:
+    """Decides message by message, and counts what it let through in ``state``."""
+
+    def __init__(self, settings: AssistSettings, time_zone: tzinfo, state: AssistState) -> None:
+        """Apply ``settings``; the daily caps start again at midnight in ``time_zone``."""
         if settings.max_parts < 1:
             raise ValueError(f"max_parts {settings.max_parts} is less than one SMS")
         self._settings = settings
         self._time_zone = time_zone
-        self._allowed = _normalized(settings.allowed)
-        self._own = _normalized(settings.own_numbers)
-        self._recent: dict[str, deque[datetime]] = {}  # accepted messages, per contact
+        self._state = state
+        self._allowed = {
+            key: name
+            for number, name in settings.allowed.items()
+            if (key := number_key(number, settings.country))
+        }
+        self._gateways = _keys(settings.gateway_numbers, settings.country)
         self._conversations: dict[str, _Conversation] = {}
-        self._day: date | None = None
-        self._accepted_today = 0
 
-    def check(self, sender: str, text: str, now: datetime) -> Accepted | Refused:
+    @property
+    def state(self) -> AssistState:
+        """The counts this policy keeps, to be stored."""
+        return self._state
+
+    def screen(
+        self, sender: str, sent: datetime | None, caught_up: bool, now: datetime
+    ) -> Refused | None:
+        """Refuse what needs no text: the sender, a lockout, the message's age.
+
+        ``sent`` is the gateway's time of the message (``None``: it had none); ``caught_up``
+        says it was read by a catch-up after something was missed, however old it looks.
+        """
+        screened = self._screen(sender, sent, caught_up, now)
+        return screened if isinstance(screened, Refused) else None
+
+    def check(
+        self, sender: str, text: str, sent: datetime | None, caught_up: bool, now: datetime
+    ) -> Accepted | Refused:
         """Accept or refuse one incoming message.
 
         An accepted message counts against the limits at once, not when the answer is sent,
         so two messages arriving together cannot both pass the last free slot.
         """
-        number = normalize_number(sender)
-        if (refusal := self._sender_refusal(number)) is not None:
-            return Refused(refusal)
+        screened = self._screen(sender, sent, caught_up, now)
+        if isinstance(screened, Refused):
+            return screened
         question = self._strip_pin(text)
         if question is None:
-            return Refused(Refusal.WRONG_PIN)
+            return self._wrong_pin(screened, now)
         if not question:
             return Refused(Refusal.EMPTY)
-        if (refusal := self._count(number, now)) is not None:
+        if (refusal := self._count(screened, now)) is not None:
             return Refused(refusal)
-        return Accepted(question, self._conversation_id(number, now))
+        conversation_id = self._conversation_id(screened, now)
+        return Accepted(question, conversation_id, screened, self._allowed[screened])
 
     def fit_reply(self, text: str) -> str:
         """The reply cut, with an ellipsis, to the configured number of SMS parts."""
         return fit_to_parts(text, self._settings.max_parts)
 
-    def _sender_refusal(self, number: str) -> Refusal | None:
-        """Why this sender never gets an answer, if it does not."""
-        if number in self._own:
-            return Refusal.OWN_NUMBER
-        if is_automated_sender(number):
-            return Refusal.AUTOMATED_SENDER
-        if number not in self._allowed:
-            return Refusal.NOT_ALLOWED
+    def _screen(
+        self, sender: str, sent: datetime | None, caught_up: bool, now: datetime
+    ) -> Refused | str:
+        """The sender's E.164 number, or why the message gets no answer whatever it says."""
+        self._state.forget(now, RATE_WINDOW, GUESS_WINDOW)
+        number = self._sender(sender)
+        if isinstance(number, Refused):
+            return number
+        if (refusal := self._held_back(number, sent, caught_up, now)) is not None:
+            return Refused(refusal)
+        return number
+
+    def _sender(self, sender: str) -> Refused | str:
+        """The sender's E.164 number, or why it never gets an answer."""
+        if is_automated_sender(sender):
+            return Refused(Refusal.AUTOMATED_SENDER)
+        number = number_key(sender, self._settings.country)
+        if number in self._gateways:
+            return Refused(Refusal.OWN_NUMBER)
+        if number is None or number not in self._allowed:
+            return Refused(Refusal.NOT_ALLOWED)
+        return number
+
+    def _held_back(
+        self, number: str, sent: datetime | None, caught_up: bool, now: datetime
+    ) -> Refusal | None:
+        """Why an allowed contact's message is not answered now: a lockout, or its age."""
+        if self._state.paused_until is not None:
+            return Refusal.PAUSED
+        if number in self._state.locked_until:
+            return Refusal.SENDER_LOCKED
+        if caught_up or sent is None or not -CLOCK_AHEAD <= now - sent <= MAX_AGE:
+            return Refusal.STALE
         return None
 
     def _strip_pin(self, text: str) -> str | None:
@@ -147,27 +239,41 @@ class AssistPolicy:
             return None
         return rest.lstrip(" :,.-\n\t")
 
+    def _wrong_pin(self, number: str, now: datetime) -> Refused:
+        """Count a wrong PIN; lock its sender out, or pause for everyone, when guessing shows."""
+        state = self._state
+        state.wrong_pins.setdefault(number, []).append(now)
+        lockouts: list[Lockout] = []
+        if len(state.wrong_pins[number]) >= SENDER_GUESSES:
+            state.locked_until[number] = now + SENDER_LOCKOUT
+            lockouts.append(Lockout(Refusal.SENDER_LOCKED, now + SENDER_LOCKOUT))
+        if sum(map(len, state.wrong_pins.values())) >= ALL_GUESSES:
+            state.paused_until = now + PAUSE
+            lockouts.append(Lockout(Refusal.PAUSED, now + PAUSE))
+        return Refused(Refusal.WRONG_PIN, tuple(lockouts))
+
     def _count(self, number: str, now: datetime) -> Refusal | None:
         """Count one more answer, unless a limit is reached."""
         settings = self._settings
-        recent = self._recent.setdefault(number, deque())
-        while recent and now - recent[0] >= settings.rate_window:
-            recent.popleft()
-        if len(recent) >= settings.rate_limit:
+        state = self._state
+        if len(state.replies.get(number, ())) >= settings.rate_limit:
             return Refusal.RATE_LIMITED
         day = now.astimezone(self._time_zone).date()
-        if self._day != day:
-            self._day, self._accepted_today = day, 0
-        if self._accepted_today >= settings.daily_cap:
+        if state.day != day:
+            state.day, state.replies_today = day, {}
+        today = state.replies_today.get(number, 0)
+        if today >= settings.contact_daily_cap:
+            return Refusal.CONTACT_DAILY_CAP
+        if sum(state.replies_today.values()) >= settings.daily_cap:
             return Refusal.DAILY_CAP
-        recent.append(now)
-        self._accepted_today += 1
+        state.replies.setdefault(number, []).append(now)
+        state.replies_today[number] = today + 1
         return None
 
     def _conversation_id(self, number: str, now: datetime) -> str:
         """The contact's conversation, or a new one when the last message is too old."""
         conversation = self._conversations.get(number)
-        if conversation is None or now - conversation.last >= self._settings.conversation_window:
+        if conversation is None or now - conversation.last >= CONVERSATION_WINDOW:
             # Not a ULID: Home Assistant keeps an id it did not make instead of replacing it.
             conversation = _Conversation(f"dinstar-sms-{uuid.uuid4().hex}", now)
             self._conversations[number] = conversation
@@ -189,10 +295,13 @@ def fit_to_parts(text: str, max_parts: int) -> str:
         else:
             high = middle - 1
     cut = text[:low]
-    if (space := cut.rfind(" ")) >= len(cut) - _WORD_CUT_REACH and space > 0:
+    # A cut keeps 34 characters or more (one part of emoji), so a space this near its end is
+    # never its first character: a reply is never cut to nothing.
+    if (space := cut.rfind(" ")) >= len(cut) - _WORD_CUT_REACH:
         cut = cut[:space]
     return cut.rstrip() + ellipsis
 
 
-def _normalized(numbers: Iterable[str]) -> frozenset[str]:
-    return frozenset(normalize_number(number) for number in numbers)
+def _keys(numbers: Iterable[str], country: str | None) -> frozenset[str]:
+    """The numbers in E.164; one that cannot be read is left out (it matches nothing)."""
+    return frozenset(key for number in numbers if (key := number_key(number, country)))

@@ -1,41 +1,62 @@
 """Assist by SMS: an allowed contact's SMS goes to a conversation agent, the answer goes back.
 
-Who is answered, and how much, is ``assist_policy``'s decision; this feeds it each received
-SMS, asks the agent, sends the reply from the port the question came in on, and reports each
-exchange (an event and a logbook line) and each limit reached (logged once, an event).
+Who is answered, and how much, is ``assist_policy``'s decision, on counts stored with the
+entry; what no SMS may touch is ``assist_guard``'s. This feeds them each SMS the entry's
+gateway received, reads its text from the gateway's own inbox (the event shows it with the
+PIN masked), asks the agent, sends the reply from the port the question came in on, and
+reports each exchange (an event and a logbook line), each limit reached (logged once, an
+event) and each lockout (a warning, an event and a repair issue).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from homeassistant.components import conversation
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import SIGNAL_CONFIG_ENTRY_CHANGED, ConfigEntry, ConfigEntryChange
 from homeassistant.const import CONF_NAME
 from homeassistant.core import Context, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .assist_policy import Accepted, AssistPolicy, AssistSettings, Refusal, normalize_number
+from .aiodinstar import DinstarError
+from .assist_config import PinChoice, assist_options, pin_choice
+from .assist_guard import AssistRefusedError, async_check_message, async_refusal_text
+from .assist_policy import Accepted, AssistPolicy, AssistSettings, Lockout, Refusal, Refused
+from .assist_state import AssistState
 from .bus_events import EVENT_ASSIST_EXCHANGE, EVENT_ASSIST_LIMIT, EVENT_SMS_RECEIVED, FireEvent
-from .const import LOGGER
+from .const import DOMAIN, LOGGER, storage_key
 from .coordinator import DinstarCoordinator
+from .repairs import (
+    async_raise_assist_paused,
+    async_raise_assist_sender_locked,
+    async_set_assist_pin_issue,
+)
 from .subentries import (
     CONF_AGENT_ID,
     CONF_ASSIST,
+    CONF_CONTACT_DAILY_CAP,
     CONF_DAILY_CAP,
+    CONF_DENIED_ENTITIES,
     CONF_MAX_PARTS,
     CONF_NUMBER,
     CONF_PIN,
     CONF_RATE_LIMIT,
-    SUBENTRY_ASSIST,
+    DEFAULT_CONTACT_DAILY_CAP,
     SUBENTRY_CONTACT,
 )
 
 type SendReply = Callable[[str, str, int], Awaitable[Any]]
 
-_LIMITS = (Refusal.RATE_LIMITED, Refusal.DAILY_CAP)
+STORAGE_VERSION = 1
+# Refusals that fire ``dinstar_assist_limit`` each time; a lockout fires once, when it starts.
+_LIMITS = (Refusal.RATE_LIMITED, Refusal.CONTACT_DAILY_CAP, Refusal.DAILY_CAP)
+_PIN_ISSUES = {PinChoice.NO_PIN: "assist_no_pin", PinChoice.NEEDED: "assist_pin_needed"}
 
 
 class AssistResponder:
@@ -55,106 +76,233 @@ class AssistResponder:
         self._coordinator = coordinator
         self._fire = fire
         self._send = send
+        self._store: Store[dict[str, Any]] = Store(
+            hass, STORAGE_VERSION, storage_key(entry.entry_id, "assist")
+        )
+        self._state: AssistState | None = None
+        self._loading = asyncio.Lock()
         self._policy: AssistPolicy | None = None
         self._settings: AssistSettings | None = None
-        # Each limit is logged once until an answer goes out again.
-        self._limits_logged: set[Refusal] = set()
+        # Each limit (and each stale message) is logged once until an answer goes out again.
+        self._logged: set[Refusal] = set()
 
     @callback
     def async_start(self) -> Callable[[], None]:
-        """Listen to the entry's received SMS; returns the stop."""
-        return self._hass.bus.async_listen(EVENT_SMS_RECEIVED, self._async_sms, self._for_entry)
+        """Listen to the entry's received SMS and to changes of its subentries."""
+        self._async_update_pin_issue()
+        stops = (
+            self._hass.bus.async_listen(EVENT_SMS_RECEIVED, self._async_sms, self._for_entry),
+            async_dispatcher_connect(
+                self._hass, SIGNAL_CONFIG_ENTRY_CHANGED, self._async_entry_changed
+            ),
+        )
+
+        @callback
+        def stop() -> None:
+            for unsubscribe in stops:
+                unsubscribe()
+
+        return stop
 
     @callback
     def _for_entry(self, event_data: Mapping[str, Any]) -> bool:
         return event_data.get("config_entry_id") == self._entry.entry_id
 
-    def _current(self) -> tuple[AssistPolicy, Mapping[str, Any]] | None:
-        """The policy for the subentries as they are now; its counts kept while they hold."""
-        options = next(
-            (
-                subentry.data
-                for subentry in self._entry.subentries.values()
-                if subentry.subentry_type == SUBENTRY_ASSIST
-            ),
-            None,
+    @callback
+    def _async_entry_changed(self, change: ConfigEntryChange, entry: ConfigEntry) -> None:
+        if entry.entry_id == self._entry.entry_id:
+            self._async_update_pin_issue()
+
+    @callback
+    def _async_update_pin_issue(self) -> None:
+        """A repair issue while Assist by SMS answers without a PIN, or is off for want of one."""
+        options = assist_options(self._entry)
+        kind = None if options is None else _PIN_ISSUES.get(pin_choice(options))
+        async_set_assist_pin_issue(self._hass, self._entry, kind)
+
+    @callback
+    def _async_sms(self, event: Event) -> None:
+        self._entry.async_create_background_task(
+            self._hass, self._async_handle(event.data), "dinstar assist reply"
         )
-        if options is None:
-            return None
+
+    async def _async_handle(self, data: Mapping[str, Any]) -> None:
+        """A received SMS: answered, or refused with a reason."""
+        options = assist_options(self._entry)
+        if options is None or pin_choice(options) is PinChoice.NEEDED:
+            return
+        policy = await self._async_policy(options)
+        sender = str(data["sender"])
+        port: int = data["port"]
+        sent = _gateway_time(data["received_at"])
+        caught_up: bool = data["caught_up"]
+        if (refused := policy.screen(sender, sent, caught_up, dt_util.utcnow())) is not None:
+            self._refused(refused, sender, port)
+            return
+        text = await self._async_read_text(data["incoming_sms_id"], port, sender)
+        if text is None:
+            return
+        decision = policy.check(sender, text, sent, caught_up, dt_util.utcnow())
+        await self._store.async_save(policy.state.as_dict())
+        if isinstance(decision, Refused):
+            self._refused(decision, sender, port)
+            return
+        self._logged.clear()
+        await self._async_answer(policy, options, sender, port, decision)
+
+    async def _async_policy(self, options: Mapping[str, Any]) -> AssistPolicy:
+        """The policy for the subentries as they are now, on the stored counts."""
+        async with self._loading:  # two messages at once: one load, one state
+            if self._state is None:
+                self._state = AssistState.from_dict(await self._store.async_load())
         settings = AssistSettings(
-            allowed=frozenset(
-                subentry.data[CONF_NUMBER]
+            allowed={
+                subentry.data[CONF_NUMBER]: subentry.data[CONF_NAME]
                 for subentry in self._entry.subentries.values()
                 if subentry.subentry_type == SUBENTRY_CONTACT and subentry.data.get(CONF_ASSIST)
-            ),
-            pin=options.get(CONF_PIN) or None,
-            own_numbers=frozenset(
-                info.number for info in self._coordinator.data.ports.values() if info.number
+            },
+            pin=options.get(CONF_PIN),
+            country=self._hass.config.country,
+            gateway_numbers=frozenset(
+                info.number
+                for entry in self._hass.config_entries.async_loaded_entries(DOMAIN)
+                for info in entry.runtime_data.coordinator.data.ports.values()
+                if info.number
             ),
             rate_limit=options[CONF_RATE_LIMIT],
+            contact_daily_cap=options.get(CONF_CONTACT_DAILY_CAP, DEFAULT_CONTACT_DAILY_CAP),
             daily_cap=options[CONF_DAILY_CAP],
             max_parts=options[CONF_MAX_PARTS],
         )
         if self._policy is None or settings != self._settings:
             self._settings = settings
-            self._policy = AssistPolicy(settings, dt_util.get_default_time_zone())
-        return self._policy, options
+            self._policy = AssistPolicy(settings, dt_util.get_default_time_zone(), self._state)
+        return self._policy
 
-    @callback
-    def _async_sms(self, event: Event) -> None:
-        """A received SMS: answered, or refused with a reason."""
-        if (current := self._current()) is None:
-            return
-        policy, options = current
-        sender = str(event.data.get("sender", ""))
-        port: int = event.data["port"]
-        decision = policy.check(sender, str(event.data.get("text", "")), dt_util.utcnow())
-        if not isinstance(decision, Accepted):
-            self._refused(decision.reason, sender, port)
-            return
-        self._limits_logged.clear()
-        self._entry.async_create_background_task(
-            self._hass,
-            self._async_answer(policy, options.get(CONF_AGENT_ID), sender, port, decision),
-            "dinstar assist reply",
+    async def _async_read_text(self, sms_id: int, port: int, sender: str) -> str | None:
+        """The message as the gateway's inbox holds it: the event has the PIN masked.
+
+        Only the gateway's own record is believed, whatever a push said.
+        """
+        try:
+            page = await self._coordinator.client.query_incoming_sms(
+                after_id=sms_id - 1, ports=[port]
+            )
+        except DinstarError as err:
+            LOGGER.warning(  # pragma: no mutate
+                "Assist by SMS could not read the SMS from %s on %s: %s",  # pragma: no mutate
+                sender,  # pragma: no mutate
+                self._entry.title,  # pragma: no mutate
+                err,  # pragma: no mutate
+            )
+            return None
+        return next(
+            (
+                sms.text
+                for sms in page.messages
+                if sms.incoming_sms_id == sms_id and sms.number == sender
+            ),
+            None,
         )
 
-    def _refused(self, reason: Refusal, sender: str, port: int) -> None:
-        if reason not in _LIMITS:
-            LOGGER.debug("SMS from %s not answered by Assist: %s", sender, reason)
-            return
-        if reason not in self._limits_logged:
-            self._limits_logged.add(reason)
-            LOGGER.warning(
-                "Assist by SMS on %s reached its limit (%s): not answering %s",
-                self._entry.title,
-                reason,
-                sender,
+    def _refused(self, refused: Refused, sender: str, port: int) -> None:
+        for lockout in refused.lockouts:
+            self._locked_out(lockout, sender, port)
+        reason = refused.reason
+        if reason in _LIMITS:
+            self._warn_once(  # pragma: no mutate
+                reason,  # pragma: no mutate
+                "Assist by SMS on %s reached its limit (%s): not answering %s",  # pragma: no mutate
+                self._entry.title,  # pragma: no mutate
+                reason,  # pragma: no mutate
+                sender,  # pragma: no mutate
             )
-        self._fire(EVENT_ASSIST_LIMIT, port, {"port": port, "sender": sender, "limit": reason})
+            self._fire(EVENT_ASSIST_LIMIT, port, {"port": port, "sender": sender, "limit": reason})
+        elif reason is Refusal.STALE:
+            self._warn_once(  # pragma: no mutate
+                reason,  # pragma: no mutate
+                "Assist by SMS on %s did not answer %s: by the gateway's clock the SMS is "  # pragma: no mutate
+                "older than a few minutes, or it was read late (if it was sent just now, set "  # pragma: no mutate
+                "the gateway's clock and time zone to Home Assistant's)",  # pragma: no mutate
+                self._entry.title,  # pragma: no mutate
+                sender,  # pragma: no mutate
+            )
+        else:
+            LOGGER.debug(
+                "SMS from %s not answered by Assist: %s", sender, reason
+            )  # pragma: no mutate
+
+    def _warn_once(self, reason: Refusal, message: str, *args: object) -> None:
+        if reason not in self._logged:
+            self._logged.add(reason)
+            LOGGER.warning(message, *args)  # pragma: no mutate
+
+    def _locked_out(self, lockout: Lockout, sender: str, port: int) -> None:
+        """Tell of a lockout a wrong PIN started: a warning, an event, a repair issue."""
+        until = dt_util.as_local(lockout.until).strftime("%Y-%m-%d %H:%M")
+        if lockout.kind is Refusal.SENDER_LOCKED:
+            LOGGER.warning(  # pragma: no mutate
+                "Assist by SMS on %s ignores %s until %s: too many wrong PINs",  # pragma: no mutate
+                self._entry.title,  # pragma: no mutate
+                sender,  # pragma: no mutate
+                until,  # pragma: no mutate
+            )
+            async_raise_assist_sender_locked(self._hass, self._entry, sender, until)
+        else:
+            LOGGER.warning(  # pragma: no mutate
+                "Assist by SMS on %s is paused until %s: too many wrong PINs",  # pragma: no mutate
+                self._entry.title,  # pragma: no mutate
+                until,  # pragma: no mutate
+            )
+            async_raise_assist_paused(self._hass, self._entry, until)
+        self._fire(
+            EVENT_ASSIST_LIMIT,
+            port,
+            {
+                "port": port,
+                "sender": sender,
+                "limit": lockout.kind,
+                "until": lockout.until.isoformat(),
+            },
+        )
 
     async def _async_answer(
         self,
         policy: AssistPolicy,
-        agent_id: str | None,
+        options: Mapping[str, Any],
         sender: str,
         port: int,
         accepted: Accepted,
     ) -> None:
-        """Ask the agent and send its answer back from the same port."""
-        result = await conversation.async_converse(
-            self._hass,
-            accepted.text,
-            accepted.conversation_id,
-            Context(),
-            agent_id=agent_id,
-        )
-        speech: str = result.response.speech.get("plain", {}).get("speech", "")
+        """Ask the agent, unless the message may touch what SMS may not; answer from the port."""
+        agent_id: str | None = options.get(CONF_AGENT_ID)
+        try:
+            await async_check_message(
+                self._hass,
+                accepted.text,
+                agent_id=agent_id,
+                denied=options.get(CONF_DENIED_ENTITIES, ()),
+                conversation_id=accepted.conversation_id,
+            )
+        except AssistRefusedError as err:
+            speech: str | None = await async_refusal_text(self._hass, err)
+        else:
+            result = await conversation.async_converse(
+                self._hass,
+                accepted.text,
+                accepted.conversation_id,
+                Context(),
+                agent_id=agent_id,
+            )
+            speech = result.response.speech.get("plain", {}).get("speech")
         reply = policy.fit_reply(speech or "OK")
         try:
-            await self._send(sender, reply, port)
+            # To the number in E.164: the gateway may not take it as the network wrote it.
+            await self._send(accepted.number, reply, port)
         except HomeAssistantError as err:
-            LOGGER.warning("The Assist reply to %s was not sent: %s", sender, err)
+            LOGGER.warning(
+                "The Assist reply to %s was not sent: %s", sender, err
+            )  # pragma: no mutate
             return
         self._fire(
             EVENT_ASSIST_EXCHANGE,
@@ -162,21 +310,15 @@ class AssistResponder:
             {
                 "port": port,
                 "sender": sender,
-                "contact": self._contact_name(sender),
+                "contact": accepted.contact,
                 "text": accepted.text,
                 "reply": reply,
                 "conversation_id": accepted.conversation_id,
             },
         )
 
-    def _contact_name(self, sender: str) -> str | None:
-        number = normalize_number(sender)
-        return next(
-            (
-                subentry.data.get(CONF_NAME, subentry.title)
-                for subentry in self._entry.subentries.values()
-                if subentry.subentry_type == SUBENTRY_CONTACT
-                and normalize_number(subentry.data[CONF_NUMBER]) == number
-            ),
-            None,
-        )
+
+def _gateway_time(received_at: str | None) -> datetime | None:
+    """When the gateway received a message: its local time, read as Home Assistant's."""
+    parsed = None if received_at is None else dt_util.parse_datetime(received_at)
+    return None if parsed is None else parsed.replace(tzinfo=dt_util.get_default_time_zone())

@@ -2,8 +2,10 @@
 
 Checks go one at a time, a minute apart at most one, so a gateway full of SIMs never sends all
 its codes at once; a busy port (sending, in a call, in a user's USSD session) is tried again
-later, waiting longer each time. The reply is read by ``balance_reply``; one without an amount
-leaves the balance unknown and keeps the reply for the user to see.
+later, waiting longer each time, and so is a check the gateway failed. The reply is read by
+``balance_reply``; one without an amount leaves the balance unknown and keeps the reply for the
+user to see. A balance belongs to the SIM it was read from: another SIM in the port (another
+ICCID) starts unknown and is checked first.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
-from .aiodinstar import CallState
+from .aiodinstar import CallState, DinstarError
 from .assist_policy import normalize_number
 from .balance_reply import parse_balance
 from .bus_events import EVENT_LOW_BALANCE, EVENT_SMS_RECEIVED, FireEvent
@@ -96,6 +98,7 @@ class PortBalance:
     retry_at: datetime | None = None
     failures: int = 0
     unreadable_logged: bool = False
+    iccid: str | None = None  # the SIM's; None until one is seen
 
 
 class BalanceChecker:
@@ -141,6 +144,7 @@ class BalanceChecker:
                 self._hass, self._async_tick, CHECK_TICK, name="dinstar balance checks"
             ),
             self._hass.bus.async_listen(EVENT_SMS_RECEIVED, self._async_sms, self._for_entry),
+            self._coordinator.async_add_listener(self._async_follow_sims),
         ]
 
         @callback
@@ -157,10 +161,27 @@ class BalanceChecker:
 
     @callback
     def async_restore(
-        self, port: int, amount: Decimal | None, reply: str | None, checked_at: datetime | None
+        self,
+        port: int,
+        amount: Decimal | None,
+        reply: str | None,
+        checked_at: datetime | None,
+        iccid: str | None,
     ) -> None:
-        """A balance kept from before a restart: not asked again before it is due."""
-        self.balances[port] = PortBalance(amount, reply, checked_at)
+        """A balance kept from before a restart: not asked again before it is due.
+
+        One read from another SIM than the port holds now is not restored; one kept before
+        the SIM was stored with it is taken as the present SIM's.
+        """
+        present = self._present_iccid(port)
+        if iccid is not None and present is not None and iccid != present:
+            LOGGER.info(
+                "Port %s of %s has another SIM than before the restart: its balance is checked",
+                port,
+                self._entry.title,
+            )
+            return
+        self.balances[port] = PortBalance(amount, reply, checked_at, iccid=present or iccid)
         async_dispatcher_send(self._hass, balance_signal(self._entry.entry_id))
 
     def threshold(self, port: int) -> Decimal | None:
@@ -172,6 +193,34 @@ class BalanceChecker:
         """The port's last known balance."""
         balance = self.balances.get(port)
         return None if balance is None else balance.amount
+
+    def iccid(self, port: int) -> str | None:
+        """The ICCID of the SIM the port's balance was read from (or is to be read from)."""
+        balance = self.balances.get(port)
+        return None if balance is None else balance.iccid
+
+    def _present_iccid(self, port: int) -> str | None:
+        """The ICCID of the SIM in the port at the last refresh; ``None`` when none was told."""
+        info = self._coordinator.data.ports.get(port)
+        return None if info is None else info.iccid or None
+
+    @callback
+    def _async_follow_sims(self) -> None:
+        """Another SIM in a port: the last one's balance, reply and time are not its own."""
+        changed = False
+        for port, balance in list(self.balances.items()):
+            if (present := self._present_iccid(port)) is None or present == balance.iccid:
+                continue
+            if balance.iccid is None:
+                balance.iccid = present  # the first SIM seen there
+                continue
+            LOGGER.info(
+                "Port %s of %s has another SIM: its balance is checked", port, self._entry.title
+            )
+            self.balances[port] = PortBalance(iccid=present)
+            changed = True
+        if changed:
+            async_dispatcher_send(self._hass, balance_signal(self._entry.entry_id))
 
     @callback
     def _for_entry(self, event_data: Mapping[str, Any]) -> bool:
@@ -224,7 +273,7 @@ class BalanceChecker:
             ):
                 raise gateway_error("port_busy", port=str(port))
             await self.async_check(port)
-        except HomeAssistantError as err:
+        except (HomeAssistantError, DinstarError) as err:
             balance.failures += 1
             delay = min(FIRST_RETRY * 2 ** (balance.failures - 1), LONGEST_RETRY)
             balance.retry_at = now + delay

@@ -1,12 +1,14 @@
 """The balance sensor and the "check balance" button of each port a balance check names.
 
 The sensor keeps its balance, reply and check time across restarts, so a restart does not
-ask again early.
+ask again early, and the ICCID of the SIM they are of (not as an attribute: it stays out of the
+history), so a SIM swapped meanwhile does not inherit them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -16,6 +18,7 @@ from homeassistant.components.sensor import (
     RestoreSensor,
     SensorDeviceClass,
     SensorEntityDescription,
+    SensorExtraStoredData,
     SensorStateClass,
 )
 from homeassistant.core import callback
@@ -32,6 +35,7 @@ from .runtime import DinstarConfigEntry
 
 ATTR_REPLY = "reply"
 ATTR_CHECKED_AT = "checked_at"
+STORED_ICCID = "iccid"
 
 BALANCE_SENSOR = SensorEntityDescription(
     key="balance",
@@ -70,6 +74,17 @@ def async_add_balance_entities(
     entry.runtime_data.ports.async_add_listener(add_ports)
 
 
+@dataclass
+class BalanceStoredData(SensorExtraStoredData):
+    """The sensor's value, and the SIM it was read from."""
+
+    iccid: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The sensor's stored data and the ICCID."""
+        return {**super().as_dict(), STORED_ICCID: self.iccid}
+
+
 class DinstarBalanceSensor(DinstarPortEntity, RestoreSensor):
     """The money left on a port's SIM, as its operator last answered."""
 
@@ -89,15 +104,26 @@ class DinstarBalanceSensor(DinstarPortEntity, RestoreSensor):
         if self._checker.balances[self.port].checked_at is not None:
             return
         last = await self.async_get_last_state()
-        data = await self.async_get_last_sensor_data()
-        if last is None or data is None:
+        extra = await self.async_get_last_extra_data()
+        stored = None if extra is None else extra.as_dict()
+        data = None if stored is None else SensorExtraStoredData.from_dict(stored)
+        if last is None or stored is None or data is None:
             return
         checked_at = last.attributes.get(ATTR_CHECKED_AT)
+        iccid = stored.get(STORED_ICCID)
         self._checker.async_restore(
             self.port,
             _decimal(data.native_value),
             last.attributes.get(ATTR_REPLY),
             None if checked_at is None else dt_util.parse_datetime(str(checked_at)),
+            None if iccid is None else str(iccid),
+        )
+
+    @property
+    def extra_restore_state_data(self) -> BalanceStoredData:
+        """What the sensor keeps across a restart, with the SIM it is of."""
+        return BalanceStoredData(
+            self.native_value, self.native_unit_of_measurement, self._checker.iccid(self.port)
         )
 
     @property

@@ -4,7 +4,8 @@ Operators word these replies freely, in their own language and number format, an
 other numbers: dates, validity days, phone numbers, USSD codes, percentages, data volumes.
 Those are masked or skipped first; of the numbers left, only one written next to a currency
 or after a balance word counts, so a reply without one gives ``None`` rather than a guess.
-A user's own regular expression covers replies these rules do not read.
+A menu (numbered choices: the network waits for one) states no balance either, whatever
+numbers it shows. A user's own regular expression covers replies these rules do not read.
 No Home Assistant import: the caller decides where the text comes from and what to do with it.
 """
 
@@ -139,6 +140,13 @@ _BALANCE_WORDS = re.compile(
 )
 # A balance word names the first number that follows it this closely.
 _BALANCE_WORD_REACH = 60
+# A choice of a menu: "1. Balance", "2) Bundles", "3: Exit", "4 - Offers", each at the start of a
+# line or after a space; the separator tells it from an amount ("1 EUR", "1.50").
+_MENU_CHOICE = re.compile(
+    r"(?:^|(?<=\s))(?P<number>\d{1,2}) ?[.):-][ \t]*(?=[^\W\d_])", re.MULTILINE
+)
+# A menu offers at least these choices; a single numbered line is a sentence.
+_MENU_NUMBERS = frozenset({"1", "2"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,10 +184,20 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     return compiled
 
 
+def is_menu(text: str) -> bool:
+    """Whether a reply offers numbered choices (the network then keeps the session open)."""
+    return {match["number"] for match in _MENU_CHOICE.finditer(text)} >= _MENU_NUMBERS
+
+
 def parse_balance(text: str, pattern: str | None = None) -> BalanceReading | None:
-    """The balance a reply states, or ``None`` when it states none that can be told apart."""
+    """The balance a reply states, or ``None`` when it states none that can be told apart.
+
+    The user's ``pattern`` is read in any reply, a menu included: it says where the amount is.
+    """
     if pattern is not None:
         return _parse_with_pattern(text, compile_pattern(pattern))
+    if is_menu(text):
+        return None
     masked = _NOT_AMOUNTS.sub(lambda match: "\x00" * len(match.group()), text)
     candidates = [
         candidate

@@ -10,14 +10,8 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
-from .aiodinstar import (
-    CallRecordEvent,
-    DeviceEvent,
-    IncomingSms,
-    PortExceptionEvent,
-    RegisterEvent,
-    UssdEvent,
-)
+from .aiodinstar import CallRecordEvent, DeviceEvent, IncomingSms, PortExceptionEvent, RegisterEvent
+from .assist_policy import mask_pin
 from .const import DOMAIN
 from .devices import port_identifier
 
@@ -53,30 +47,36 @@ def _time(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def sms_received_data(sms: IncomingSms) -> dict[str, Any]:
-    """Fields of a received SMS."""
+def sms_received_data(
+    sms: IncomingSms, *, caught_up: bool = False, pin: str | None = None
+) -> dict[str, Any]:
+    """Fields of a received SMS, its text with the Assist PIN (``pin``) masked.
+
+    The event is recorded, shown and mirrored by entities: the PIN that starts an Assist
+    message must reach none of them. ``caught_up``: read late, by the catch-up after Home
+    Assistant started, an outage or a gateway restart, with no push announcing it.
+    """
     return {
         "port": sms.port,
         "incoming_sms_id": sms.incoming_sms_id,
         "sender": sms.number,
-        "text": sms.text,
+        "text": mask_pin(sms.text, pin),
         "smsc": sms.smsc,
         "received_at": _time(sms.timestamp),
+        "caught_up": caught_up,
     }
 
 
-type DirectEvent = UssdEvent | RegisterEvent | CallRecordEvent | DeviceEvent | PortExceptionEvent
+type DirectEvent = RegisterEvent | CallRecordEvent | DeviceEvent | PortExceptionEvent
 
 
 def event_for(event: DirectEvent) -> tuple[str, int | None, dict[str, Any]]:
-    """The event type, the port, and the fields of a pushed item that is fired as it comes.
+    """The event type, the port, and the fields of a pushed state change or call record.
 
     Received SMS go through the inbox (exactly once), sending results and delivery reports
-    through the outbox (one event per message outcome).
+    through the outbox (one event per message outcome), USSD replies through their sessions.
     """
     match event:
-        case UssdEvent(reply=reply):
-            return EVENT_USSD_RECEIVED, reply.port, {"port": reply.port, "text": reply.text}
         case RegisterEvent():
             return (
                 EVENT_SIM_REGISTRATION,

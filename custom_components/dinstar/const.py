@@ -32,7 +32,7 @@ MAX_SCAN_INTERVAL: Final = 3600
 PUSH_SILENCE_LIMIT: Final = timedelta(days=1)
 MANUFACTURER: Final = "Dinstar"
 # What an entry keeps in Home Assistant's storage, each as ``dinstar.<entry_id>.<name>``.
-STORED_PER_ENTRY: Final = ("inbox", "outbox", "user_ids")
+STORED_PER_ENTRY: Final = ("inbox", "outbox", "user_ids", "assist")
 
 
 def storage_key(entry_id: str, name: str) -> str:

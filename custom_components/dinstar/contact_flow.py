@@ -12,6 +12,7 @@ import probatio as vol
 from .aiodinstar import DinstarValidationError
 from .aiodinstar.limits import MAX_PORT, check_number
 from .assist_policy import normalize_number
+from .phone_numbers import number_key
 from .runtime import DinstarConfigEntry
 from .subentries import CONF_ASSIST, CONF_NUMBER
 
@@ -40,8 +41,12 @@ class ContactSubentryFlow(ConfigSubentryFlow):
             data = dict(user_input)
             if CONF_PORT in data:
                 data[CONF_PORT] = int(data[CONF_PORT])
-            # Saved as the gateway takes it, however it was typed ("+49 30 123-456").
-            data[CONF_NUMBER] = normalize_number(data[CONF_NUMBER].strip())
+            # Saved in one form however it was typed ("+49 30 123-456", "030 123456"), so a
+            # contact is one contact: international, read with Home Assistant's country.
+            typed = data[CONF_NUMBER].strip()
+            data[CONF_NUMBER] = number_key(typed, self.hass.config.country) or normalize_number(
+                typed
+            )
             try:
                 check_number(data[CONF_NUMBER])
             except DinstarValidationError:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_SCAN_INTERVAL
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
-from homeassistant.util import dt as dt_util
 
 from .aiodinstar import (
     DeviceStatus,
@@ -23,9 +22,6 @@ from .aiodinstar import (
 from .const import DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER
 from .errors import update_failed
 from .repairs import async_set_certificate_changed
-
-# A gateway restarts in a minute or two; one answering long after its power_off push is up.
-POWER_OFF_GRACE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,31 +61,12 @@ class DinstarCoordinator(DataUpdateCoordinator[DinstarData]):
         # The queue is read on the first refresh and then only while it may hold messages
         # (it did last time, or something was sent since): two requests a refresh otherwise.
         self.queue_may_have_messages = True
-        # Set by a power_off push: the gateway is going down even while it still answers.
-        self.powered_off_at: datetime | None = None
-
-    @property
-    def gateway_available(self) -> bool:
-        """Answering, and not announced powered off."""
-        return self.last_update_success and self.powered_off_at is None
-
-    @callback
-    def async_set_powered(self, powered: bool) -> None:
-        """A device push: off makes every entity unavailable at once, on ends that."""
-        if powered:
-            self._async_powered_on()
-        elif self.powered_off_at is None:
-            self.powered_off_at = dt_util.utcnow()
-            LOGGER.info("%s is powering off: unavailable until it is back", self.config_entry.title)
-        self.async_update_listeners()
-
-    @callback
-    def _async_powered_on(self) -> None:
-        if self.powered_off_at is not None:
-            self.powered_off_at = None
-            LOGGER.info("%s is back", self.config_entry.title)
+        # Refreshes begun so far: a pushed state change is checked against a refresh that
+        # began after it came.
+        self.refreshes_begun = 0
 
     async def _async_update_data(self) -> DinstarData:
+        self.refreshes_begun += 1
         try:
             ports = await self.client.get_port_info()
             status = await self.client.get_status()
@@ -107,13 +84,6 @@ class DinstarCoordinator(DataUpdateCoordinator[DinstarData]):
                 async_set_certificate_changed(self.hass, self.config_entry, changed=True)
             raise update_failed(err) from err
         async_set_certificate_changed(self.hass, self.config_entry, changed=False)
-        if self.powered_off_at is not None and (
-            not self.last_update_success
-            or dt_util.utcnow() - self.powered_off_at >= POWER_OFF_GRACE
-        ):
-            # Answering after an outage, or long after it said it went off (its power_on push
-            # was lost): it is back.
-            self._async_powered_on()
         return DinstarData(
             serial=self.client.serial or self.config_entry.unique_id or "",
             ports={info.port: info for info in ports},

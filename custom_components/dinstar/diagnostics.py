@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
@@ -48,9 +49,18 @@ async def async_get_config_entry_diagnostics(
                 "ports_shown": sorted(runtime.ports.visible),
                 "status": asdict(data.status),
                 "sms_in_queue": data.sms_in_queue,
-                "last_push": runtime.push.last_push.isoformat() if runtime.push.last_push else None,
+                "last_push": _time(runtime.push.last_push),
+            },
+            "pushes": {
+                "sms_pushes": runtime.inbox.pushes.value,
+                "last_confirmed": _time(runtime.messaging.audit.last_confirmed),
+                "unconfirmed": runtime.messaging.audit.unconfirmed,
             },
             "ports": [asdict(info) for _, info in sorted(data.ports.items())],
         },
         TO_REDACT,
     )
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

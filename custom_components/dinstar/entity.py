@@ -29,11 +29,6 @@ class DinstarEntity(CoordinatorEntity[DinstarCoordinator]):
         self._attr_unique_id = f"{entry.unique_id}-{description.key}"
         self._attr_device_info = gateway_device_info(self.coordinator)
 
-    @property
-    def available(self) -> bool:
-        """Unavailable while the gateway does not answer or said it is powering off."""
-        return self.coordinator.gateway_available
-
 
 class DinstarPortEntity(CoordinatorEntity[DinstarCoordinator]):
     """An entity of one SIM port, on the port's own device."""
@@ -58,7 +53,7 @@ class DinstarPortEntity(CoordinatorEntity[DinstarCoordinator]):
     @property
     def available(self) -> bool:
         """Unavailable with the gateway, or when the port is gone from its answer."""
-        return self.coordinator.gateway_available and self.port_info is not None
+        return super().available and self.port_info is not None
 
 
 class DinstarPortEventEntity(DinstarPortEntity):

@@ -1,26 +1,21 @@
-"""Exactly-once handling of incoming SMS, whether pushed, polled, or both.
+"""Exactly-once handling of incoming SMS, read from the gateway's inbox.
 
 The gateway numbers received messages with an increasing ``incoming_sms_id``. The ledger keeps
-the highest id below which everything is handled (the cursor). Messages are handled in id
-order only: a pushed id above a gap waits until the gap is read from the gateway, so a push
-never moves the cursor past a message that was not seen. A catch-up (``query_incoming_sms``
-with flag ``all`` above the cursor, read to its end) closes the gaps: whatever it did not
-return below its highest id does not exist. A gateway whose ids started again (a factory
-reset) shows it by holding only ids below the cursor: the ledger then follows its numbering.
-No Home Assistant import; the caller persists :meth:`as_dict`.
+the highest id below which everything is handled (the cursor). Only a catch-up moves it: a
+read of ``query_incoming_sms`` with flag ``all`` above the cursor, to its end, which returns
+every message the gateway holds there. A push never moves it (anyone can write a push; it
+only makes the integration read). A gateway whose ids started again (a factory reset) shows
+it by holding only ids below the cursor: the ledger then follows its numbering. No Home
+Assistant import; the caller persists :meth:`as_dict`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from .aiodinstar import IncomingSms
-
-# A repeated push carries its message's own time; one this much newer than every handled
-# message may be a new message under a reused id, which the gateway's inbox then confirms.
-RENUMBERED_AFTER = timedelta(minutes=1)
 
 
 class InboxLedger:
@@ -31,7 +26,8 @@ class InboxLedger:
     ) -> None:
         """Start from a persisted state, or from nothing."""
         self._cursor = cursor
-        # Handled ids above the cursor: only pushes taken while no inbox read had completed.
+        # Handled ids above the cursor: only in a store written by a version that let pushes
+        # fire; a catch-up does not fire them again.
         self._above = {sms_id for sms_id in handled_above if sms_id > cursor}
         self._newest = newest  # the latest gateway time of a handled message
 
@@ -39,28 +35,6 @@ class InboxLedger:
     def cursor(self) -> int:
         """Every id up to this one is handled: catch up from here."""
         return self._cursor
-
-    def is_next(self, sms: IncomingSms) -> bool:
-        """The message follows every handled one: it can be handled at once."""
-        return sms.incoming_sms_id == self._cursor + 1
-
-    def is_new(self, sms: IncomingSms) -> bool:
-        """The message was not handled yet."""
-        return sms.incoming_sms_id > self._cursor and sms.incoming_sms_id not in self._above
-
-    def may_be_renumbered(self, sms: IncomingSms) -> bool:
-        """A handled id, dated well after every handled message: ask the gateway's inbox."""
-        return (
-            sms.timestamp is not None
-            and self._newest is not None
-            and sms.timestamp > self._newest + RENUMBERED_AFTER
-        )
-
-    def claim(self, sms: IncomingSms) -> None:
-        """Mark a message handled; the caller checked it is new."""
-        self._note_time(sms)
-        self._above.add(sms.incoming_sms_id)
-        self._advance()
 
     def claim_catch_up(self, messages: Iterable[IncomingSms]) -> list[IncomingSms]:
         """Take a complete catch-up above the cursor; return the new ones in id order.

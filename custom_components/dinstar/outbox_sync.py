@@ -1,14 +1,16 @@
 """Sent SMS followed to their outcome, one event each, kept across restarts.
 
-Pushed results and delivery reports are applied as they come. While messages are pending and
-no push has been heard lately, ``query_sms_result`` on their user_ids fills in, backing off from
-15 seconds to 5 minutes. A message is followed for at most six hours.
+Only the gateway's records make an outcome: a pushed result or delivery report is a doorbell,
+read back at once (``query_sms_result`` on its user_ids, or the records by number, port and
+time for a message Home Assistant did not send) and applied as the gateway has it. While
+messages are pending and no push was confirmed lately, ``query_sms_result`` on their user_ids
+fills in, backing off from 15 seconds to 5 minutes. A message is followed for at most six hours.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
 import time
@@ -22,6 +24,8 @@ from homeassistant.util import dt as dt_util
 from .aiodinstar import DeliveryReport, DinstarClient, DinstarError, SmsResult, SmsStatus
 from .bus_events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT, FireEvent
 from .const import LOGGER, storage_key
+from .push_audit import PushAudit
+from .push_records import confirms_status, is_number, same_report, same_result, time_window
 from .recent_keys import RecentKeys
 from .tracking import Outcome, SmsTracker, TrackedSms, TrackingUpdate
 
@@ -36,6 +40,8 @@ PUSH_FRESH = timedelta(minutes=2)
 REPORT_CLOCK_MARGIN = timedelta(hours=12)
 # Numbers (with their port) whose messages finished lately: their late pushes are ours.
 FINISHED_REMEMBERED = 64
+# Outcomes of others' messages fired lately: a push the gateway repeats fires once.
+FOREIGN_REMEMBERED = 256
 _SENT_OUTCOMES = {Outcome.SENT: "sent", Outcome.FAILED: "failed"}
 # Results of messages Home Assistant did not send: what each final status reports.
 _FOREIGN_OUTCOMES = {
@@ -48,17 +54,20 @@ _FOREIGN_OUTCOMES = {
 class OutboxSync:
     """Owns the entry's tracker, its counters and their store."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - the entry's parts and the three it reports to
         self,
         hass: HomeAssistant,
         entry: ConfigEntry,
         client: DinstarClient,
+        *,
         fire: FireEvent,
+        audit: PushAudit,
         on_change: Callable[[], None],
     ) -> None:
         """Nothing is read until :meth:`async_load`; ``on_change`` hears of new counts."""
         self._client = client
         self._fire_event = fire
+        self._audit = audit
         self._on_change = on_change
         self._store = _OutboxStore(
             hass,
@@ -71,6 +80,7 @@ class OutboxSync:
         self._poll_wait = POLL_FIRST
         self._next_poll = time.monotonic()  # due at once
         self._finished: RecentKeys[tuple[int, str]] = RecentKeys(FINISHED_REMEMBERED)
+        self._foreign_fired: RecentKeys[tuple[object, ...]] = RecentKeys(FOREIGN_REMEMBERED)
 
     async def async_load(self) -> None:
         """Restore messages still followed and the counters."""
@@ -105,56 +115,156 @@ class OutboxSync:
         self._store.async_delay_save(self._as_dict, SAVE_DELAY)
 
     @callback
-    def async_result(self, result: SmsResult, *, pushed: bool = False) -> None:
-        """A sending result, pushed or polled; a pushed one for another's message fires too."""
-        updates = self.tracker.apply_result(result)
+    def async_result(self, result: SmsResult) -> None:
+        """A sending result read from the gateway."""
+        self._apply(self.tracker.apply_result(result))
+
+    @callback
+    def async_report(self, report: DeliveryReport) -> None:
+        """A delivery report for one part, read from the gateway."""
+        self._apply(self.tracker.apply_report(report))
+
+    async def async_confirm_results(self, pushed: Sequence[tuple[SmsResult, str | None]]) -> None:
+        """Read back what pushed results announce; apply and fire the gateway's records.
+
+        Each pushed item comes with the address that pushed it. Results carrying the user_id
+        of a message Home Assistant follows are read by user_id; the others (firmware may
+        leave the user_id out of a push) by number, port and time.
+        """
+        by_id = [(r, source) for r, source in pushed if self._follows(r.user_id)]
+        if by_id:
+            records = await self._client.query_sms_result(
+                user_ids=sorted({r.user_id for r, _ in by_id if r.user_id is not None})
+            )
+            for record in records:
+                self.async_result(record)
+            self._audit_results(by_id, records)
+        if by_number := self._plausible(
+            [(r, source) for r, source in pushed if not self._follows(r.user_id)]
+        ):
+            after, before = time_window(r.time for r, _ in by_number)
+            records = await self._client.query_sms_result(
+                numbers=sorted({r.number for r, _ in by_number}),
+                ports=sorted({r.port for r, _ in by_number}),
+                time_after=after,
+                time_before=before,
+            )
+            for record in self._audit_results(by_number, records):
+                self._apply_or_fire_foreign(record)
+
+    def _apply_or_fire_foreign(self, record: SmsResult) -> None:
+        """A confirmed result found by number: ours if it matches, else someone else's."""
+        updates = self.tracker.apply_result(record)
         self._apply(updates)
         if (
-            pushed
-            and not updates
-            and result.status in _FOREIGN_OUTCOMES
-            and not self._ours(result.port, result.number)
+            not updates
+            and record.status in _FOREIGN_OUTCOMES
+            and not self._ours(record.port, record.number)
         ):
             self._fire_foreign(
                 EVENT_SMS_SENT,
-                result.port,
+                record.port,
                 {
-                    "number": result.number,
-                    "user_id": result.user_id,
-                    "parts": max(result.count, 1),
-                    "outcome": _FOREIGN_OUTCOMES[result.status],
+                    "number": record.number,
+                    "user_id": record.user_id,
+                    "parts": max(record.count, 1),
+                    "outcome": _FOREIGN_OUTCOMES[record.status],
                 },
+                key=(record.user_id, record.ref_id, record.time, record.status),
             )
 
-    @callback
-    def async_report(self, report: DeliveryReport, *, pushed: bool = False) -> None:
-        """A delivery report for one part; a pushed one for another's message fires too."""
-        updates = self.tracker.apply_report(report)
-        self._apply(updates)
-        if (
-            pushed
-            and not updates
-            and not report.temporary_error
-            and not self._ours(report.port, report.number)
-        ):
-            self._fire_foreign(
-                EVENT_SMS_DELIVERY,
-                report.port,
-                {
-                    "number": report.number,
-                    "user_id": None,
-                    "parts": 1,
-                    "delivered": report.delivered,
-                    "status_code": report.status_code,
-                },
+    async def async_confirm_reports(
+        self, pushed: Sequence[tuple[DeliveryReport, str | None]]
+    ) -> None:
+        """Read back what pushed delivery reports announce, by number and port."""
+        if not (pushed := self._plausible(pushed)):
+            return
+        oldest = min((r.time for r, _ in pushed if r.time is not None), default=None)
+        records = await self._client.query_sms_deliver_status(
+            numbers=sorted({r.number for r, _ in pushed}),
+            ports=sorted({r.port for r, _ in pushed}),
+            # A report's time is the gateway's, of the message or of its report (firmware
+            # differs): allow for the hours a message may take to be delivered.
+            time_after=None if oldest is None else oldest - REPORT_CLOCK_MARGIN,
+        )
+        for report, source in pushed:
+            record = next((r for r in records if same_report(report, r)), None)
+            if record is None:
+                self._audit.not_confirmed(
+                    f"a delivery report for {report.number} on port {report.port}", source
+                )
+                continue
+            self._audit.confirmed()
+            updates = self.tracker.apply_report(record)
+            self._apply(updates)
+            if (
+                not updates
+                and not record.temporary_error
+                and not self._ours(record.port, record.number)
+            ):
+                self._fire_foreign(
+                    EVENT_SMS_DELIVERY,
+                    record.port,
+                    {
+                        "number": record.number,
+                        "user_id": None,
+                        "parts": 1,
+                        "delivered": record.delivered,
+                        "status_code": record.status_code,
+                    },
+                    key=(record.ref_id, record.time, record.status_code),
+                )
+
+    def _follows(self, user_id: int | None) -> bool:
+        return user_id is not None and self.tracker.is_pending(user_id)
+
+    def _plausible[T: SmsResult | DeliveryReport](
+        self, pushed: Sequence[tuple[T, str | None]]
+    ) -> list[tuple[T, str | None]]:
+        """Pushed items whose number the gateway could hold; the others are reported."""
+        kept = []
+        for item, source in pushed:
+            if is_number(item.number):
+                kept.append((item, source))
+            else:
+                self._audit.not_confirmed(f"a message to {item.number!r}", source)
+        return kept
+
+    def _audit_results(
+        self, pushed: Sequence[tuple[SmsResult, str | None]], records: Sequence[SmsResult]
+    ) -> list[SmsResult]:
+        """The records that confirm pushed results; the others are reported."""
+        confirmed = []
+        for result, source in pushed:
+            record = next(
+                (
+                    r
+                    for r in records
+                    if same_result(result, r) and confirms_status(result.status, r.status)
+                ),
+                None,
             )
+            if record is None:
+                self._audit.not_confirmed(
+                    f"{result.status.value} for a message to {result.number}", source
+                )
+            else:
+                self._audit.confirmed()
+                confirmed.append(record)
+        return confirmed
 
     def _ours(self, port: int, number: str) -> bool:
         """Followed, or finished lately (late or repeated pushes of its parts still come)."""
         return self.tracker.follows(port, number) or (port, number) in self._finished
 
-    def _fire_foreign(self, event_type: str, port: int, fields: dict[str, Any]) -> None:
+    def _fire_foreign(
+        self, event_type: str, port: int, fields: dict[str, Any], key: tuple[object, ...]
+    ) -> None:
         """An outcome of a message sent by someone else (the gateway's web page, a server)."""
+        key = (event_type, port, fields["number"], *key)
+        if key in self._foreign_fired:
+            return
+        self._foreign_fired.add(key)
         self._fire_event(
             event_type, port, {**fields, "port": port, "sent_by_home_assistant": False}
         )
@@ -162,7 +272,7 @@ class OutboxSync:
     async def async_poll_if_due(self, last_push: datetime | None) -> None:
         """Query pending messages when pushes are silent and the back-off allows.
 
-        ``last_push`` is when the gateway last pushed anything (``None``: never since set-up).
+        ``last_push`` is when a push was last confirmed (``None``: never since set-up).
         """
         self._apply(self.tracker.expire(time.time()))
         pending = self.tracker.pending

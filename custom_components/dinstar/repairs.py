@@ -15,7 +15,16 @@ from homeassistant.util import dt as dt_util
 from .const import CONF_INCOMING_MODE, DEFAULT_PASSWORD, DOMAIN, PUSH_SILENCE_LIMIT, IncomingMode
 from .sim_health import Problem
 
-_KINDS = ("default_password", "no_push", "certificate_changed", "sim_problems")
+_KINDS = (
+    "default_password",
+    "no_push",
+    "certificate_changed",
+    "sim_problems",
+    "assist_no_pin",
+    "assist_pin_needed",
+    "assist_sender_locked",
+    "assist_paused",
+)
 
 
 def _issue_id(entry: ConfigEntry, kind: str) -> str:
@@ -73,10 +82,18 @@ def async_check_default_password(hass: HomeAssistant, entry: ConfigEntry) -> Non
 
 
 @callback
-def async_check_push_silence(hass: HomeAssistant, entry: ConfigEntry, heard: datetime) -> None:
-    """Raise an issue when pushes are expected but none came for a day since ``heard``."""
+def async_check_push_silence(
+    hass: HomeAssistant, entry: ConfigEntry, heard: datetime, *, missing: bool
+) -> None:
+    """Raise an issue when pushes are expected and do not arrive.
+
+    Either SMS came that no push announced (``missing``: said at once), or no push was
+    confirmed for a day since ``heard``.
+    """
     mode = entry.options.get(CONF_INCOMING_MODE, IncomingMode.PUSH)
-    silent = mode != IncomingMode.POLLING and dt_util.utcnow() - heard > PUSH_SILENCE_LIMIT
+    silent = mode != IncomingMode.POLLING and (
+        missing or dt_util.utcnow() - heard > PUSH_SILENCE_LIMIT
+    )
     placeholders = (
         {
             "url": webhook.async_generate_url(
@@ -118,8 +135,61 @@ def async_raise_inbox_renumbered(hass: HomeAssistant, entry: ConfigEntry) -> Non
     )
 
 
+@callback
+def async_set_assist_pin_issue(hass: HomeAssistant, entry: ConfigEntry, kind: str | None) -> None:
+    """Raise the issue of Assist by SMS's PIN of this ``kind``, or clear both (``None``).
+
+    ``assist_no_pin``: it answers without a PIN, and says what that exposes;
+    ``assist_pin_needed``: it is off for want of a PIN or of that explicit choice.
+    """
+    _async_set_issue(
+        hass,
+        entry,
+        "assist_no_pin",
+        ir.IssueSeverity.WARNING,
+        {} if kind == "assist_no_pin" else None,
+    )
+    _async_set_issue(
+        hass,
+        entry,
+        "assist_pin_needed",
+        ir.IssueSeverity.ERROR,
+        {} if kind == "assist_pin_needed" else None,
+    )
+
+
+@callback
+def async_raise_assist_sender_locked(
+    hass: HomeAssistant, entry: ConfigEntry, sender: str, until: str
+) -> None:
+    """A number sent too many wrong PINs: someone may be guessing it, to acknowledge."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        _issue_id(entry, "assist_sender_locked"),
+        is_fixable=True,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="assist_sender_locked",
+        translation_placeholders={"name": entry.title, "sender": sender, "until": until},
+    )
+
+
+@callback
+def async_raise_assist_paused(hass: HomeAssistant, entry: ConfigEntry, until: str) -> None:
+    """Too many wrong PINs from any number: Assist by SMS pauses, to acknowledge."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        _issue_id(entry, "assist_paused"),
+        is_fixable=True,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="assist_paused",
+        translation_placeholders={"name": entry.title, "until": until},
+    )
+
+
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, str | int | float | None] | None
 ) -> RepairsFlow:
-    """Acknowledging the renumbered inbox is all its fix takes."""
+    """Acknowledging is all the fixable issues (a renumbered inbox, a lockout) take."""
     return ConfirmRepairFlow()

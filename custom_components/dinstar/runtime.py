@@ -12,6 +12,7 @@ from .balance import BalanceChecker
 from .coordinator import DinstarCoordinator
 from .devices import PortTracker
 from .inbox_sync import InboxSync
+from .messaging import Messaging
 from .outbox_sync import OutboxSync
 from .sim_watch import SimWatch
 from .user_ids import UserIdAllocator
@@ -31,6 +32,7 @@ class DinstarRuntimeData:
     inbox: InboxSync
     outbox: OutboxSync
     push: PushReceiver
+    messaging: Messaging
     ussd: UssdSessions
     user_ids: UserIdAllocator
     balance: BalanceChecker

@@ -37,19 +37,26 @@ def clean_recipients(numbers: list[str]) -> list[str]:
     """The numbers as the gateway takes them, or a translated error quoting the first it would not.
 
     A list editor easily leaves an empty row: it is skipped. Numbers are written as people
-    write them ("+49 (0)30 123-45.67"), so spaces, dashes, dots and brackets are dropped.
+    write them ("+49 (0)30 123-45.67"), so spaces, dashes, dots and brackets are dropped. A
+    number listed twice, however written, is refused: sending it twice costs twice, and
+    sending it once would hide a list built wrong (a template filling the same contact twice).
     """
-    cleaned: list[str] = []
+    cleaned: dict[str, str] = {}
     for number in numbers:
         if not number.strip():
             continue
         try:
-            cleaned.append(check_number(normalize_number(number.strip())))
+            gateway_number = check_number(normalize_number(number.strip()))
         except DinstarValidationError:
             raise invalid_input("invalid_number", number=number.strip()) from None
+        if gateway_number in cleaned:
+            raise invalid_input(
+                "number_listed_twice", number=number.strip(), first=cleaned[gateway_number]
+            )
+        cleaned[gateway_number] = number.strip()
     if not cleaned:
         raise invalid_input("no_target")
-    return cleaned
+    return list(cleaned)
 
 
 async def async_send_sms(  # noqa: PLR0913 - the action's fields

@@ -4,7 +4,8 @@ Each port keeps since when each condition holds, so "for longer than" rules surv
 polls, and a problem clears as soon as its condition ends. A reading that is missing (a failed
 poll, a balance not asked for yet) neither starts nor ends a condition, so one lost poll does
 not restart a two-hour count. A port without a SIM, or with its module powered off on purpose,
-has no problems: an empty slot is not a SIM's fault.
+has no problems: an empty slot is not a SIM's fault. Another SIM in the port (another ICCID) has
+none of the last one's conditions.
 No Home Assistant import: the caller passes the time and raises or clears the repair issue.
 """
 
@@ -54,6 +55,7 @@ class PortHealth:
         self._limits = limits or HealthLimits()
         self._since: dict[Problem, datetime] = {}
         self._problems: frozenset[Problem] = frozenset()
+        self._sim: str | None = None
 
     @property
     def problems(self) -> frozenset[Problem]:
@@ -63,6 +65,14 @@ class PortHealth:
     def since(self, problem: Problem) -> datetime | None:
         """When the condition behind a current problem started."""
         return self._since.get(problem) if problem in self._problems else None
+
+    def follow_sim(self, iccid: str | None) -> None:
+        """The ICCID of the SIM in the port (``None``: not told): another one starts afresh."""
+        if iccid is None or iccid == self._sim:
+            return
+        if self._sim is not None:
+            self._since.clear()
+        self._sim = iccid
 
     def update(
         self,

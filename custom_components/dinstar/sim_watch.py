@@ -55,7 +55,9 @@ class SimWatch:
         now = dt_util.utcnow()
         for port in visible_ports(self._entry, data.ports):
             info = data.ports[port] if answered else None
-            self._health.setdefault(port, PortHealth()).update(
+            health = self._health.setdefault(port, PortHealth())
+            health.follow_sim(None if info is None else info.iccid or None)
+            health.update(
                 now,
                 None if info is None else info.registration,
                 None if info is None else info.signal_dbm,

@@ -25,6 +25,11 @@ CONF_THRESHOLD: Final = "threshold"
 SUBENTRY_ASSIST: Final = "assist"
 CONF_AGENT_ID: Final = "agent_id"
 CONF_PIN: Final = "pin"
+CONF_NO_PIN: Final = "no_pin"  # the user's explicit choice to answer without a PIN
+CONF_DENIED_ENTITIES: Final = "denied_entities"
 CONF_MAX_PARTS: Final = "max_parts"
 CONF_RATE_LIMIT: Final = "rate_limit"
+CONF_CONTACT_DAILY_CAP: Final = "contact_daily_cap"
 CONF_DAILY_CAP: Final = "daily_cap"
+# Assist by SMS set up before the per-contact cap existed has this one.
+DEFAULT_CONTACT_DAILY_CAP: Final = 10

@@ -122,6 +122,10 @@ class SmsTracker:
             return [TrackingUpdate(sms, Outcome.DELIVERED, 0)]
         return []
 
+    def is_pending(self, user_id: int) -> bool:
+        """Whether the message with this user_id still waits for an outcome."""
+        return user_id in self._pending
+
     def follows(self, port: int, number: str) -> bool:
         """A message to ``number`` through ``port`` (or a port not known yet) is followed."""
         return any(sms.number == number and sms.port in (None, port) for sms in self.pending)

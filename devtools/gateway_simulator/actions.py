@@ -174,11 +174,16 @@ def _search(state: GatewayState, port: Port) -> None:
 
 
 def send_ussd(state: GatewayState, port: Port, command: str, text: str) -> int:
-    """Send (or cancel) a USSD session on one port; the reply comes after ``ussd_delay``."""
+    """Send (or cancel) a USSD session on one port; the reply comes after ``ussd_delay``.
+
+    While a menu's session is open, the code sent is the answer to the menu, not a new request.
+    """
     if command == "cancel":
         port.ussd_session += 1  # the cancelled session's reply never comes
-        port.ussd_reply = ""
+        if not state.faults.ussd_reply_kept:
+            port.ussd_reply = ""
         port.ussd_pending = False
+        port.ussd_menu_open = False
         return USSD_SENT
     if not port.registered:
         return USSD_UNREGISTERED
@@ -186,8 +191,10 @@ def send_ussd(state: GatewayState, port: Port, command: str, text: str) -> int:
         return USSD_BUSY
     port.ussd_session += 1
     session = port.ussd_session
-    port.ussd_reply = ""
+    if not state.faults.ussd_reply_kept:
+        port.ussd_reply = ""  # "" until the network answers
     port.ussd_pending = True
+    choice = port.ussd_menu_open
 
     async def reply() -> None:
         await asyncio.sleep(state.config.ussd_delay)
@@ -197,8 +204,9 @@ def send_ussd(state: GatewayState, port: Port, command: str, text: str) -> int:
             return
         port.ussd_pending = False
         code = text.strip()
-        answer = port.ussd_replies.get(code)
-        if answer is None and _BALANCE_CODE.fullmatch(code):
+        port.ussd_menu_open = code in port.ussd_menus
+        answer = port.ussd_menus.get(code, port.ussd_replies.get(code))
+        if answer is None and not choice and _BALANCE_CODE.fullmatch(code):
             answer = f"Your balance is {port.remain_credit} EUR"
         if answer is not None and port.ussd_reply_sender is not None:
             port.ussd_reply = USSD_ANSWER_BY_SMS

@@ -161,6 +161,7 @@ _PORT_FIELDS: dict[str, tuple[Callable[[Any], Any], Callable[[GatewayState, Port
     "number": (_text, _sim_number),
     "ussd_replies": (_ussd_replies, _attribute("ussd_replies")),
     "ussd_reply_sender": (_optional_text, _attribute("ussd_reply_sender")),
+    "ussd_menus": (_ussd_replies, _attribute("ussd_menus")),
     **{name: (_credit, _attribute(name)) for name in _CREDITS},
 }
 
@@ -184,6 +185,7 @@ FAULTS: dict[str, Callable[[Any], Any]] = {
     "port_info_table_names": _bool,
     "stk_input_type_int": _bool,
     "send_mms_202": _bool,
+    "ussd_reply_kept": _bool,
 }
 
 

@@ -83,6 +83,10 @@ class Port:
     ussd_replies: dict[str, str] = field(default_factory=dict)
     # Some operators answer a balance code by SMS from this sender, not in the USSD reply.
     ussd_reply_sender: str | None = None
+    # Codes the network answers with a numbered menu: the session stays open for a choice,
+    # and the next code sent is taken as that choice until the session is cancelled.
+    ussd_menus: dict[str, str] = field(default_factory=dict)
+    ussd_menu_open: bool = False
     sending_sms: bool = False  # a message is on the air: USSD answers 486 meanwhile
     socks: bool = False
     mms_config: dict[str, Any] | None = None
@@ -170,6 +174,8 @@ class Port:
             "ussd_pending": self.ussd_pending,
             "ussd_replies": self.ussd_replies,
             "ussd_reply_sender": self.ussd_reply_sender,
+            "ussd_menus": self.ussd_menus,
+            "ussd_menu_open": self.ussd_menu_open,
             "sending_sms": self.sending_sms,
             "socks": self.socks,
             "mms_config": self.mms_config,
@@ -268,3 +274,6 @@ class Faults:
     port_info_table_names: bool = False  # the table's remain_daily_calltime, ... spellings
     stk_input_type_int: bool = False  # GetSTKView's input_type as the table's Integer
     send_mms_202: bool = False  # send_mms answers the table's 202, not the example's 200
+    # query_ussd_reply keeps a port's last reply until the next one comes, instead of showing
+    # "" (no reply) from the moment a code is sent: the spec says neither.
+    ussd_reply_kept: bool = False

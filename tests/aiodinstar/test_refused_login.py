@@ -1,5 +1,8 @@
-"""A refused login is not tried again; a stale or forgotten nonce is (gateways block after a few
-failures, and a restarted one cannot tell a forgotten nonce from a wrong password)."""
+"""A refused login is not tried again; a stale or forgotten nonce is, once.
+
+Gateways block an address after a few failed logins, and a restarted one cannot tell a
+forgotten nonce from a wrong password.
+"""
 
 from __future__ import annotations
 

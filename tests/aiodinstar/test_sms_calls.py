@@ -7,12 +7,15 @@ import json
 from typing import Any
 
 from aiodinstar import (
+    INCOMING_PAGE_BYTES,
+    MESSAGE_OVERHEAD_BYTES,
     DinstarApiError,
     DinstarPartialSendError,
     DinstarResponseError,
     DinstarValidationError,
     IncomingFlag,
     IncomingSms,
+    IncomingSmsPage,
     SendSmsResult,
     SmsEncoding,
     SmsRecipient,
@@ -178,24 +181,52 @@ async def test_query_incoming_sms_query(gateway: GatewayFactory) -> None:
     ]
 
 
-def incoming(sms_id: int) -> dict[str, Any]:
+def incoming(sms_id: int, text: str = "") -> dict[str, Any]:
     """One received message as the gateway lists it."""
-    return {"incoming_sms_id": sms_id, "port": 1, "number": "6717", "text": f"m{sms_id}"}
+    return {"incoming_sms_id": sms_id, "port": 1, "number": "6717", "text": text or f"m{sms_id}"}
+
+
+# A text long enough that three such messages may fill a page.
+LONG = "x" * 300
 
 
 async def test_fetch_incoming_since_pages_until_nothing_new(gateway: GatewayFactory) -> None:
     client, received = await gateway(
-        envelope(sms=[incoming(12), incoming(11), incoming(10)]),
-        envelope(sms=[incoming(12), incoming(14)]),
-        envelope(sms=[incoming(14)]),
+        envelope(sms=[incoming(12, LONG), incoming(11, LONG), incoming(10, LONG)]),
+        envelope(sms=[incoming(12, LONG), incoming(14, LONG), incoming(15, LONG)]),
+        envelope(sms=[incoming(15, LONG)]),
     )
     messages = await client.fetch_incoming_since(10, ports=[1])
-    assert [sms.incoming_sms_id for sms in messages] == [11, 12, 14]
+    assert [sms.incoming_sms_id for sms in messages] == [11, 12, 14, 15]
     assert all(isinstance(sms, IncomingSms) for sms in messages)
-    assert messages[0].text == "m11"
+    assert messages[0].text == LONG
     assert [request.query for request in received] == [
-        f"incoming_sms_id={cursor}&flag=all&port=1" for cursor in (10, 12, 14)
+        f"incoming_sms_id={cursor}&flag=all&port=1" for cursor in (10, 12, 15)
     ]
+
+
+async def test_a_page_far_from_full_is_the_last(gateway: GatewayFactory) -> None:
+    """No request for the empty page that would only say so."""
+    client, received = await gateway(
+        envelope(sms=[incoming(11), incoming(12)]), envelope(sms=[incoming(13)])
+    )
+    messages = await client.fetch_incoming_since(10)
+    assert [sms.incoming_sms_id for sms in messages] == [11, 12]
+    assert len(received) == 1
+
+
+def test_a_page_is_the_last_below_half_the_page_size_at_six_bytes_a_character() -> None:
+    def page(*texts: str) -> IncomingSmsPage:
+        messages = tuple(
+            IncomingSms.from_api(incoming(n, text) | {"smsc": ""})
+            for n, text in enumerate(texts, 1)
+        )
+        return IncomingSmsPage(messages=messages, read=None, unread=None)
+
+    room = INCOMING_PAGE_BYTES // 2 - MESSAGE_OVERHEAD_BYTES - len("6717")
+    assert page("x" * (room // 6)).is_last
+    assert not page("x" * (room // 6 + 1)).is_last
+    assert page().is_last
 
 
 async def test_stop_sms(gateway: GatewayFactory) -> None:

@@ -141,7 +141,9 @@ async def test_raw_comma_quirk(simulator: Simulator, api: Api) -> None:
     assert status == 200
 
 
-async def test_a_reboot_forgets_its_challenge_and_keeps_the_inbox(simulator: Simulator, api: Api) -> None:
+async def test_a_reboot_forgets_its_challenge_and_keeps_the_inbox(
+    simulator: Simulator, api: Api
+) -> None:
     simulator.receive_sms(0, "+491", "before")
     assert (await api("GET", "/api/query_sms_in_queue"))[0] == 200
     await simulator.reboot(0.01)

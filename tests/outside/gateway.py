@@ -1,7 +1,9 @@
 """An independent fake Dinstar gateway, written from the HTTP API v1.2 only.
 
 It is a test double for black-box tests: it serves the API with digest (RFC 7616, MD5,
-qop=auth) or Basic authentication, records every request, and misbehaves on command.
+qop=auth) or Basic authentication, records every request (with when it arrived and when it was
+answered), and misbehaves on command: it restarts (new nonces and opaque, same address, same
+messages), blocks an address after N failed logins, answers slowly, or one request at a time.
 """
 
 from __future__ import annotations
@@ -16,10 +18,17 @@ import re
 import secrets
 from typing import Any
 
-from aiohttp import web
-from aiohttp.test_utils import TestServer
+from aiohttp import ClientSession, web
+from aiohttp.test_utils import TestClient, TestServer
+from homeassistant.util import dt as dt_util
+from yarl import URL
 
 REALM = "Web Server"
+
+
+def local_time() -> str:
+    """The gateway's clock: local time with no zone, the zone being Home Assistant's."""
+    return dt_util.now().strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _md5(text: str) -> str:
@@ -36,6 +45,20 @@ class Seen:
     body: Any
     authorization: str | None
     authenticated: bool
+    remote: str | None = None
+    at: float = 0.0  # the event loop's time when the request arrived
+    answered: float | None = None  # and when its answer was ready (None: dropped or pending)
+    locked_out: bool = False  # refused with 403 because the address is blocked
+
+
+@dataclass
+class Push:
+    """One push the gateway sent to Home Assistant's webhook, and when it was answered."""
+
+    body: Any
+    sent: float
+    answered: float
+    status: int
 
 
 @dataclass
@@ -58,12 +81,23 @@ class FakeGateway:
     password: str = "secret-pw"
     ports: int = 4
     auth: str = "digest"  # "digest" or "basic"
-    lockout_after: int | None = None
+    lockout_after: int | None = None  # failed logins from one address before it is blocked
+    # A gateway cannot tell a nonce it forgot (it restarted) from a forged one: a strict one counts
+    # an authorization with an unknown nonce or opaque as a failed login, as a wrong password.
+    dead_nonce_is_failure: bool = False
+    slow: float = 0.0  # seconds every authenticated API answer takes
+    one_at_a_time: bool = False  # an embedded server: one request served at a time
+    bind: str = "127.0.0.1"
     mac: str = "F8-A0-3D-00-00-01"
+    sim_numbers: str = "+4917100000"  # port N's SIM has this number followed by N on two digits
     inbox: list[dict[str, Any]] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
+    reports: list[dict[str, Any]] = field(default_factory=list)  # delivery reports it holds
     requests: list[Seen] = field(default_factory=list)
+    pushes: list[Push] = field(default_factory=list)
     failed_logins: int = 0
+    failures_by_address: dict[str, int] = field(default_factory=dict)
+    boots: int = 0
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     sms_page: int = 20
     ussd_answer: Any = None
@@ -73,6 +107,9 @@ class FakeGateway:
     sim_present: dict[int, bool] = field(default_factory=dict)
     on_request: Callable[[Seen], Awaitable[None]] | None = None
     _nonces: set[str] = field(default_factory=set)
+    _opaque: str = ""
+    _port: int | None = None
+    _lock: asyncio.Lock | None = None
     server: TestServer | None = None
 
     # -- control ---------------------------------------------------------------------------
@@ -93,6 +130,24 @@ class FakeGateway:
         )
         return sms_id
 
+    def sim_number(self, port: int) -> str:
+        """The phone number of the SIM in ``port``, as ``get_port_info`` tells it."""
+        return f"{self.sim_numbers}{port:02d}"
+
+    def sent(self, since: int = 0) -> list[dict[str, Any]]:
+        """The SMS the gateway was asked to send (from the ``since``-th request on), one per number.
+
+        Each is ``{"number", "port", "text"}``; ``port`` is None when the request named none.
+        """
+        out = []
+        for seen in self.calls("/api/send_sms", since):
+            ports = seen.body.get("port") or [None]
+            out.extend(
+                {"number": item["number"], "port": ports[0], "text": seen.body.get("text", "")}
+                for item in seen.body.get("param") or []
+            )
+        return out
+
     def factory_reset_inbox(self) -> None:
         """Forget every SMS: ids start again from 1, as after a factory reset."""
         self.inbox.clear()
@@ -102,32 +157,75 @@ class FakeGateway:
         """Make the next ``fault.times`` requests to ``path`` misbehave."""
         self.faults.setdefault(path, []).append(fault)
 
-    def calls(self, path: str) -> list[Seen]:
-        """The authenticated requests that reached ``path``."""
-        return [seen for seen in self.requests if seen.path == path and seen.authenticated]
+    def calls(self, path: str, since: int = 0) -> list[Seen]:
+        """The authenticated requests that reached ``path`` (from the ``since``-th request on)."""
+        return [seen for seen in self.requests[since:] if seen.path == path and seen.authenticated]
+
+    def served_during(self, push: Push) -> list[Seen]:
+        """Requests that arrived after ``push`` was sent and were answered before its answer.
+
+        A request the integration made while handling the push, before answering it, is one of
+        these; one made after answering arrives no sooner than the answer left, and with
+        ``slow`` set is answered well after it.
+        """
+        return [
+            seen
+            for seen in self.requests
+            if seen.at >= push.sent and seen.answered is not None and seen.answered <= push.answered
+        ]
+
+    async def push(self, client: TestClient | ClientSession, url: str | URL, body: Any) -> Push:
+        """Post ``body`` to the webhook at ``url`` as the gateway does; record when it was answered.
+
+        ``client`` is Home Assistant's test client (``url`` a path) or any session (a full URL).
+        """
+        loop = asyncio.get_running_loop()
+        sent = loop.time()
+        response = await client.post(url, json=body)
+        answered = loop.time()
+        await response.read()
+        done = Push(body, sent, answered, response.status)
+        self.pushes.append(done)
+        return done
 
     @property
     def host(self) -> str:
-        assert self.server is not None
-        return "127.0.0.1"
+        return self.bind
 
     @property
     def port(self) -> int:
-        assert self.server is not None
-        assert self.server.port is not None
-        return self.server.port
+        assert self._port is not None
+        return self._port
 
     async def start(self) -> None:
-        """Listen on a free loopback port."""
+        """Listen on loopback: a free port the first time, the same port after a restart.
+
+        Each start is a boot: the nonces handed out before are forgotten and the opaque is new,
+        as on a gateway that lost power; the inbox, results and failure counts are kept (the
+        worst case for a lockout: some firmware keeps its block list across a reboot).
+        """
         app = web.Application(middlewares=[self._middleware])
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
-        self.server = TestServer(app, host="127.0.0.1")
+        self._nonces = set()
+        self._opaque = secrets.token_hex(8)
+        self._lock = asyncio.Lock()
+        self.boots += 1
+        self.server = TestServer(app, host=self.bind, port=self._port)
         await self.server.start_server()
+        self._port = self.server.port
 
     async def stop(self) -> None:
-        """Close the server."""
+        """Close the server (its address stays free for :meth:`start`)."""
         if self.server is not None:
             await self.server.close()
+            self.server = None
+
+    async def restart(self, password: str | None = None) -> None:
+        """Power cycle on the same address, with a new password if given (a firmware reset)."""
+        await self.stop()
+        if password is not None:
+            self.password = password
+        await self.start()
 
     # -- authentication -----------------------------------------------------------------
 
@@ -139,7 +237,7 @@ class FakeGateway:
             self._nonces.add(nonce)
             header = (
                 f'Digest realm="{REALM}", nonce="{nonce}", qop="auth", '
-                f'algorithm=MD5, opaque="{secrets.token_hex(8)}"'
+                f'algorithm=MD5, opaque="{self._opaque}"'
             )
         return web.Response(
             status=401, text="401 Unauthorized", headers={"WWW-Authenticate": header}
@@ -165,8 +263,10 @@ class FakeGateway:
             key: quoted or bare
             for key, quoted, bare in re.findall(r'(\w+)=(?:"([^"]*)"|([^,\s]*))', value)
         }
-        if fields.get("nonce") not in self._nonces:
-            return None  # stale or foreign nonce: challenge again, not a failed login
+        if fields.get("nonce") not in self._nonces or fields.get("opaque") != self._opaque:
+            # A nonce of an earlier boot, or a foreign one: challenge again (no stale=true: the
+            # gateway cannot tell it from a guess); a strict gateway counts it as a failed login.
+            return False if self.dead_nonce_is_failure else None
         if fields.get("uri") != request.raw_path:
             return False
         ha1 = _md5(f"{fields.get('username')}:{REALM}:{self.password}")
@@ -181,39 +281,53 @@ class FakeGateway:
     async def _middleware(
         self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
+        assert self._lock is not None
+        if self.one_at_a_time:
+            async with self._lock:
+                return await self._serve(request, handler)
+        return await self._serve(request, handler)
+
+    async def _serve(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        loop = asyncio.get_running_loop()
+        arrived = loop.time()
         raw = await request.read()
         try:
             body: Any = json.loads(raw) if raw else None
         except ValueError:
             body = raw
-        if self.lockout_after is not None and self.failed_logins >= self.lockout_after:
-            self.requests.append(
-                Seen(
-                    request.method,
-                    request.path,
-                    request.query_string,
-                    body,
-                    request.headers.get("Authorization"),
-                    False,
-                )
-            )
-            return web.Response(status=403, text="locked out")
-        verdict = self._check(request)
+        remote = request.remote or "?"
         seen = Seen(
             request.method,
             request.path,
             request.query_string,
             body,
             request.headers.get("Authorization"),
-            verdict is True,
+            False,
+            remote=remote,
+            at=arrived,
         )
         self.requests.append(seen)
+        if (
+            self.lockout_after is not None
+            and self.failures_by_address.get(remote, 0) >= self.lockout_after
+        ):
+            seen.locked_out = True
+            seen.answered = loop.time()
+            return web.Response(status=403, text="locked out")
+        verdict = self._check(request)
+        seen.authenticated = verdict is True
         if verdict is False:
             self.failed_logins += 1
+            self.failures_by_address[remote] = self.failures_by_address.get(remote, 0) + 1
         if verdict is not True:
+            seen.answered = loop.time()
             return self._challenge()
         if self.on_request is not None:
             await self.on_request(seen)
+        if self.slow:
+            await asyncio.sleep(self.slow)
         if faults := self.faults.get(request.path):
             fault = faults[0]
             fault.times -= 1
@@ -226,12 +340,15 @@ class FakeGateway:
                 request.transport.close()
                 raise ConnectionResetError("dropped on command")
             if fault.status is not None:
+                seen.answered = loop.time()
                 return web.json_response(
                     fault.body if fault.body is not None else {"error_code": fault.status},
                     status=200 if fault.body is not None else fault.status,
                 )
         request["json"] = body
-        return await handler(request)
+        response = await handler(request)
+        seen.answered = loop.time()
+        return response
 
     # -- the API ------------------------------------------------------------------------------
 
@@ -239,7 +356,7 @@ class FakeGateway:
         return web.json_response({"error_code": code, "sn": self.serial, **extra})
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:  # noqa: PLR0911, PLR0912 - one branch per call of the API
-        name = request.path.removeprefix("/api/")
+        name = request.path.removeprefix("/api/").removeprefix("/")
         body = request["json"]
         query = request.query
         if name == "get_port_info":
@@ -276,11 +393,17 @@ class FakeGateway:
             if len(body.get("user_id") or []) > 32 or len(body.get("number") or []) > 32:
                 return self._ok(413)
             ids = body.get("user_id")
-            return self._ok(result=[r for r in self.results if ids is None or r["user_id"] in ids])
+            return self._ok(
+                result=[
+                    r
+                    for r in self.results
+                    if (ids is None or r["user_id"] in ids) and _matches(r, body)
+                ]
+            )
         if name == "query_sms_deliver_status":
             if len(body.get("number") or []) > 32:
                 return self._ok(413)
-            return self._ok(result=[])
+            return self._ok(result=[r for r in self.reports if _matches(r, body)])
         if name == "send_ussd":
             if self.ussd_answer is not None:
                 return web.json_response(self.ussd_answer)
@@ -298,6 +421,14 @@ class FakeGateway:
             return self._ok(200)
         if name == "get_cdr":
             return self._ok(cdr=[])
+        if name == "GetSTKView":
+            return web.json_response(
+                {"title": "STK", "text": "", "input_type": "2", "frame_id": 1, "item": []}
+            )
+        if name == "STKGo":
+            return web.json_response({})
+        if name == "GetSTKCurrFrameIndex":
+            return web.json_response({"frame_id": 1})
         if name.startswith("mms_file/"):
             return self._ok(200)
         if name == "send_mms":
@@ -319,7 +450,7 @@ class FakeGateway:
                     "imsi": f"26201000000{port:04d}" if present else "",
                     "iccid": f"894900000000000{port:04d}" if present else "",
                     "smsc": "+4917000000",
-                    "number": f"+4917100000{port:02d}" if present else "",
+                    "number": self.sim_number(port) if present else "",
                     "reg": "REGISTER_OK" if present else "NO_SIM",
                     "slot": 255,
                     "callstate": "Idle",
@@ -349,7 +480,7 @@ class FakeGateway:
                     "port": (body.get("port") or [0])[0],
                     "number": item["number"],
                     "user_id": item.get("user_id", 0),
-                    "time": "2026-11-01 10:00:00",
+                    "time": local_time(),
                     "status": "SENDING",
                     "count": 1,
                     "succ_count": 0,
@@ -359,6 +490,18 @@ class FakeGateway:
                 }
             )
         return self._ok(202, sms_in_queue=len(params), task_id=task_id)
+
+
+def _matches(record: dict[str, Any], query: dict[str, Any]) -> bool:
+    """Whether a result or report matches a query's numbers, ports and times (bounds included)."""
+    if (numbers := query.get("number")) and record.get("number") not in numbers:
+        return False
+    if (ports := query.get("port")) and record.get("port") not in ports:
+        return False
+    when = record.get("time", "")
+    if (after := query.get("time_after")) and when < after:
+        return False
+    return not ((before := query.get("time_before")) and when > before)
 
 
 def _ports(value: str | None) -> list[int] | None:

@@ -110,7 +110,11 @@ async def test_results_of_foreign_messages_fire(
     gateway: FakeGateway,
     events: dict[str, list[dict[str, Any]]],
 ) -> None:
-    """A sending result and a delivery report for a message HA did not send fire, marked so."""
+    """A sending result and a delivery report for a message HA did not send fire, marked so.
+
+    The gateway's own records hold them (it sent the message for its web page): a push is
+    only believed once those records confirm it.
+    """
     added = await add_gateway(hass, gateway)
     common = {
         "port": 1,
@@ -119,6 +123,10 @@ async def test_results_of_foreign_messages_fire(
         "ref_id": 215,
         "imsi": "262010000000001",
     }
+    gateway.results.append(
+        {**common, "user_id": 987654, "status": "SENT_OK", "count": 1, "succ_count": 1}
+    )
+    gateway.reports.append({**common, "status_code": 0})
     await http.post(
         added.webhook_path,
         json={

@@ -47,6 +47,8 @@ from .limits import (
     check_number,
 )
 from .models import (
+    INCOMING_PAGE_BYTES,
+    MESSAGE_OVERHEAD_BYTES,
     CallRecord,
     DeliveryReport,
     DeviceStatus,
@@ -91,12 +93,14 @@ from .transport import (
 __all__ = [
     "ALL_INFO_TYPES",
     "CONFIG_SECTIONS",
+    "INCOMING_PAGE_BYTES",
     "MAX_NUMBER_BYTES",
     "MAX_PORT",
     "MAX_RECIPIENTS_PER_REQUEST",
     "MAX_SLOT",
     "MAX_TEXT_BYTES",
     "MAX_USSD_BYTES",
+    "MESSAGE_OVERHEAD_BYTES",
     "PUSH_KINDS",
     "AuthScheme",
     "CallForwardCondition",

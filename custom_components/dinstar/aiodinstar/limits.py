@@ -14,6 +14,11 @@ MAX_RECIPIENTS_PER_REQUEST = 128
 MAX_NUMBERS_PER_QUERY = 32
 MAX_FILE_ID = 31
 MAX_SLOT = 3
+# The spec says only "an integer greater than or equal to 0"; the gateway's firmware is C, where
+# a larger id would wrap around in an int and match another message's.
+MAX_USER_ID = 2**31 - 1
+# A SIM Toolkit item identifier is one byte, 1 to 255 (ETSI TS 102 223, "Item").
+MAX_STK_ITEM = 255
 
 
 def check_port(port: int) -> int:

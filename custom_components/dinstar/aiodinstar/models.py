@@ -154,6 +154,12 @@ class IncomingSms:
         )
 
 
+# The gateway's page of received messages (about 8 KB), and what a message's keys, id, port
+# and timestamp take in it at most, written as JSON.
+INCOMING_PAGE_BYTES = 8 * 1024
+MESSAGE_OVERHEAD_BYTES = 160
+
+
 @dataclass(frozen=True, slots=True)
 class IncomingSmsPage:
     """One answer of ``query_incoming_sms`` with the gateway's read/unread counters."""
@@ -161,6 +167,21 @@ class IncomingSmsPage:
     messages: tuple[IncomingSms, ...]
     read: int | None
     unread: int | None
+
+    @property
+    def is_last(self) -> bool:
+        r"""Whether no page can follow: this one is far from the gateway's page size.
+
+        A gateway answers at most about 8 KB of messages at a time. Written as JSON, a
+        message takes its fields' room and at most 6 bytes a character of text (``\uXXXX``);
+        a page whose messages take under half the page size even so had room for one more,
+        so there is none (a read for the empty page that would say so is saved).
+        """
+        worst = sum(
+            MESSAGE_OVERHEAD_BYTES + len(sms.number) + len(sms.smsc) + 6 * len(sms.text)
+            for sms in self.messages
+        )
+        return worst < INCOMING_PAGE_BYTES // 2
 
 
 @dataclass(frozen=True, slots=True)

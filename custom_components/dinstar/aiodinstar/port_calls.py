@@ -8,7 +8,7 @@ from typing import Any
 
 from .enums import CallForwardCondition, PortAction, StkAction
 from .errors import DinstarValidationError
-from .limits import MAX_SLOT, check_number, check_port, check_ports, check_range
+from .limits import MAX_SLOT, MAX_STK_ITEM, check_number, check_port, check_ports, check_range
 from .models import CallRecord, DeviceStatus, PortInfo, StkView
 from .parsing import as_int, as_list, as_mapping
 from .sms_calls import query_filters
@@ -124,7 +124,7 @@ class PortCalls:
         """Choose an item, answer an input, or press ok/cancel/home."""
         body: dict[str, Any] = {"port": check_port(port)}
         if item is not None:
-            body["item"] = item
+            body["item"] = check_range(item, 1, MAX_STK_ITEM, "STK item")
         if param is not None:
             body["param"] = param
         if action is not None:

@@ -183,17 +183,17 @@ class SmsCalls:
     async def fetch_incoming_since(
         self, after_id: int, *, ports: Iterable[int] = ()
     ) -> list[IncomingSms]:
-        """Every message above ``after_id``, paging until no new one comes (8 KB pages)."""
+        """Every message above ``after_id``, paging (about 8 KB a page) until the last page."""
         port_list = check_ports(ports)
         cursor = after_id
         found: dict[int, IncomingSms] = {}
         while True:
             page = await self.query_incoming_sms(after_id=cursor, ports=port_list)
             fresh = [sms for sms in page.messages if sms.incoming_sms_id > cursor]
-            if not fresh:
-                break
             for sms in fresh:
                 found[sms.incoming_sms_id] = sms
+            if not fresh or page.is_last:
+                break
             cursor = max(sms.incoming_sms_id for sms in fresh)
         return [found[key] for key in sorted(found)]
 

@@ -18,7 +18,9 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.service import async_get_config_entry
 import probatio as vol
 
-from custom_components.dinstar.aiodinstar.limits import MAX_PORT
+from custom_components.dinstar.aiodinstar import DinstarValidationError
+from custom_components.dinstar.aiodinstar.limits import MAX_PORT, check_number
+from custom_components.dinstar.assist_policy import normalize_number
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.errors import gateway_errors, invalid_input
 from custom_components.dinstar.runtime import DinstarConfigEntry
@@ -43,6 +45,40 @@ def check_port(entry: DinstarConfigEntry, port: int) -> int:
     if port not in entry.runtime_data.coordinator.data.ports:
         raise invalid_input("invalid_port", port=str(port))
     return port
+
+
+def check_numbers(field: str, numbers: list[str]) -> list[str]:
+    """The numbers as the gateway takes them; an error names the first it would not."""
+    checked: list[str] = []
+    for number in numbers:
+        try:
+            checked.append(check_number(normalize_number(number.strip())))
+        except DinstarValidationError:
+            raise invalid_input("field_not_a_number", field=field, value=number) from None
+    return checked
+
+
+def check_in_range(field: str, value: int, low: int, high: int) -> int:
+    """A number the gateway takes in that field, or a translated error naming it."""
+    if not low <= value <= high:
+        raise invalid_input(
+            "field_out_of_range", field=field, value=str(value), min=str(low), max=str(high)
+        )
+    return value
+
+
+def time_range(call: ServiceCall) -> tuple[datetime | None, datetime | None]:
+    """The call's start and end; a start after the end would find nothing, so it is refused.
+
+    Compared as the gateway reads them: its wall-clock time, without a zone.
+    """
+    start: datetime | None = call.data.get("start")
+    end: datetime | None = call.data.get("end")
+    if start and end and start.replace(tzinfo=None) > end.replace(tzinfo=None):
+        raise invalid_input(
+            "start_after_end", start=start.isoformat(sep=" "), end=end.isoformat(sep=" ")
+        )
+    return start, end
 
 
 def as_json(value: Any) -> Any:

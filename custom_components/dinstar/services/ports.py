@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+import unicodedata
 
 from homeassistant.core import ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.helpers import config_validation as cv
 import probatio as vol
 
 from custom_components.dinstar.aiodinstar import CallForwardCondition, PortAction, StkAction
-from custom_components.dinstar.aiodinstar.limits import MAX_USSD_BYTES
+from custom_components.dinstar.aiodinstar.limits import MAX_STK_ITEM, MAX_USER_ID, MAX_USSD_BYTES
 from custom_components.dinstar.errors import invalid_input
 from custom_components.dinstar.runtime import DinstarConfigEntry
 
@@ -20,7 +21,10 @@ from .common import (
     TIME_FIELDS,
     ActionTable,
     as_json,
+    check_in_range,
+    check_numbers,
     check_port,
+    time_range,
 )
 
 ATTR_CODE = "code"
@@ -30,11 +34,20 @@ ATTR_TIMEOUT = "timeout"
 async def _send_ussd(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResponse:
     """Send a USSD code and wait for the network's reply (push, else polled)."""
     port = check_port(entry, call.data[ATTR_PORT])
-    code: str = call.data[ATTR_CODE]
-    if not code or len(code.encode()) > MAX_USSD_BYTES:
-        raise invalid_input("invalid_ussd", limit=str(MAX_USSD_BYTES))
+    code = _ussd_code(call.data[ATTR_CODE])
     text = await entry.runtime_data.ussd.async_send(port, code, call.data[ATTR_TIMEOUT])
     return {"port": port, "code": code, "reply": text}
+
+
+def _ussd_code(code: str) -> str:
+    """A code the network can take: something to send, on one line, within the byte limit."""
+    if not code.strip():
+        raise invalid_input("ussd_code_blank")
+    if any(unicodedata.category(char) == "Cc" for char in code):
+        raise invalid_input("ussd_code_control", code=code)
+    if len(code.encode()) > MAX_USSD_BYTES:
+        raise invalid_input("invalid_ussd", limit=str(MAX_USSD_BYTES))
+    return code
 
 
 async def _cancel_ussd(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResponse:
@@ -56,9 +69,10 @@ async def _stk_get_view(call: ServiceCall, entry: DinstarConfigEntry) -> Service
 async def _stk_select(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResponse:
     port = check_port(entry, call.data[ATTR_PORT])
     action = call.data.get("action")
+    item: int | None = call.data.get("item")
     await entry.runtime_data.client.stk_go(
         port,
-        item=call.data.get("item"),
+        item=None if item is None else check_in_range("item", item, 1, MAX_STK_ITEM),
         param=call.data.get("param"),
         action=StkAction(action) if action else None,
     )
@@ -93,31 +107,33 @@ async def _get_call_forwarding(call: ServiceCall, entry: DinstarConfigEntry) -> 
 
 async def _get_call_records(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResponse:
     ports = [check_port(entry, port) for port in call.data.get(ATTR_PORT, [])]
+    start, end = time_range(call)
     records = await entry.runtime_data.client.get_cdr(
-        ports=ports, time_after=call.data.get("start"), time_before=call.data.get("end")
+        ports=ports, time_after=start, time_before=end
     )
     return {"records": as_json([asdict(record) for record in records])}
 
 
 async def _get_sms_results(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResponse:
     ports = [check_port(entry, port) for port in call.data.get(ATTR_PORT, [])]
+    numbers = check_numbers("number", call.data.get("number", []))
+    user_ids = [
+        check_in_range("user_id", user_id, 0, MAX_USER_ID)
+        for user_id in call.data.get("user_id", [])
+    ]
+    start, end = time_range(call)
     results = await entry.runtime_data.client.query_sms_result(
-        numbers=call.data.get("number", []),
-        ports=ports,
-        user_ids=call.data.get("user_id", []),
-        time_after=call.data.get("start"),
-        time_before=call.data.get("end"),
+        numbers=numbers, ports=ports, user_ids=user_ids, time_after=start, time_before=end
     )
     return {"results": as_json([asdict(result) for result in results])}
 
 
 async def _get_delivery_reports(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResponse:
     ports = [check_port(entry, port) for port in call.data.get(ATTR_PORT, [])]
+    numbers = check_numbers("number", call.data.get("number", []))
+    start, end = time_range(call)
     reports = await entry.runtime_data.client.query_sms_deliver_status(
-        numbers=call.data.get("number", []),
-        ports=ports,
-        time_after=call.data.get("start"),
-        time_before=call.data.get("end"),
+        numbers=numbers, ports=ports, time_after=start, time_before=end
     )
     return {"reports": as_json([asdict(report) for report in reports])}
 

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from collections.abc import Sequence
 import json
 from typing import Any
 
 from homeassistant.core import Event, HomeAssistant
-from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.dinstar.inbox_sync import GAP_WAIT
 from devtools.gateway_simulator import Simulator
+from devtools.gateway_simulator.models import OutgoingSms
 
 from .conftest import SERIAL, WEBHOOK_ID
 
@@ -29,9 +27,9 @@ async def post(hass_client_no_auth: ClientSessionGenerator, body: object) -> Non
 async def push(
     hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator, **items: Any
 ) -> None:
-    """One push of the entry's gateway carrying these items, handled."""
+    """One push of the entry's gateway carrying these items, read back and handled."""
     await post(hass_client_no_auth, {"sn": SERIAL, **items})
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def push_power(
@@ -56,15 +54,57 @@ def received(events: list[Event]) -> list[tuple[int, str]]:
     return [(event.data["incoming_sms_id"], event.data["text"]) for event in events]
 
 
-async def gap_timer(hass: HomeAssistant) -> None:
-    """Past the wait for a missing id, when the gateway's inbox is read."""
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=GAP_WAIT + 1))
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
 async def settle(hass: HomeAssistant, simulator: Simulator) -> None:
     """Until the simulator's pushes are delivered and Home Assistant's work is done."""
     for _ in range(3):
         await simulator.drain_pushes()
         await hass.async_block_till_done(wait_background_tasks=True)
         await asyncio.sleep(0.05)
+
+
+def record_outcomes(
+    simulator: Simulator,
+    sms_result: Sequence[dict[str, Any]] = (),
+    sms_deliver_status: Sequence[dict[str, Any]] = (),
+) -> None:
+    """Make the gateway's records hold these results and reports, as if it had sent them."""
+    for result in sms_result:
+        record = next(
+            (
+                sms
+                for sms in simulator.state.sent_messages
+                if (sms.port, sms.number, sms.user_id)
+                == (result["port"], result["number"], result.get("user_id"))
+            ),
+            None,
+        )
+        if record is None:
+            record = OutgoingSms(
+                task_id=0,
+                port=result["port"],
+                number=result["number"],
+                text="",
+                encoding="unicode",
+                user_id=result.get("user_id"),
+                report=True,
+                count=result["count"],
+            )
+            simulator.state.sent_messages.append(record)
+        record.status = result["status"]
+        record.count = result["count"]
+        record.succ_count = result["succ_count"]
+        record.ref_id = result.get("ref_id")
+        record.time = result["time"]
+        record.imsi = result.get("imsi", "")
+    simulator.state.delivery_reports.extend(sms_deliver_status)
+
+
+async def push_recorded(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
+    **items: Any,
+) -> None:
+    """The gateway records these outcomes and pushes them; the push is read back and handled."""
+    record_outcomes(simulator, **items)
+    await push(hass, hass_client_no_auth, **items)

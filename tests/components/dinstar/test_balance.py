@@ -19,6 +19,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
+    async_mock_restore_state_shutdown_restart,
     mock_restore_cache_with_extra_data,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
@@ -82,6 +83,25 @@ def tick(hass: HomeAssistant) -> Tick:
         elapsed += timedelta(minutes=minutes)
         async_fire_time_changed(hass, start + elapsed + timedelta(seconds=1))
         await hass.async_block_till_done(wait_background_tasks=True)
+
+    return advance
+
+
+type Minutes = Callable[[int], Awaitable[None]]
+
+
+@pytest.fixture
+def minutes(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> Minutes:
+    """Let minutes pass on a frozen clock, the checks' back-off included.
+
+    Only a pushed reply can come while the clock stands still: point the pushes at the webhook.
+    """
+
+    async def advance(count: int) -> None:
+        for _ in range(count):
+            freezer.tick(timedelta(seconds=61))
+            async_fire_time_changed(hass)
+            await hass.async_block_till_done(wait_background_tasks=True)
 
     return advance
 
@@ -315,19 +335,12 @@ async def test_a_busy_port_is_tried_later(
     init_with_subentries: MockConfigEntry,
     simulator: Simulator,
     pushes: Callable[[], Awaitable[None]],
-    freezer: FrozenDateTimeFactory,
+    minutes: Minutes,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """In a call: no code is sent; tried again later, waiting twice as long each time."""
-    await pushes()  # with the clock frozen, only a pushed reply can come
+    await pushes()
     simulator.state.config.ussd_delay = 0
-
-    async def minutes(count: int) -> None:
-        for _ in range(count):
-            freezer.tick(timedelta(seconds=61))
-            async_fire_time_changed(hass)
-            await hass.async_block_till_done(wait_background_tasks=True)
-
     await minutes(6)
     # Six chances, three tries (then 2 and 4 minutes later); no code sent during the call.
     assert caplog.text.count("Balance check of port 1 failed") == 3
@@ -400,3 +413,249 @@ async def test_the_balance_survives_a_restart(
     await tick()
     assert simulator.state.requests["/api/send_ussd"] == 1
     assert hass.states.get(BALANCE.format(1)).state == "7.25"
+
+
+@pytest.mark.parametrize("fault", ["error_500", "offline"])
+async def test_a_failing_gateway_backs_off_and_lets_the_other_ports_go(
+    hass: HomeAssistant,
+    init_with_subentries: MockConfigEntry,
+    simulator: Simulator,
+    tick: Tick,
+    caplog: pytest.LogCaptureFixture,
+    fault: str,
+) -> None:
+    """A gateway error fails the check like any other: tried later, the next port goes first."""
+    if fault == "offline":
+        simulator.state.go_offline()
+    else:
+        simulator.state.faults.error_500 = True
+    await tick()
+    simulator.state.go_online()
+    simulator.state.faults.error_500 = False
+    assert caplog.text.count("Balance check of port 1 failed") == 1
+    await tick()
+    assert hass.states.get(BALANCE.format(2)).state == simulator.state.ports[2].remain_credit
+    assert hass.states.get(BALANCE.format(1)).state == STATE_UNKNOWN
+
+
+@pytest.mark.parametrize("subentries", [[("balance", {**CHECK, "ports": [1]})]])
+async def test_after_a_failure_a_success_waits_for_the_interval(
+    hass: HomeAssistant,
+    init_with_subentries: MockConfigEntry,
+    simulator: Simulator,
+    pushes: Callable[[], Awaitable[None]],
+    minutes: Minutes,
+) -> None:
+    """The success ends the retries: the port is not checked every minute after it."""
+    await pushes()
+    simulator.state.config.ussd_delay = 0
+    simulator.state.go_offline()
+    await minutes(1)
+    simulator.state.go_online()
+    await minutes(4)  # the failure, then the retry two minutes on
+    assert hass.states.get(BALANCE.format(1)).state == simulator.state.ports[1].remain_credit
+    assert simulator.state.requests["/api/send_ussd"] == 1
+    await minutes(3)
+    assert simulator.state.requests["/api/send_ussd"] == 1
+
+
+@pytest.mark.parametrize("subentries", [[("balance", {**CHECK, "ports": [1]})]])
+async def test_a_balance_that_did_not_change_is_read_again(
+    hass: HomeAssistant, init_with_subentries: MockConfigEntry, simulator: Simulator, tick: Tick
+) -> None:
+    """No push: the same reply as last time is the answer, not a reply still to come."""
+    simulator.state.config.ussd_delay = 0.3
+    await tick()
+    first = hass.states.get(BALANCE.format(1)).attributes["checked_at"]
+    await hass.services.async_call(
+        "button", "press", {"entity_id": BUTTON.format(1)}, blocking=True
+    )
+    state = hass.states.get(BALANCE.format(1))
+    assert state.state == simulator.state.ports[1].remain_credit
+    assert state.attributes["checked_at"] > first
+
+
+@pytest.mark.parametrize("subentries", [[("balance", {**CHECK, "ports": [1, 2]})]])
+async def test_no_code_for_a_sim_that_cannot_answer(
+    hass: HomeAssistant,
+    init_with_subentries: MockConfigEntry,
+    simulator: Simulator,
+    control: Callable[..., Awaitable[Any]],
+    tick: Tick,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A SIM asking for its PIN: neither the button nor the schedule sends it a code."""
+    await control("POST", "ports/1", {"reg": "PIN_REQUIRE"})
+    await init_with_subentries.runtime_data.coordinator.async_refresh()
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            "button", "press", {"entity_id": BUTTON.format(1)}, blocking=True
+        )
+    assert err.value.translation_key == "ussd_pin_required"
+    await tick()
+    assert "Balance check of port 1 failed" in caplog.text
+    assert simulator.state.requests["/api/send_ussd"] == 0
+    await tick()  # port 1 waits: port 2 has its turn
+    assert simulator.state.requests["/api/send_ussd"] == 1
+    assert hass.states.get(BALANCE.format(2)).state == simulator.state.ports[2].remain_credit
+
+
+@pytest.mark.parametrize("subentries", [[("balance", {**CHECK, "ports": [1]})]])
+async def test_a_menu_is_no_balance_and_its_session_is_ended(
+    hass: HomeAssistant, init_with_subentries: MockConfigEntry, simulator: Simulator
+) -> None:
+    """The operator answers with a menu: no amount read from it, the session not left open."""
+    menu = "Balance menu:\n1. Check balance\n2. Buy a 5 EUR bundle"
+    simulator.state.ports[1].ussd_menus["*100#"] = menu
+    await hass.services.async_call(
+        "button", "press", {"entity_id": BUTTON.format(1)}, blocking=True
+    )
+    state = hass.states.get(BALANCE.format(1))
+    assert (state.state, state.attributes["reply"]) == (STATE_UNKNOWN, menu)
+    assert not simulator.state.ports[1].ussd_menu_open
+    response = await hass.services.async_call(
+        DOMAIN,
+        "send_ussd",
+        {"config_entry_id": init_with_subentries.entry_id, "port": 1, "code": "*101#"},
+        blocking=True,
+        return_response=True,
+    )
+    credit = simulator.state.ports[1].remain_credit
+    assert response["reply"] == f"Your balance is {credit} EUR"
+
+
+@pytest.mark.parametrize("subentries", [[("balance", {**CHECK, "ports": [1], "threshold": 10})]])
+async def test_a_new_sim_starts_unknown_and_is_checked_soon(
+    hass: HomeAssistant,
+    init_with_subentries: MockConfigEntry,
+    simulator: Simulator,
+    control: Callable[..., Awaitable[Any]],
+    tick: Tick,
+) -> None:
+    """Another ICCID in the port: the old SIM's balance, reply, time and low balance go."""
+    problem = "binary_sensor.dinstar_da00_0030_1901_2817_port_1_sim_problem"
+    simulator.state.ports[1].remain_credit = "5.00"
+    await tick()
+    assert hass.states.get(BALANCE.format(1)).state == "5.00"
+    assert hass.states.get(problem).attributes["problems"] == ["low_balance"]
+    await control("POST", "ports/1", {"sim": True, "remain_credit": "50.00"})
+    await init_with_subentries.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    state = hass.states.get(BALANCE.format(1))
+    assert (state.state, state.attributes["reply"], state.attributes["checked_at"]) == (
+        STATE_UNKNOWN,
+        None,
+        None,
+    )
+    assert hass.states.get(problem).attributes["problems"] == []
+    await tick()
+    assert hass.states.get(BALANCE.format(1)).state == "50.00"
+    # Kept for the next start with the new SIM's ICCID, which stays out of the attributes.
+    stored = (await async_mock_restore_state_shutdown_restart(hass)).last_states[BALANCE.format(1)]
+    sim = simulator.state.ports[1].sim
+    assert sim is not None
+    assert stored.extra_data is not None
+    assert stored.extra_data.as_dict()["iccid"] == sim.iccid
+    assert "iccid" not in stored.state.attributes
+
+
+@pytest.mark.parametrize("subentries", [[("balance", {**CHECK, "ports": [1], "threshold": 10})]])
+async def test_low_balance_fires_once_per_fall(
+    hass: HomeAssistant,
+    init_with_subentries: MockConfigEntry,
+    simulator: Simulator,
+    pushes: Callable[[], Awaitable[None]],
+) -> None:
+    """Low twice in a row is one event; back above the threshold and down again is another."""
+    await pushes()
+    low: list[Event] = []
+    hass.bus.async_listen("dinstar_low_balance", low.append)
+    port = simulator.state.ports[1]
+    for credit in ("5.00", "5.00", "50.00", "4.00", "3.00"):
+        port.remain_credit = credit
+        await hass.services.async_call(
+            "button", "press", {"entity_id": BUTTON.format(1)}, blocking=True
+        )
+        assert hass.states.get(BALANCE.format(1)).state == credit
+    assert [event.data["balance"] for event in low] == [5.0, 4.0]
+
+
+async def test_a_waiting_check_lets_later_user_codes_go_first(
+    hass: HomeAssistant,
+    init_with_subentries: MockConfigEntry,
+    simulator: Simulator,
+    pushes: Callable[[], Awaitable[None]],
+) -> None:
+    """A user's code that comes while a check waits for the port is sent before the check."""
+    await pushes()
+    simulator.state.config.ussd_delay = 0.3
+    done: list[str] = []
+
+    async def run(name: str, call: Awaitable[Any], after: float) -> None:
+        await asyncio.sleep(after)
+        await call
+        done.append(name)
+
+    def user_code() -> Awaitable[Any]:
+        return hass.services.async_call(
+            DOMAIN,
+            "send_ussd",
+            {"config_entry_id": init_with_subentries.entry_id, "port": 1, "code": "*101#"},
+            blocking=True,
+            return_response=True,
+        )
+
+    press = hass.services.async_call(
+        "button", "press", {"entity_id": BUTTON.format(1)}, blocking=True
+    )
+    # The scheduled check holds the port; the button's waits for it, then the user's code comes.
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=1, seconds=1))
+    await asyncio.gather(run("button", press, 0.1), run("user", user_code(), 0.15))
+    assert done == ["user", "button"]
+    assert simulator.state.requests["/api/send_ussd"] == 3
+
+
+@pytest.fixture
+def same_sim() -> bool:
+    """Whether the balance kept from before the restart was read from the SIM in the port."""
+    return True
+
+
+@pytest.fixture
+def restored_from_a_sim(hass: HomeAssistant, simulator: Simulator, same_sim: bool) -> str:
+    """Port 1's balance as kept an hour ago, with the ICCID of the SIM it was read from."""
+    sim = simulator.state.ports[1].sim
+    assert sim is not None
+    checked_at = (dt_util.utcnow() - timedelta(hours=1)).isoformat()
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State(BALANCE.format(1), "7.25", {"reply": "7.25 EUR", "checked_at": checked_at}),
+                {
+                    "native_value": "7.25",
+                    "native_unit_of_measurement": "EUR",
+                    "iccid": sim.iccid if same_sim else "8949000000000000001",
+                },
+            )
+        ],
+    )
+    return checked_at
+
+
+@pytest.mark.parametrize("same_sim", [True, False])
+async def test_a_sim_swapped_while_home_assistant_was_away(
+    hass: HomeAssistant,
+    restored_from_a_sim: str,
+    init_with_subentries: MockConfigEntry,
+    simulator: Simulator,
+    tick: Tick,
+    same_sim: bool,
+) -> None:
+    """The balance kept from before a restart is the SIM's it was read from, not the next's."""
+    state = hass.states.get(BALANCE.format(1))
+    assert state.state == ("7.25" if same_sim else STATE_UNKNOWN)
+    assert state.attributes["checked_at"] == (restored_from_a_sim if same_sim else None)
+    await tick()  # a new SIM is checked first; the same one is not due for a day
+    assert simulator.state.requests["/api/send_ussd"] == 1
+    assert (hass.states.get(BALANCE.format(1)).state == "7.25") is same_sim

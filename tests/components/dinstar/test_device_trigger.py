@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.const import DOMAIN
+from devtools.gateway_simulator import Simulator
 
 from .conftest import SERIAL, WEBHOOK_ID
 
@@ -26,6 +27,7 @@ async def test_port_triggers_fire_an_automation(
     init_integration: MockConfigEntry,
     device_registry: dr.DeviceRegistry,
     hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
 ) -> None:
     port_1 = device_registry.async_get_device_by_identifier(
         (DOMAIN, f"{SERIAL}-port-1"), init_integration.entry_id
@@ -52,7 +54,8 @@ async def test_port_triggers_fire_an_automation(
         "actions": [{"event": "sms_on_port_1", "event_data": {"text": "{{ trigger.event.data.text }}"}}],
     }]})  # fmt: skip
     client = await hass_client_no_auth()
-    for incoming_id, port in ((1, 2), (2, 1)):  # the port 2 message must not trigger
+    for port in (2, 1):  # the port 2 message must not trigger
+        incoming_id = simulator.receive_sms(port, "1", f"on {port}")
         body = {
             "sn": SERIAL,
             "sms": [
@@ -62,5 +65,5 @@ async def test_port_triggers_fire_an_automation(
         assert (
             await client.post(f"/api/webhook/{WEBHOOK_ID}", data=json.dumps(body))
         ).status == 200
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert [event.data["text"] for event in fired] == ["on 1"]

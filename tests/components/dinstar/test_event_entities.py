@@ -42,6 +42,7 @@ async def test_sms_and_ussd_event_entities(
     client = await hass_client_no_auth()
     # On the gateway (its own push goes nowhere), then pushed as the gateway would.
     sms_id = simulator.receive_sms(1, "+4930123456", "Code 4711")
+    simulator.state.ports[2].ussd_reply = "Balance 5 EUR"
     body = {
         "sn": SERIAL,
         "sms": [
@@ -50,7 +51,7 @@ async def test_sms_and_ussd_event_entities(
         "ussd": [{"port": 2, "text": "Balance 5 EUR"}],
     }
     assert (await client.post(f"/api/webhook/{WEBHOOK_ID}", data=json.dumps(body))).status == 200
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     sms = hass.states.get("event.dinstar_da00_0030_1901_2817_port_1_sms_received")
     assert sms.state != STATE_UNKNOWN
     assert sms.attributes["event_type"] == "sms_received"

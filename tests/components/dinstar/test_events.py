@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from datetime import timedelta
 from typing import Any
 
 from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
-from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_capture_events,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.bus_events import (
@@ -28,11 +22,10 @@ from custom_components.dinstar.bus_events import (
     EVENT_USSD_RECEIVED,
 )
 from custom_components.dinstar.const import CONF_INCOMING_MODE, DOMAIN, IncomingMode
-from custom_components.dinstar.inbox_sync import GAP_WAIT
 from devtools.gateway_simulator import Simulator
 
 from .conftest import SERIAL
-from .pushes import URL, gap_timer, post, push_sms, received, settle
+from .pushes import URL, post, push_sms, received, settle
 
 PORTS_WITH_SIM = (0, 1, 2, 4, 5, 6)
 
@@ -41,8 +34,10 @@ async def test_every_pushed_kind_fires_its_event(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
     device_registry: dr.DeviceRegistry,
 ) -> None:
+    """The gateway pushes each kind; each fires once, as the gateway's API confirms it."""
     captured = {
         kind: async_capture_events(hass, kind)
         for kind in (
@@ -54,79 +49,20 @@ async def test_every_pushed_kind_fires_its_event(
             EVENT_PORT_EXCEPTION,
         )
     }
-    await post(
-        hass_client_no_auth,
-        {
-            "sn": SERIAL,
-            "sms": [
-                {
-                    "incoming_sms_id": 1,
-                    "port": 1,
-                    "number": "6717",
-                    "smsc": "+8613800757511",
-                    "timestamp": "2016-07-12 15:46:18",
-                    "text": "test",
-                }
-            ],
-            "sms_result": [
-                {
-                    "port": 1,
-                    "number": "10086",
-                    "time": "2016-07-12 01:46:02",
-                    "status": "SENT_OK",
-                    "count": 1,
-                    "succ_count": 1,
-                    "ref_id": 215,
-                    "imsi": "460004642148063",
-                }
-            ],
-            "sms_deliver_status": [
-                {
-                    "port": 1,
-                    "number": "10086",
-                    "time": "2016-07-12 15:46:53",
-                    "ref_id": 215,
-                    "status_code": 0,
-                    "imsi": "460004642148063",
-                }
-            ],
-            "ussd": [{"port": 2, "text": "Thank you!"}],
-            "register": [
-                {
-                    "port": 4,
-                    "iccid": "<NULL>",
-                    "imsi": "<NULL>",
-                    "number": "13714637674",
-                    "status": "down",
-                    "sequence": 1,
-                }
-            ],
-            "cdr": [
-                {
-                    "port": 2,
-                    "start_date": "2015-07-21 16:35:20",
-                    "answer_date": "2015-07-21 16:35:31",
-                    "duration": 3,
-                    "source_number": "1010",
-                    "destination_number": "6717",
-                    "direction": "ip->gsm",
-                    "ip": "172.16.100.136",
-                    "codec": "G.711U",
-                    "hangup": "called",
-                    "gsm_code": 16,
-                    "bcch": "",
-                }
-            ],
-            "exception_info": {"port": 0, "type": "call_fail", "action": "reset"},
-            "device": {
-                "port_number": 8,
-                "IP": "127.0.0.1",
-                "MAC": "F8-A0-3D-48-E5-19",
-                "status": "power_off",
-            },
-        },
-    )
-    await hass.async_block_till_done()
+    client = await hass_client_no_auth()
+    simulator.push_url = str(client.make_url(URL))
+    state = simulator.state
+    sms_id = simulator.receive_sms(1, "6717", "test")
+    state.ports[2].ussd_reply = "Thank you!"
+    state.push({"ussd": [{"port": 2, "text": "Thank you!"}]})
+    state.set_registration(state.ports[4], "UNREGISTER")
+    state.add_cdr(port=2, answer_date="2015-07-21 16:35:31", destination_number="6717")
+    state.push_exception(0)
+    state.push({"device": state.device_item("power_on")})
+    await settle(hass, simulator)
+    # Both state pushes asked for a refresh; the second one comes after the debounce.
+    await init_integration.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert {kind: len(events) for kind, events in captured.items()} == dict.fromkeys(captured, 1)
     port_1 = device_registry.async_get_device_by_identifier(
         (DOMAIN, f"{SERIAL}-port-1"), init_integration.entry_id
@@ -141,16 +77,64 @@ async def test_every_pushed_kind_fires_its_event(
         "config_entry_id": init_integration.entry_id,
         "device_id": port_1.id,
         "port": 1,
-        "incoming_sms_id": 1,
+        "incoming_sms_id": sms_id,
         "sender": "6717",
         "text": "test",
-        "smsc": "+8613800757511",
-        "received_at": "2016-07-12T15:46:18",
+        "smsc": state.inbox[-1].smsc,
+        "received_at": received["received_at"],
+        "caught_up": False,
     }
-    assert captured[EVENT_SIM_REGISTRATION][0].data["iccid"] is None
+    registration = captured[EVENT_SIM_REGISTRATION][0].data
+    # The SIM stays in the port, unregistered: the event says what the gateway reads.
+    sim = state.ports[4].sim
+    assert sim is not None
+    assert (registration["port"], registration["iccid"], registration["confirmed"]) == (
+        4,
+        sim.iccid,
+        True,
+    )
     assert captured[EVENT_CALL_RECORD][0].data["callee"] == "6717"
+    assert captured[EVENT_CALL_RECORD][0].data["confirmed"] is True
     assert captured[EVENT_DEVICE_POWER][0].data["device_id"] == gateway.id
+    assert captured[EVENT_DEVICE_POWER][0].data["confirmed"] is True
     assert captured[EVENT_PORT_EXCEPTION][0].data["type"] == "call_fail"
+    assert captured[EVENT_PORT_EXCEPTION][0].data["confirmed"] is False
+
+
+async def test_forged_pushes_of_every_checked_kind_fire_nothing(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """Nothing of this is on the gateway: no event, and the audit counts each push item."""
+    events = async_capture_events(hass, EVENT_CALL_RECORD)
+    events += async_capture_events(hass, EVENT_SMS_RECEIVED)
+    cdr = {
+        "port": 2,
+        "start_date": "2015-07-21 16:35:20",
+        "answer_date": "2015-07-21 16:35:31",
+        "duration": 3,
+        "source_number": "1010",
+        "destination_number": "6717",
+        "direction": "ip->gsm",
+        "ip": "172.16.100.136",
+        "codec": "G.711U",
+        "hangup": "called",
+        "gsm_code": 16,
+        "bcch": "",
+    }
+    forged_sms = {
+        "incoming_sms_id": 1,
+        "port": 1,
+        "number": "6717",
+        "smsc": "+8613800757511",
+        "timestamp": "2016-07-12 15:46:18",
+        "text": "open the door",
+    }
+    await post(hass_client_no_auth, {"sn": SERIAL, "cdr": [cdr], "sms": [forged_sms]})
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert events == []
+    assert init_integration.runtime_data.messaging.audit.unconfirmed == 2
 
 
 async def test_the_same_pushed_sms_fires_once(
@@ -164,35 +148,23 @@ async def test_the_same_pushed_sms_fires_once(
     body = {"sn": SERIAL, "sms": [simulator.state.inbox[0].as_api()]}
     await post(hass_client_no_auth, body)
     await post(hass_client_no_auth, body)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert len(events) == 1
 
 
-async def test_a_lost_push_is_read_from_the_gateway_soon(
+async def test_a_lost_push_is_read_with_the_next_one(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
     simulator: Simulator,
 ) -> None:
-    """Push mode: SMS 2's push never came, SMS 3's did; the gap is read, then both fire in order."""
+    """SMS 2's push never came, SMS 3's did: its read finds both, fired in id order."""
     events = async_capture_events(hass, EVENT_SMS_RECEIVED)
     ids = [simulator.receive_sms(1, "+4930111", f"message {n}") for n in range(3)]
     for sms in (simulator.state.inbox[0], simulator.state.inbox[2]):
         await push_sms(hass_client_no_auth, [sms.as_api()])
-    await hass.async_block_till_done()
-    assert [event.data["incoming_sms_id"] for event in events] == [ids[0]]
-    before = simulator.state.requests["/api/query_incoming_sms"]
-
-    await gap_timer(hass)
-    assert [event.data["incoming_sms_id"] for event in events] == ids
-    after_gap = simulator.state.requests["/api/query_incoming_sms"]
-    assert after_gap > before
-
-    # No gap left: nothing more is read.
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2 * GAP_WAIT + 2))
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert simulator.state.requests["/api/query_incoming_sms"] == after_gap
-    assert len(events) == 3
+    assert [event.data["incoming_sms_id"] for event in events] == ids
 
 
 async def test_a_gateway_numbering_its_sms_again_is_followed(
@@ -289,6 +261,10 @@ async def test_thousand_sms_exactly_once_through_stop_drops_and_reboot(
     simulator.state.faults.drop_pushes = False
     await simulator.reboot(0.2)
     await settle(hass, simulator)
+    # The power_on push is believed at the refresh it asked for (debounced): then the inbox
+    # is read for what the lost pushes announced.
+    await entry.runtime_data.coordinator.async_refresh()
+    await settle(hass, simulator)
     assert len(events) == 600
 
     # 3. Push and polling both at work on the same messages.
@@ -321,6 +297,7 @@ async def test_the_ledger_is_written_after_a_push_and_a_catch_up_without_unloadi
     await init_integration.runtime_data.inbox.async_save()  # nothing pending from the set-up
     simulator.receive_sms(0, "+4930111", "pushed")
     await push_sms(hass_client_no_auth, [simulator.state.inbox[0].as_api()])
+    await hass.async_block_till_done(wait_background_tasks=True)
     hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)  # stopping, nothing unloaded
     await hass.async_block_till_done()
     assert hass_storage[key]["data"]["cursor"] == 1

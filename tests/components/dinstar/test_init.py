@@ -327,7 +327,7 @@ async def test_repairs_default_password_and_silent_push(
     assert issue_registry.async_get_issue(DOMAIN, f"default_password_{mock_config_entry.entry_id}")
     no_push = f"no_push_{mock_config_entry.entry_id}"
     assert issue_registry.async_get_issue(DOMAIN, no_push) is None
-    mock_config_entry.runtime_data.push.watching_since -= timedelta(days=1, minutes=1)
+    mock_config_entry.runtime_data.messaging.audit.watching_since -= timedelta(days=1, minutes=1)
     await refresh(hass)
     issue = issue_registry.async_get_issue(DOMAIN, no_push)
     assert issue is not None

@@ -44,7 +44,7 @@ async def test_one_logbook_line_per_received_sms(
     }
     webhook = await hass_client_no_auth()
     assert (await webhook.post(f"/api/webhook/{WEBHOOK_ID}", data=json.dumps(body))).status == 200
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     await async_wait_recording_done(hass)
 
     client = await hass_client()

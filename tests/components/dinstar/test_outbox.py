@@ -81,7 +81,7 @@ async def test_pushed_outcomes(
     simulator.state.faults.failing_numbers = ["10010"]
     await send(hass, init_integration, ["+4917612345678", "10010"], port=[1])
     await worked_off(simulator)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert sorted((e.data["number"], e.data["outcome"], e.data["user_id"]) for e in sent) == [
         ("+4917612345678", "sent", 1),
         ("10010", "failed", 2),
@@ -112,7 +112,7 @@ async def test_undelivered_fires_one_event_and_is_not_counted_delivered(
     numbers = ["+4917699999999", "+4917612345678"]
     await send(hass, init_integration, numbers, port=[1], message="Alarm " * 40)
     await worked_off(simulator)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     failed = [e.data for e in delivery if e.data["number"] == "+4917699999999"]
     assert [(data["delivered"], data["status_code"]) for data in failed] == [(False, 66)]
     assert failed[0]["parts"] > 1  # each part reported the error; still one event
@@ -186,10 +186,10 @@ async def test_polling_backs_off(
 async def test_no_polling_while_pushes_are_fresh(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
-    """A push came a moment ago: the results will be pushed too, so none is asked for."""
+    """A push was confirmed a moment ago: the results will be pushed too, none is asked for."""
     simulator.config.send_delay = 60
     await send(hass, init_integration, ["10086"])
-    init_integration.runtime_data.push.last_push = dt_util.utcnow()
+    init_integration.runtime_data.messaging.audit.confirmed()
     queried = simulator.state.requests["/api/query_sms_result"]
     await refresh(hass)
     assert simulator.state.requests["/api/query_sms_result"] == queried

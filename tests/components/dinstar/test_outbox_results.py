@@ -22,7 +22,7 @@ from custom_components.dinstar.tracking import TrackedSms
 from devtools.gateway_simulator import Simulator
 
 from .conftest import SERIAL
-from .pushes import push
+from .pushes import push_recorded
 
 NUMBER = "+4915100000077"
 RESULTS = "/api/query_sms_result"
@@ -72,13 +72,19 @@ async def test_a_result_of_someone_else_s_message_fires_marked(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
     device_registry: dr.DeviceRegistry,
     status: str,
     outcome: str | None,
 ) -> None:
     """Sent from the gateway's page or another server: its final result fires, once."""
     events = async_capture_events(hass, EVENT_SMS_SENT)
-    await push(hass, hass_client_no_auth, sms_result=[sms_result(status, count=0, user_id=987654)])
+    await push_recorded(
+        hass,
+        hass_client_no_auth,
+        simulator,
+        sms_result=[sms_result(status, count=0, user_id=987654)],
+    )
     expected = {
         "config_entry_id": init_integration.entry_id,
         "device_id": port_device(device_registry, init_integration, 1),
@@ -98,13 +104,16 @@ async def test_a_report_of_someone_else_s_message_fires_marked(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
     device_registry: dr.DeviceRegistry,
     code: int,
     delivered: bool | None,
 ) -> None:
     """A temporary error (32-63) is no outcome: nothing fires for it."""
     events = async_capture_events(hass, EVENT_SMS_DELIVERY)
-    await push(hass, hass_client_no_auth, sms_deliver_status=[deliver_status(code)])
+    await push_recorded(
+        hass, hass_client_no_auth, simulator, sms_deliver_status=[deliver_status(code)]
+    )
     expected = {
         "config_entry_id": init_integration.entry_id,
         "device_id": port_device(device_registry, init_integration, 1),
@@ -123,6 +132,7 @@ async def test_our_message_fires_once_and_its_late_pushes_nothing(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
     device_registry: dr.DeviceRegistry,
 ) -> None:
     sent = async_capture_events(hass, EVENT_SMS_SENT)
@@ -130,16 +140,21 @@ async def test_our_message_fires_once_and_its_late_pushes_nothing(
     outbox = init_integration.runtime_data.outbox
     outbox.async_track([TrackedSms(user_id=41, number=NUMBER, created=0)])
     # The gateway split it in two parts: each has its report.
-    await push(hass, hass_client_no_auth, sms_result=[sms_result("SENT_OK", count=2)])
+    await push_recorded(
+        hass, hass_client_no_auth, simulator, sms_result=[sms_result("SENT_OK", count=2)]
+    )
     # Only the first part's report: the message is not delivered yet.
-    await push(hass, hass_client_no_auth, sms_deliver_status=[deliver_status(0)])
+    await push_recorded(
+        hass, hass_client_no_auth, simulator, sms_deliver_status=[deliver_status(0)]
+    )
     assert delivery == []
     last_part = deliver_status(0) | {"ref_id": 216}
-    await push(hass, hass_client_no_auth, sms_deliver_status=[last_part])
+    await push_recorded(hass, hass_client_no_auth, simulator, sms_deliver_status=[last_part])
     # Repeated pushes of a finished message, from its port: not someone else's.
-    await push(
+    await push_recorded(
         hass,
         hass_client_no_auth,
+        simulator,
         sms_result=[sms_result("SENT_OK", count=2)],
         sms_deliver_status=[last_part],
     )
@@ -157,7 +172,9 @@ async def test_our_message_fires_once_and_its_late_pushes_nothing(
     assert outbox.counters == {"sent": 1, "delivered": 1}
 
     # The same number on another port is someone else's message.
-    await push(hass, hass_client_no_auth, sms_deliver_status=[deliver_status(0, port=2)])
+    await push_recorded(
+        hass, hass_client_no_auth, simulator, sms_deliver_status=[deliver_status(0, port=2)]
+    )
     assert [(e.data["port"], e.data["sent_by_home_assistant"]) for e in delivery[1:]] == [
         (2, False)
     ]
@@ -167,6 +184,7 @@ async def test_finished_numbers_are_remembered_up_to_a_bound(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
 ) -> None:
     """The oldest finished number is forgotten once more have finished after it."""
     numbers = [f"+49151000{index:05}" for index in range(FINISHED_REMEMBERED + 1)]
@@ -174,14 +192,18 @@ async def test_finished_numbers_are_remembered_up_to_a_bound(
     outbox.async_track(
         [TrackedSms(user_id=i + 1, number=n, created=0) for i, n in enumerate(numbers)]
     )
-    await push(
-        hass, hass_client_no_auth, sms_result=[sms_result("FAILED", number=n) for n in numbers]
+    await push_recorded(
+        hass,
+        hass_client_no_auth,
+        simulator,
+        sms_result=[sms_result("FAILED", number=n) for n in numbers],
     )
     assert outbox.counters == {"failed": FINISHED_REMEMBERED + 1}
     delivery = async_capture_events(hass, EVENT_SMS_DELIVERY)
-    await push(
+    await push_recorded(
         hass,
         hass_client_no_auth,
+        simulator,
         sms_deliver_status=[deliver_status(0, number=n) for n in numbers[:2]],
     )
     assert [(e.data["number"], e.data["sent_by_home_assistant"]) for e in delivery] == [
@@ -193,6 +215,7 @@ async def test_followed_messages_and_counters_are_restored(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
     hass_storage: dict[str, Any],
 ) -> None:
     key = f"{DOMAIN}.{mock_config_entry.entry_id}.outbox"
@@ -221,7 +244,9 @@ async def test_followed_messages_and_counters_are_restored(
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     delivery: list[Event] = async_capture_events(hass, EVENT_SMS_DELIVERY)
-    await push(hass, hass_client_no_auth, sms_deliver_status=[deliver_status(0)])
+    await push_recorded(
+        hass, hass_client_no_auth, simulator, sms_deliver_status=[deliver_status(0)]
+    )
     assert [(e.data["user_id"], e.data["delivered"]) for e in delivery] == [(7, True)]
     outbox = mock_config_entry.runtime_data.outbox
     assert outbox.counters == {"sent": 3, "delivered": 3}
@@ -233,6 +258,7 @@ async def test_a_store_of_the_first_shape_is_read_and_rewritten(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
     hass_storage: dict[str, Any],
 ) -> None:
     """Version 1.1 kept each reported part's code under its ref_id as text: the part counts."""
@@ -264,7 +290,9 @@ async def test_a_store_of_the_first_shape_is_read_and_rewritten(
     assert hass_storage[key]["data"]["pending"][0]["reported_parts"] == [216]
     assert "part_codes" not in hass_storage[key]["data"]["pending"][0]
     delivery: list[Event] = async_capture_events(hass, EVENT_SMS_DELIVERY)
-    await push(hass, hass_client_no_auth, sms_deliver_status=[deliver_status(0)])
+    await push_recorded(
+        hass, hass_client_no_auth, simulator, sms_deliver_status=[deliver_status(0)]
+    )
     assert [(e.data["user_id"], e.data["delivered"]) for e in delivery] == [(7, True)]
 
 
@@ -300,9 +328,10 @@ async def test_no_reports_are_asked_for_messages_they_cannot_match(
     # Some firmware leaves the reference out of a result.
     without_reference = sms_result("SENT_OK", number="+4915100000078")
     del without_reference["ref_id"]
-    await push(
+    await push_recorded(
         hass,
         hass_client_no_auth,
+        simulator,
         sms_result=[
             sms_result("SENDING", ref_id=9),
             without_reference,
@@ -318,17 +347,27 @@ async def test_a_half_reported_message_is_delivered_after_a_restart(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
 ) -> None:
     """The parts reported before the restart count with the ones reported after it."""
     delivery = async_capture_events(hass, EVENT_SMS_DELIVERY)
     init_integration.runtime_data.outbox.async_track(
         [TrackedSms(user_id=41, number=NUMBER, created=time.time())]
     )
-    await push(hass, hass_client_no_auth, sms_result=[sms_result("SENT_OK", count=2)])
-    await push(hass, hass_client_no_auth, sms_deliver_status=[deliver_status(0)])
+    await push_recorded(
+        hass, hass_client_no_auth, simulator, sms_result=[sms_result("SENT_OK", count=2)]
+    )
+    await push_recorded(
+        hass, hass_client_no_auth, simulator, sms_deliver_status=[deliver_status(0)]
+    )
     await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
-    await push(hass, hass_client_no_auth, sms_deliver_status=[deliver_status(0) | {"ref_id": 216}])
+    await push_recorded(
+        hass,
+        hass_client_no_auth,
+        simulator,
+        sms_deliver_status=[deliver_status(0) | {"ref_id": 216}],
+    )
     assert [(e.data["user_id"], e.data["delivered"]) for e in delivery] == [(41, True)]
 
 
@@ -336,6 +375,7 @@ async def test_a_report_on_a_followed_message_s_port_and_number_is_not_someone_e
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
 ) -> None:
     """A report it cannot place yet, for a message still being sent: no event."""
     delivery = async_capture_events(hass, EVENT_SMS_DELIVERY)
@@ -344,8 +384,10 @@ async def test_a_report_on_a_followed_message_s_port_and_number_is_not_someone_e
     )
     sending = sms_result("SENDING")
     del sending["ref_id"]  # given once the message went out
-    await push(hass, hass_client_no_auth, sms_result=[sending])
-    await push(hass, hass_client_no_auth, sms_deliver_status=[deliver_status(0)])
+    await push_recorded(hass, hass_client_no_auth, simulator, sms_result=[sending])
+    await push_recorded(
+        hass, hass_client_no_auth, simulator, sms_deliver_status=[deliver_status(0)]
+    )
     assert delivery == []
 
 
@@ -359,7 +401,7 @@ async def test_a_report_from_before_the_message_is_not_its_own(
     delivery = async_capture_events(hass, EVENT_SMS_DELIVERY)
     outbox = init_integration.runtime_data.outbox
     outbox.async_track([TrackedSms(user_id=41, number=NUMBER, created=time.time())])
-    await push(hass, hass_client_no_auth, sms_result=[sms_result("SENT_OK")])
+    await push_recorded(hass, hass_client_no_auth, simulator, sms_result=[sms_result("SENT_OK")])
     simulator.state.delivery_reports.append(deliver_status(66) | {"time": "2020-01-01 10:00:00"})
     asked = simulator.state.requests[REPORTS]
     await outbox.async_poll_if_due(None)
@@ -373,6 +415,7 @@ async def test_outcomes_are_on_disk_without_unloading(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
     hass_storage: dict[str, Any],
 ) -> None:
     """Home Assistant may stop without unloading: the counters and pending state are written."""
@@ -380,7 +423,7 @@ async def test_outcomes_are_on_disk_without_unloading(
     init_integration.runtime_data.outbox.async_track(
         [TrackedSms(user_id=41, number=NUMBER, created=time.time())]
     )
-    await push(hass, hass_client_no_auth, sms_result=[sms_result("SENT_OK")])
+    await push_recorded(hass, hass_client_no_auth, simulator, sms_result=[sms_result("SENT_OK")])
     hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
     await hass.async_block_till_done()
     data = hass_storage[key]["data"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -69,15 +70,67 @@ async def test_ussd_refused(
 
 
 async def test_ussd_refused_by_the_gateway(
-    hass: HomeAssistant, init_integration: MockConfigEntry
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
-    """A port without a SIM: the gateway answers 503, an error of the gateway, not the input."""
+    """Registered at the last refresh, not any more: the gateway's 503 is an error of its own."""
+    simulator.state.ports[1].reg = "UNREGISTER"
     with pytest.raises(HomeAssistantError) as err:
-        await act(hass, init_integration, "send_ussd", port=3, code="*100#")
+        await act(hass, init_integration, "send_ussd", port=1, code="*100#")
     assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_key == "ussd_not_registered"
-    assert err.value.translation_placeholders == {"port": "3"}
-    assert str(err.value) == "Port 3 has no registered SIM, so it cannot send a USSD code"
+    assert err.value.translation_placeholders == {"port": "1"}
+    assert str(err.value) == "Port 1 has no registered SIM, so it cannot send a USSD code"
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "message"),
+    [
+        ({"sim": False}, "ussd_no_sim", "Port 1 has no SIM, so it cannot send a USSD code"),
+        (
+            {"reg": "PIN_REQUIRE"},
+            "ussd_pin_required",
+            "The SIM in port 1 asks for its PIN, so it cannot send a USSD code",
+        ),
+        (
+            {"reg": "PUK_REQUIRE"},
+            "ussd_puk_required",
+            "The SIM in port 1 asks for its PUK, so it cannot send a USSD code",
+        ),
+        (
+            {"reg": "UNREGISTER"},
+            "ussd_not_registered",
+            "Port 1 has no registered SIM, so it cannot send a USSD code",
+        ),
+        (
+            {"reg": "SEARCHING_NETWORK"},
+            "ussd_not_registered",
+            "Port 1 has no registered SIM, so it cannot send a USSD code",
+        ),
+        (
+            {"power": "off"},
+            "ussd_powered_off",
+            "The module of port 1 is switched off, so it cannot send a USSD code",
+        ),
+    ],
+)
+async def test_ussd_on_a_port_that_cannot_answer(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    control: Callable[..., Awaitable[Any]],
+    change: dict[str, Any],
+    key: str,
+    message: str,
+) -> None:
+    """As the last refresh saw the port: nothing reaches the gateway, the error says why."""
+    await control("POST", "ports/1", change)
+    await init_integration.runtime_data.coordinator.async_refresh()
+    with pytest.raises(HomeAssistantError) as err:
+        await act(hass, init_integration, "send_ussd", port=1, code="*100#")
+    assert (err.value.translation_key, err.value.translation_placeholders) == (key, {"port": "1"})
+    assert str(err.value) == message
+    assert simulator.state.requests["/api/send_ussd"] == 0
+    assert simulator.state.requests["/api/query_ussd_reply"] == 0
 
 
 async def test_ussd_on_a_busy_port(
@@ -116,6 +169,68 @@ async def test_ussd_timeout(
         await act(hass, init_integration, "send_ussd", port=1, code="*100#", timeout=1)
     assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_key == "ussd_timeout"
+
+
+async def test_the_same_reply_twice_by_polling(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No push: a reply equal to the last is new once the gateway showed none in between."""
+    monkeypatch.setattr(ussd, "USSD_POLL_AFTER", 0.05)
+    simulator.config.ussd_delay = 0.3
+    expected = f"Your balance is {simulator.state.ports[1].remain_credit} EUR"
+    for _ in range(2):
+        response = await act(hass, init_integration, "send_ussd", port=1, code="*100#", timeout=3)
+        assert response["reply"] == expected
+
+
+async def test_a_kept_reply_is_not_taken_for_the_answer(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A firmware that shows the last reply until the next: only another text is the answer."""
+    monkeypatch.setattr(ussd, "USSD_POLL_AFTER", 0.05)
+    simulator.state.faults.ussd_reply_kept = True
+    port = simulator.state.ports[1]
+    first = (await act(hass, init_integration, "send_ussd", port=1, code="*100#"))["reply"]
+    simulator.config.ussd_delay = 60  # the network does not answer the next code in time
+    with pytest.raises(HomeAssistantError) as err:
+        await act(hass, init_integration, "send_ussd", port=1, code="*100#", timeout=1.5)
+    assert err.value.translation_key == "ussd_timeout"
+    assert port.ussd_reply == first
+    await act(hass, init_integration, "cancel_ussd", port=1)
+    simulator.config.ussd_delay = 0.05
+    port.remain_credit = "12.00"
+    response = await act(hass, init_integration, "send_ussd", port=1, code="*100#")
+    assert response["reply"] == "Your balance is 12.00 EUR"
+
+
+@pytest.mark.parametrize(
+    ("code", "key", "placeholders"),
+    [
+        ("   ", "ussd_code_blank", {}),
+        ("", "ussd_code_blank", {}),
+        ("*100#\n", "ussd_code_control", {"code": "*100#\n"}),
+        ("*1\t00#", "ussd_code_control", {"code": "*1\t00#"}),
+    ],
+)
+async def test_ussd_code_that_is_no_code(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    code: str,
+    key: str,
+    placeholders: dict[str, str],
+) -> None:
+    """Spaces alone, a line break or a tab: refused in words, nothing sent."""
+    with pytest.raises(ServiceValidationError) as err:
+        await act(hass, init_integration, "send_ussd", port=1, code=code)
+    assert (err.value.translation_key, err.value.translation_placeholders) == (key, placeholders)
+    assert simulator.state.requests["/api/send_ussd"] == 0
 
 
 async def test_sim_toolkit(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
@@ -212,3 +327,92 @@ async def test_gateway_failure(
     with pytest.raises(HomeAssistantError) as err:
         await act(hass, init_integration, "get_call_records")
     assert err.value.translation_placeholders["action"] == "get_call_records"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "key", "placeholders"),
+    [
+        (
+            "get_sms_results",
+            {"number": ["10086", "call-me"]},
+            "field_not_a_number",
+            {"field": "number", "value": "call-me"},
+        ),
+        (
+            "get_delivery_reports",
+            {"number": "1" * 25},
+            "field_not_a_number",
+            {"field": "number", "value": "1" * 25},
+        ),
+        (
+            "get_sms_results",
+            {"user_id": [1, 2**31]},
+            "field_out_of_range",
+            {"field": "user_id", "value": str(2**31), "min": "0", "max": str(2**31 - 1)},
+        ),
+        (
+            "get_sms_results",
+            {"user_id": -1},
+            "field_out_of_range",
+            {"field": "user_id", "value": "-1", "min": "0", "max": str(2**31 - 1)},
+        ),
+        (
+            "stk_select",
+            {"port": 0, "item": -5},
+            "field_out_of_range",
+            {"field": "item", "value": "-5", "min": "1", "max": "255"},
+        ),
+        *(
+            (
+                name,
+                {"start": "2026-03-02 08:00:00", "end": "2026-03-01 08:00:00"},
+                "start_after_end",
+                {"start": "2026-03-02 08:00:00", "end": "2026-03-01 08:00:00"},
+            )
+            for name in ("get_call_records", "get_sms_results", "get_delivery_reports")
+        ),
+    ],
+)
+async def test_fields_refused_in_words(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    name: str,
+    data: dict[str, Any],
+    key: str,
+    placeholders: dict[str, str],
+) -> None:
+    """Each error names the field and the value; nothing reaches the gateway."""
+    before = dict(simulator.state.requests)
+    with pytest.raises(ServiceValidationError) as err:
+        await act(hass, init_integration, name, **data)
+    assert (err.value.translation_key, err.value.translation_placeholders) == (key, placeholders)
+    assert simulator.state.requests == before
+
+
+async def test_refusals_read_as_words(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The messages as a user reads them."""
+    for name, data, message in (
+        (
+            "get_sms_results",
+            {"number": "call-me"},
+            (
+                'The number "call-me" is not a phone number: digits only (an international +'
+                " allowed first), at most 24 characters"
+            ),
+        ),
+        ("stk_select", {"port": 0, "item": -5}, "The item -5 is not between 1 and 255"),
+        (
+            "get_call_records",
+            {"start": "2026-03-02 08:00:00", "end": "2026-03-01 08:00:00"},
+            (
+                "The start, 2026-03-02 08:00:00, is after the end, 2026-03-01 08:00:00: nothing"
+                " lies between them"
+            ),
+        ),
+    ):
+        with pytest.raises(ServiceValidationError) as err:
+            await act(hass, init_integration, name, **data)
+        assert str(err.value) == message

@@ -126,6 +126,7 @@ async def test_last_sms_and_ussd_reply(
     long_text = "Your code is 4711. " * 20
     # On the gateway (its push goes nowhere), then pushed as the gateway would.
     sms_id = simulator.receive_sms(1, "+4930123456", long_text)
+    simulator.state.ports[2].ussd_reply = "Balance 5 EUR"
     await push(
         hass,
         hass_client_no_auth,

@@ -195,3 +195,22 @@ async def test_stop_sms_task(
             blocking=True,
         )
     assert err.value.translation_key == "cannot_connect"
+
+
+async def test_a_number_listed_twice_is_refused_before_any_request(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """The same number, however written: an error naming it, and nothing sent."""
+    with pytest.raises(ServiceValidationError) as err:
+        await send(
+            hass,
+            init_integration,
+            number=["10086", "+4917612345678", "100 86"],
+            message="Hello",
+        )
+    assert err.value.translation_key == "number_listed_twice"
+    assert err.value.translation_placeholders == {"number": "100 86", "first": "10086"}
+    assert str(err.value) == (
+        'The number "100 86" is listed twice (the first time as "10086"): list each recipient once'
+    )
+    assert simulator.state.sent_messages == []

@@ -1,4 +1,4 @@
-"""The webhook: accepted pushes, refused ones, and what a push changes at once."""
+"""The webhook: accepted pushes, refused ones, answered before anything is read."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.const import CONF_WEBHOOK_LOCAL_ONLY, DOMAIN
-from custom_components.dinstar.coordinator import POWER_OFF_GRACE
 from custom_components.dinstar.webhook import MAX_PUSH_BYTES, REFUSED_SERIALS
 from devtools.gateway_simulator import Simulator
 
@@ -212,59 +211,6 @@ async def test_refused_serials_are_bounded(
     assert await post(hass_client_no_auth, {"sn": "forged-0", "ussd": []}) in (400, 403)
     assert sum("forged-0 " in record.message for record in caplog.records) == 2
     assert sum(f"forged-{REFUSED_SERIALS} " in r.message for r in caplog.records) == 1
-
-
-GATEWAY_SENSOR = "sensor.dinstar_da00_0030_1901_2817_sms_in_queue"
-PORT_SENSOR = "sensor.dinstar_da00_0030_1901_2817_port_1_signal_strength"
-
-
-async def test_power_off_push_makes_the_gateway_unavailable_until_power_on(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    hass_client_no_auth: ClientSessionGenerator,
-) -> None:
-    """Off at once, even while the gateway still answers; back with its power_on push."""
-    await push_power(hass, hass_client_no_auth, "power_off")
-    coordinator = init_integration.runtime_data.coordinator
-    await coordinator.async_refresh()  # it still answers while shutting down
-    assert hass.states.get(GATEWAY_SENSOR).state == "unavailable"
-    assert hass.states.get(PORT_SENSOR).state == "unavailable"
-
-    await push_power(hass, hass_client_no_auth, "power_on")
-    assert hass.states.get(GATEWAY_SENSOR).state == "0"
-    assert hass.states.get(PORT_SENSOR).state not in ("unavailable", "unknown")
-
-
-async def test_gateway_answering_after_an_outage_is_back_without_its_power_on_push(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    hass_client_no_auth: ClientSessionGenerator,
-    simulator: Simulator,
-) -> None:
-    await push_power(hass, hass_client_no_auth, "power_off")
-    coordinator = init_integration.runtime_data.coordinator
-    simulator.state.go_offline(None)
-    await coordinator.async_refresh()
-    assert not coordinator.last_update_success
-    simulator.state.go_online()
-    await coordinator.async_refresh()
-    assert hass.states.get(GATEWAY_SENSOR).state == "0"
-
-
-async def test_gateway_answering_long_after_power_off_is_back(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    hass_client_no_auth: ClientSessionGenerator,
-) -> None:
-    """Its power_on push was lost, and no refresh failed: after the grace it counts as up."""
-    await push_power(hass, hass_client_no_auth, "power_off")
-    coordinator = init_integration.runtime_data.coordinator
-    await coordinator.async_refresh()
-    assert hass.states.get(GATEWAY_SENSOR).state == "unavailable"
-    assert coordinator.powered_off_at is not None
-    coordinator.powered_off_at -= POWER_OFF_GRACE
-    await coordinator.async_refresh()
-    assert hass.states.get(GATEWAY_SENSOR).state == "0"
 
 
 async def test_pushes_are_logged_at_debug(

@@ -20,6 +20,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.dinstar.bus_events import EVENT_USSD_RECEIVED
 from custom_components.dinstar.const import CONF_DRP_USERNAME, CONF_WEBHOOK_LOCAL_ONLY, DOMAIN
 from custom_components.dinstar.webhook import REFUSED_SERIALS, webhook_local_only
+from devtools.gateway_simulator import Simulator
 
 from .conftest import SERIAL, WEBHOOK_ID
 
@@ -64,20 +65,28 @@ async def test_the_webhook_goes_with_its_entry(
     assert push.last_push is None
 
 
-async def test_a_push_keeps_the_silence_issue_away(
+async def test_a_confirmed_push_keeps_the_silence_issue_away(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
     issue_registry: ir.IssueRegistry,
 ) -> None:
-    """Pushes expected for over a day: one heard lately means they work."""
-    push = init_integration.runtime_data.push
-    push.watching_since -= timedelta(days=2)
+    """Pushes expected for over a day: a forged one proves nothing, the gateway's own does."""
+    init_integration.runtime_data.messaging.audit.watching_since -= timedelta(days=2)
+    issue = f"no_push_{init_integration.entry_id}"
     client = await hass_client_no_auth()
-    assert (await client.post(URL, data=json.dumps(USSD))).status == 200
+    forged = {"incoming_sms_id": 1, "port": 1, "number": "1", "text": "x"}
+    assert (await client.post(URL, data=json.dumps({"sn": SERIAL, "sms": [forged]}))).status == 200
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
-    await hass.async_block_till_done()
-    assert issue_registry.async_get_issue(DOMAIN, f"no_push_{init_integration.entry_id}") is None
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert issue_registry.async_get_issue(DOMAIN, issue) is not None
+    simulator.receive_sms(1, "1", "real")
+    real = simulator.state.inbox[0].as_api()
+    assert (await client.post(URL, data=json.dumps({"sn": SERIAL, "sms": [real]}))).status == 200
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=62))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert issue_registry.async_get_issue(DOMAIN, issue) is None
 
 
 @pytest.mark.parametrize(

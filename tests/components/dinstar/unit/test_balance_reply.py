@@ -7,7 +7,12 @@ from decimal import Decimal
 from hypothesis import given, strategies as st
 import pytest
 
-from custom_components.dinstar.balance_reply import BalanceReading, compile_pattern, parse_balance
+from custom_components.dinstar.balance_reply import (
+    BalanceReading,
+    compile_pattern,
+    is_menu,
+    parse_balance,
+)
 
 # (as written, ISO code): the code is None where the sign names several currencies.
 CURRENCIES = [
@@ -143,6 +148,40 @@ def test_the_balance_among_other_numbers(text: str, amount: str) -> None:
 )
 def test_no_amount_is_not_a_guess(text: str) -> None:
     assert parse_balance(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Balance menu:\n1. Check balance\n2. Buy a 5 EUR bundle",
+        "1)Sold 5 lei 2)Oferte 0)Iesire",
+        "Meniu:\n 1: Sold 5 lei\n 2: Internet",
+        "Choose 1-Credit 5 EUR 2-Bundles",
+    ],
+)
+def test_a_menu_states_no_amount(text: str) -> None:
+    """The network waits for a choice: the numbers in a menu are no balance."""
+    assert is_menu(text)
+    assert parse_balance(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your balance is 1.50 EUR, valid until 2.12.2027",
+        "Credit 1 EUR for 2 days",
+        "1. Your balance is 5 EUR",  # one numbered line is not a choice
+        "Sold 5 lei. Bonus: 1 GB, 2 zile",
+    ],
+)
+def test_numbers_that_are_no_menu(text: str) -> None:
+    assert not is_menu(text)
+
+
+def test_a_users_pattern_reads_a_menu() -> None:
+    """The user said where the amount is: that holds in a reply that also offers choices."""
+    text = "Sold: 7,50 lei\n1. Oferte\n2. Bonus"
+    assert parse_balance(text, r"Sold: ([\d,]+) lei") == reading("7.50", "RON", "lei")
 
 
 def test_a_users_pattern_with_group_one_or_amount() -> None:

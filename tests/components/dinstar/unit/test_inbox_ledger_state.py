@@ -1,11 +1,11 @@
-"""The inbox ledger at its edges: what it stores, when a repeated id is news, a new numbering."""
+"""The inbox ledger at its edges: what it stores, old stores, a new numbering."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from custom_components.dinstar.aiodinstar import IncomingSms
-from custom_components.dinstar.inbox import RENUMBERED_AFTER, InboxLedger
+from custom_components.dinstar.inbox import InboxLedger
 
 # The gateway's clock has no zone.
 NOON = datetime(2026, 11, 29, 12, 0)  # noqa: DTZ001
@@ -24,28 +24,27 @@ def ids(messages: list[IncomingSms] | None) -> list[int] | None:
 def test_what_is_stored_and_restored() -> None:
     """The stored form is plain JSON; a restored ledger treats every id as before."""
     ledger = InboxLedger()
-    ledger.claim(sms(1, NOON + timedelta(minutes=5)))
-    ledger.claim(sms(3, NOON))  # pushed above a gap, older: the newest time stays
+    ledger.claim_catch_up([sms(1, NOON + timedelta(minutes=5)), sms(2, NOON)])
     assert ledger.as_dict() == {
-        "cursor": 1,
-        "handled_above": [3],
+        "cursor": 2,
+        "handled_above": [],
         "newest": "2026-11-29T12:05:00",
     }
     restored = InboxLedger.from_dict(ledger.as_dict())
     assert restored.as_dict() == ledger.as_dict()
-    assert (restored.is_new(sms(2)), restored.is_new(sms(3)), restored.is_next(sms(2))) == (
-        True,
-        False,
-        True,
-    )
-    restored.claim(sms(2))  # the gap closes: the cursor passes the id handled above it
-    assert restored.as_dict()["cursor"] == 3
-    assert restored.as_dict()["handled_above"] == []
+    assert ids(restored.claim_catch_up([sms(2), sms(3)])) == [3]
+
+
+def test_an_old_store_with_ids_above_a_gap_closes_it() -> None:
+    restored = InboxLedger.from_dict({"cursor": 1, "handled_above": [3]})
+    assert ids(restored.claim_catch_up([sms(2)])) == [2]
+    # The cursor passes the id handled above the gap.
+    assert restored.as_dict() == {"cursor": 3, "handled_above": []}
 
 
 def test_a_ledger_without_times_stores_none() -> None:
     ledger = InboxLedger()
-    ledger.claim(sms(1))
+    ledger.claim_catch_up([sms(1)])
     assert ledger.as_dict() == {"cursor": 1, "handled_above": []}
     assert InboxLedger.from_dict({"cursor": 1, "handled_above": []}).as_dict() == ledger.as_dict()
 
@@ -76,29 +75,16 @@ def test_a_catch_up_notes_the_newest_time_of_what_it_fires() -> None:
     assert ledger.as_dict()["newest"] == "2026-11-29T12:02:00"
 
 
-def test_a_repeated_id_is_news_only_when_well_newer() -> None:
-    """A repeated push carries its own time; a minute past the newest is the threshold."""
-    ledger = InboxLedger()
-    assert not ledger.may_be_renumbered(sms(1, NOON))  # nothing handled: no time to compare
-    ledger.claim(sms(1, NOON))
-    ledger.claim(sms(2))  # a message without time does not move the newest time
-    assert not ledger.may_be_renumbered(sms(1, NOON + RENUMBERED_AFTER))
-    assert ledger.may_be_renumbered(sms(1, NOON + RENUMBERED_AFTER + timedelta(seconds=1)))
-    assert not ledger.may_be_renumbered(sms(1))
-
-
 def test_an_inbox_reaching_the_cursor_is_no_new_numbering() -> None:
     ledger = InboxLedger()
-    for sms_id in (1, 2, 3):
-        ledger.claim(sms(sms_id, NOON))
+    ledger.claim_catch_up([sms(1, NOON), sms(2, NOON), sms(3, NOON)])
     assert ledger.follow_renumbering([sms(3, NOON)]) is None
     assert ledger.cursor == 3
 
 
 def test_a_new_numbering_fires_what_has_no_time_or_came_later() -> None:
     ledger = InboxLedger()
-    for sms_id in (1, 2, 3):
-        ledger.claim(sms(sms_id, NOON))
+    ledger.claim_catch_up([sms(1, NOON), sms(2, NOON), sms(3, NOON)])
     new = ledger.follow_renumbering([sms(2), sms(1, NOON)])
     assert ids(new) == [2]  # id 1 is as old as the handled ones: history, not news
     assert ledger.as_dict() == {"cursor": 2, "handled_above": [], "newest": "2026-11-29T12:00:00"}

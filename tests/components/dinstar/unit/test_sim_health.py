@@ -91,6 +91,18 @@ def test_low_balance_below_the_threshold_only(health: PortHealth) -> None:
     assert update(health, 6, balance=Decimal(25)) == set()  # topped up
 
 
+def test_another_sim_has_none_of_the_last_ones_problems(health: PortHealth) -> None:
+    """Its balance is not read yet: the last SIM's low balance is not the new one's."""
+    health.follow_sim("8949000000000000001")
+    assert update(health, 0, balance=Decimal("1.00")) == {Problem.LOW_BALANCE}
+    health.follow_sim(None)  # not told
+    health.follow_sim("8949000000000000001")
+    assert update(health, 1, balance=None) == {Problem.LOW_BALANCE}
+    health.follow_sim("8949000000000000002")
+    assert update(health, 2, balance=None) == set()
+    assert update(health, 3, balance=Decimal("1.00")) == {Problem.LOW_BALANCE}
+
+
 def test_unknown_balance_starts_nothing(health: PortHealth) -> None:
     assert update(health, 0, balance=None) == set()
 

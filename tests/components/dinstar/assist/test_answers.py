@@ -1,0 +1,309 @@
+"""Who gets Assist's answer by SMS, in which notation, and only while the message is fresh."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from devtools.gateway_simulator import Simulator
+from devtools.gateway_simulator.models import IncomingSms
+
+from .conftest import ALICE, ASSIST, BOB, KITCHEN, PIN, REFUSED, Receive, replies_to
+
+
+def receive_stamped(simulator: Simulator, sender: str, text: str, stamp: datetime) -> None:
+    """An SMS the gateway stamped ``stamp`` (its local time) arrives on port 1, and is pushed."""
+    state = simulator.state
+    sms = IncomingSms(
+        incoming_sms_id=state.next_incoming_id,
+        port=1,
+        number=sender,
+        smsc="",
+        timestamp=stamp.strftime("%Y-%m-%d %H:%M:%S"),
+        text=text,
+    )
+    state.next_incoming_id += 1
+    state.inbox.append(sms)
+    state.push({"sms": [sms.as_api()]})
+
+
+async def test_an_allowed_contact_turns_on_the_light(
+    hass: HomeAssistant, sms_in: Receive, simulator: Simulator
+) -> None:
+    """The answer goes back as an SMS from the same port; the exchange is an event."""
+    exchanges: list[Event] = []
+    hass.bus.async_listen("dinstar_assist_exchange", exchanges.append)
+    await sms_in(ALICE, f"{PIN} turn on the kitchen light")
+    assert hass.states.get(KITCHEN).state == "on"
+    (reply,) = replies_to(simulator, ALICE)
+    assert simulator.state.sent_messages[0].port == 1
+    (exchange,) = exchanges
+    assert exchange.data["contact"] == "Alice"
+    assert exchange.data["sender"] == ALICE
+    assert exchange.data["port"] == 1
+    assert exchange.data["text"] == "turn on the kitchen light"
+    assert exchange.data["reply"] == reply
+    assert exchange.data["conversation_id"].startswith("dinstar-sms-")
+
+
+async def test_anyone_else_changes_nothing(
+    hass: HomeAssistant, sms_in: Receive, simulator: Simulator
+) -> None:
+    """A contact not allowed, a stranger, the gateway's own SIM, machines: no light, no SMS."""
+    own = simulator.state.ports[2].sim.number
+    for sender in (BOB, "+4930999999", own, "VODAFONE", "22333"):
+        await sms_in(sender, f"{PIN} turn on the kitchen light")
+    assert hass.states.get(KITCHEN).state == "unknown"
+    assert simulator.state.sent_messages == []
+
+
+@pytest.mark.parametrize(
+    "sender",
+    ["+49 176 12345678", "004917612345678", "017612345678", "0176 1234 5678"],
+)
+async def test_the_contact_in_any_notation_of_the_network(
+    hass: HomeAssistant, sms_in: Receive, simulator: Simulator, sender: str
+) -> None:
+    """International with spaces, with 00, and national, read with Home Assistant's country."""
+    exchanges: list[Event] = []
+    hass.bus.async_listen("dinstar_assist_exchange", exchanges.append)
+    await sms_in(sender, f"{PIN} turn on the kitchen light")
+    assert hass.states.get(KITCHEN).state == "on"
+    assert len(replies_to(simulator, ALICE)) == 1  # to the number in E.164
+    assert exchanges[0].data["contact"] == "Alice"
+    assert exchanges[0].data["sender"] == sender
+
+
+async def test_a_national_number_needs_the_country(
+    hass: HomeAssistant, sms_in: Receive, simulator: Simulator
+) -> None:
+    """Without Home Assistant's country a national number cannot be read: never answered."""
+    await hass.config.async_update(country=None)
+    await sms_in("017612345678", f"{PIN} turn on the kitchen light")
+    await sms_in("+49 176 12345678", f"{PIN} turn on the kitchen light")
+    assert len(replies_to(simulator, ALICE)) == 1
+
+
+async def test_a_wrong_pin_gets_nothing(
+    hass: HomeAssistant, sms_in: Receive, simulator: Simulator
+) -> None:
+    for text in ("turn on the kitchen light", "471109 turn on the kitchen light", PIN[:-1]):
+        await sms_in(ALICE, text)
+    assert hass.states.get(KITCHEN).state == "unknown"
+    assert simulator.state.sent_messages == []
+
+
+@pytest.mark.parametrize("age", [timedelta(hours=6), timedelta(minutes=6), -timedelta(minutes=3)])
+async def test_only_fresh_messages_talk(
+    hass: HomeAssistant,
+    sms_in: Receive,
+    simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+    age: timedelta,
+) -> None:
+    """An SMS stamped long ago (or ahead of any clock drift) fires its event, nothing else."""
+    events: list[Event] = []
+    hass.bus.async_listen("dinstar_sms_received", events.append)
+    receive_stamped(simulator, ALICE, f"{PIN} turn on the kitchen light", dt_util.now() - age)
+    await simulator.drain_pushes()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(events) == 1
+    assert hass.states.get(KITCHEN).state == "unknown"
+    assert simulator.state.sent_messages == []
+    assert "by the gateway's clock the SMS is older than a few minutes" in caplog.text
+
+
+@pytest.mark.parametrize("age", [timedelta(minutes=4, seconds=50), -timedelta(seconds=90)])
+async def test_a_clock_a_little_off_still_talks(
+    hass: HomeAssistant, sms_in: Receive, simulator: Simulator, age: timedelta
+) -> None:
+    receive_stamped(simulator, ALICE, f"{PIN} turn on the kitchen light", dt_util.now() - age)
+    await simulator.drain_pushes()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(KITCHEN).state == "on"
+    assert len(replies_to(simulator, ALICE)) == 1
+
+
+async def test_a_message_without_a_gateway_time_is_not_answered(
+    hass: HomeAssistant, sms_in: Receive, simulator: Simulator
+) -> None:
+    await sms_in(BOB, "hello")  # the entry is running and pushes flow
+    state = simulator.state
+    sms = IncomingSms(state.next_incoming_id, 1, ALICE, "", "", f"{PIN} turn on the kitchen light")
+    state.next_incoming_id += 1
+    state.inbox.append(sms)
+    state.push({"sms": [sms.as_api()]})
+    await simulator.drain_pushes()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(KITCHEN).state == "unknown"
+    assert simulator.state.sent_messages == []
+
+
+async def test_an_sms_read_after_an_outage_is_not_answered(
+    hass: HomeAssistant,
+    sms_in: Receive,
+    init_with_subentries: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """Stamped six hours ago, read by the catch-up when the gateway is back: no paid reply."""
+    simulator.state.faults.drop_pushes = True
+    receive_stamped(
+        simulator, ALICE, f"{PIN} turn on the kitchen light", dt_util.now() - timedelta(hours=6)
+    )
+    simulator.state.faults.drop_pushes = False
+    events: list[Event] = []
+    hass.bus.async_listen("dinstar_sms_received", events.append)
+    await hass.config_entries.async_reload(init_with_subentries.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(events) == 1
+    assert hass.states.get(KITCHEN).state == "unknown"
+    assert simulator.state.sent_messages == []
+
+
+async def test_a_fresh_sms_read_by_a_catch_up_is_not_answered(
+    hass: HomeAssistant,
+    sms_in: Receive,
+    init_with_subentries: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """Its push lost, it is read by the catch-up at the next start: whatever its time says."""
+    await hass.config_entries.async_unload(init_with_subentries.entry_id)
+    simulator.state.receive_sms(1, ALICE, f"{PIN} turn on the kitchen light")
+    await simulator.drain_pushes()  # nobody listens
+    events: list[Event] = []
+    hass.bus.async_listen("dinstar_sms_received", events.append)
+    assert await hass.config_entries.async_setup(init_with_subentries.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert events[0].data["caught_up"] is True
+    assert hass.states.get(KITCHEN).state == "unknown"
+    assert simulator.state.sent_messages == []
+
+
+async def test_a_reply_the_gateway_refuses_is_logged(
+    hass: HomeAssistant, sms_in: Receive, simulator: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Assist acted, but its answer could not go out: a warning, and no exchange is fired."""
+    exchanges: list[Event] = []
+    hass.bus.async_listen("dinstar_assist_exchange", exchanges.append)
+
+    @callback
+    def gateway_fails(event: Event) -> None:
+        if event.data["entity_id"] == KITCHEN:
+            simulator.state.faults.error_500 = True  # from now on every API call fails
+
+    hass.bus.async_listen("state_changed", gateway_fails)
+    await sms_in(ALICE, f"{PIN} turn on the kitchen light")
+    assert hass.states.get(KITCHEN).state == "on"
+    assert f"The Assist reply to {ALICE} was not sent" in caplog.text
+    assert exchanges == []
+    assert replies_to(simulator, ALICE) == []
+
+
+async def test_a_message_the_gateway_cannot_show_again_is_not_answered(
+    hass: HomeAssistant, sms_in: Receive, simulator: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Only the gateway's own inbox is believed: when it cannot be read, nothing is done."""
+
+    @callback
+    def gateway_fails(_event: Event) -> None:
+        simulator.state.faults.error_500 = True
+
+    hass.bus.async_listen("dinstar_sms_received", gateway_fails)
+    await sms_in(ALICE, f"{PIN} turn on the kitchen light")
+    assert hass.states.get(KITCHEN).state == "unknown"
+    assert f"Assist by SMS could not read the SMS from {ALICE}" in caplog.text
+    assert replies_to(simulator, ALICE) == []
+
+
+async def test_a_message_gone_from_the_gateway_is_not_answered(
+    hass: HomeAssistant, sms_in: Receive, simulator: Simulator
+) -> None:
+    @callback
+    def deleted(_event: Event) -> None:
+        simulator.state.inbox.clear()
+
+    hass.bus.async_listen("dinstar_sms_received", deleted)
+    await sms_in(ALICE, f"{PIN} turn on the kitchen light")
+    assert hass.states.get(KITCHEN).state == "unknown"
+    assert replies_to(simulator, ALICE) == []
+
+
+async def test_the_conversation_goes_on(
+    hass: HomeAssistant, sms_in: Receive, simulator: Simulator
+) -> None:
+    """Within five minutes a contact's messages are one conversation: "it" is understood.
+
+    (With nothing the guard refuses exposed: "it" is a sentence only the agent can place.)
+    """
+    for entity_id in REFUSED:
+        async_expose_entity(hass, "conversation", entity_id, False)
+    exchanges: list[Event] = []
+    hass.bus.async_listen("dinstar_assist_exchange", exchanges.append)
+    await sms_in(ALICE, f"{PIN} turn on the kitchen light")
+    await sms_in(ALICE, f"{PIN}: turn it off")
+    assert hass.states.get(KITCHEN).state == "off"
+    first, second = (event.data["conversation_id"] for event in exchanges)
+    assert first == second
+
+
+@pytest.mark.parametrize(
+    "subentries",
+    [
+        [
+            # As an older version saved a number typed nationally.
+            ("contact", {"name": "Alice", "number": "017612345678", "assist": True}),
+            ("assist", ASSIST),
+        ]
+    ],
+)
+async def test_a_contact_saved_in_national_notation(
+    hass: HomeAssistant, sms_in: Receive, simulator: Simulator
+) -> None:
+    exchanges: list[Event] = []
+    hass.bus.async_listen("dinstar_assist_exchange", exchanges.append)
+    await sms_in(ALICE, f"{PIN} turn on the kitchen light")
+    assert len(replies_to(simulator, ALICE)) == 1
+    assert exchanges[0].data["contact"] == "Alice"
+
+
+@pytest.mark.parametrize(
+    "subentries",
+    [
+        [
+            ("contact", {"name": "Alice", "number": ALICE, "assist": True}),
+            ("assist", {**ASSIST, "rate_limit": 1}),
+        ]
+    ],
+)
+async def test_a_limit_is_logged_once_and_fired(
+    hass: HomeAssistant,
+    sms_in: Receive,
+    simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    limits: list[Event] = []
+    hass.bus.async_listen("dinstar_assist_limit", limits.append)
+    for text in ("turn on the kitchen light", "turn off the kitchen light", "hello"):
+        await sms_in(ALICE, f"{PIN} {text}")
+    assert hass.states.get(KITCHEN).state == "on"
+    assert len(replies_to(simulator, ALICE)) == 1
+    assert [event.data["limit"] for event in limits] == ["rate_limited", "rate_limited"]
+    assert {event.data["sender"] for event in limits} == {ALICE}
+    assert caplog.text.count("reached its limit (rate_limited)") == 1
+
+
+@pytest.mark.parametrize(
+    "subentries", [[("contact", {"name": "Alice", "number": ALICE, "assist": True})]]
+)
+async def test_off_without_the_assist_subentry(
+    hass: HomeAssistant, sms_in: Receive, simulator: Simulator
+) -> None:
+    """A contact allowed to talk to Assist, but no Assist by SMS on the gateway: no answer."""
+    await sms_in(ALICE, f"{PIN} turn on the kitchen light")
+    assert hass.states.get(KITCHEN).state == "unknown"
+    assert simulator.state.sent_messages == []
