@@ -37,20 +37,24 @@ def _count(maximum: int) -> selector.NumberSelector:
     )
 
 
-ASSIST_SCHEMA = vol.Schema(
-    {
-        vol.Optional(CONF_AGENT_ID): selector.ConversationAgentSelector(),
-        vol.Optional(CONF_PIN): PASSWORD_FIELD,
-        vol.Required(CONF_NO_PIN, default=False): bool,
-        vol.Optional(CONF_DENIED_ENTITIES): selector.EntitySelector(
-            selector.EntitySelectorConfig(multiple=True)
-        ),
-        vol.Required(CONF_MAX_PARTS, default=3): _count(10),
-        vol.Required(CONF_RATE_LIMIT, default=5): _count(100),
-        vol.Required(CONF_CONTACT_DAILY_CAP, default=DEFAULT_CONTACT_DAILY_CAP): _count(1000),
-        vol.Required(CONF_DAILY_CAP, default=50): _count(1000),
-    }
-)
+def _schema() -> vol.Schema:
+    """The form of both steps."""
+    return vol.Schema(
+        {
+            vol.Optional(CONF_AGENT_ID): selector.ConversationAgentSelector(),
+            vol.Optional(CONF_PIN): PASSWORD_FIELD,
+            vol.Required(CONF_NO_PIN, default=False): bool,
+            vol.Optional(CONF_DENIED_ENTITIES): selector.EntitySelector(
+                selector.EntitySelectorConfig(multiple=True)
+            ),
+            vol.Required(CONF_MAX_PARTS, default=3): _count(10),
+            vol.Required(CONF_RATE_LIMIT, default=5): _count(100),
+            vol.Required(CONF_CONTACT_DAILY_CAP, default=DEFAULT_CONTACT_DAILY_CAP): _count(1000),
+            vol.Required(CONF_DAILY_CAP, default=50): _count(1000),
+        }
+    )
+
+
 _COUNTS = (CONF_MAX_PARTS, CONF_RATE_LIMIT, CONF_CONTACT_DAILY_CAP, CONF_DAILY_CAP)
 
 
@@ -89,7 +93,7 @@ class AssistSubentryFlow(ConfigSubentryFlow):
             # Never the stored PIN: it is not shown again, like a password.
             suggested = {key: value for key, value in subentry.data.items() if key != CONF_PIN}
         return self.async_show_form(
-            data_schema=self.add_suggested_values_to_schema(ASSIST_SCHEMA, suggested),
+            data_schema=self.add_suggested_values_to_schema(_schema(), suggested),
             errors=errors,
         )
 

@@ -86,6 +86,14 @@ class AssistSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class Screened:
+    """A fresh message from an allowed contact, not locked out: its text decides."""
+
+    number: str  # the sender, in E.164
+    sent: datetime  # by the gateway's clock
+
+
+@dataclass(frozen=True, slots=True)
 class Accepted:
     """Answer this message: ``text`` (the PIN taken off) goes to Assist in this conversation."""
 
@@ -159,51 +167,44 @@ class AssistPolicy:
 
     def screen(
         self, sender: str, sent: datetime | None, caught_up: bool, now: datetime
-    ) -> Refused | None:
+    ) -> Screened | Refused:
         """Refuse what needs no text: the sender, a lockout, the message's age.
 
         ``sent`` is the gateway's time of the message (``None``: it had none); ``caught_up``
         says it was read by a catch-up after something was missed, however old it looks.
         """
-        screened = self._screen(sender, sent, caught_up, now)
-        return screened if isinstance(screened, Refused) else None
-
-    def check(
-        self, sender: str, text: str, sent: datetime | None, caught_up: bool, now: datetime
-    ) -> Accepted | Refused:
-        """Accept or refuse one incoming message.
-
-        An accepted message counts against the limits at once, not when the answer is sent,
-        so two messages arriving together cannot both pass the last free slot.
-        """
-        screened = self._screen(sender, sent, caught_up, now)
-        if isinstance(screened, Refused):
-            return screened
-        question = self._strip_pin(text)
-        if question is None:
-            return self._wrong_pin(screened, now)
-        if not question:
-            return Refused(Refusal.EMPTY)
-        if (refusal := self._count(screened, now)) is not None:
-            return Refused(refusal)
-        conversation_id = self._conversation_id(screened, now)
-        return Accepted(question, conversation_id, screened, self._allowed[screened])
-
-    def fit_reply(self, text: str) -> str:
-        """The reply cut, with an ellipsis, to the configured number of SMS parts."""
-        return fit_to_parts(text, self._settings.max_parts)
-
-    def _screen(
-        self, sender: str, sent: datetime | None, caught_up: bool, now: datetime
-    ) -> Refused | str:
-        """The sender's E.164 number, or why the message gets no answer whatever it says."""
         self._state.forget(now, RATE_WINDOW, GUESS_WINDOW)
         number = self._sender(sender)
         if isinstance(number, Refused):
             return number
-        if (refusal := self._held_back(number, sent, caught_up, now)) is not None:
+        if caught_up or sent is None:
+            return Refused(Refusal.STALE)
+        screened = Screened(number, sent)
+        return self._held_back(screened, now) or screened
+
+    def check(self, screened: Screened, text: str, now: datetime) -> Accepted | Refused:
+        """Accept or refuse a screened message by its text.
+
+        A lockout another message started since the screening holds. An accepted message
+        counts against the limits at once, not when the answer is sent, so two messages
+        arriving together cannot both pass the last free slot.
+        """
+        if (refused := self._held_back(screened, now)) is not None:
+            return refused
+        number = screened.number
+        question = self._strip_pin(text)
+        if question is None:
+            return self._wrong_pin(number, now)
+        if not question:
+            return Refused(Refusal.EMPTY)
+        if (refusal := self._count(number, now)) is not None:
             return Refused(refusal)
-        return number
+        conversation_id = self._conversation_id(number, now)
+        return Accepted(question, conversation_id, number, self._allowed[number])
+
+    def fit_reply(self, text: str) -> str:
+        """The reply cut, with an ellipsis, to the configured number of SMS parts."""
+        return fit_to_parts(text, self._settings.max_parts)
 
     def _sender(self, sender: str) -> Refused | str:
         """The sender's E.164 number, or why it never gets an answer."""
@@ -216,16 +217,14 @@ class AssistPolicy:
             return Refused(Refusal.NOT_ALLOWED)
         return number
 
-    def _held_back(
-        self, number: str, sent: datetime | None, caught_up: bool, now: datetime
-    ) -> Refusal | None:
+    def _held_back(self, screened: Screened, now: datetime) -> Refused | None:
         """Why an allowed contact's message is not answered now: a lockout, or its age."""
         if self._state.paused_until is not None:
-            return Refusal.PAUSED
-        if number in self._state.locked_until:
-            return Refusal.SENDER_LOCKED
-        if caught_up or sent is None or not -CLOCK_AHEAD <= now - sent <= MAX_AGE:
-            return Refusal.STALE
+            return Refused(Refusal.PAUSED)
+        if screened.number in self._state.locked_until:
+            return Refused(Refusal.SENDER_LOCKED)
+        if not -CLOCK_AHEAD <= now - screened.sent <= MAX_AGE:
+            return Refused(Refusal.STALE)
         return None
 
     def _strip_pin(self, text: str) -> str | None:

@@ -81,8 +81,8 @@ class AssistResponder:
         )
         self._state: AssistState | None = None
         self._loading = asyncio.Lock()
-        self._policy: AssistPolicy | None = None
-        self._settings: AssistSettings | None = None
+        # The policy for the settings it was made for: new settings, a new policy.
+        self._current: tuple[AssistSettings, AssistPolicy] | None = None
         # Each limit (and each stale message) is logged once until an answer goes out again.
         self._logged: set[Refusal] = set()
 
@@ -132,17 +132,17 @@ class AssistResponder:
         if options is None or pin_choice(options) is PinChoice.NEEDED:
             return
         policy = await self._async_policy(options)
-        sender = str(data["sender"])
+        sender: str = data["sender"]
         port: int = data["port"]
         sent = _gateway_time(data["received_at"])
-        caught_up: bool = data["caught_up"]
-        if (refused := policy.screen(sender, sent, caught_up, dt_util.utcnow())) is not None:
-            self._refused(refused, sender, port)
+        screened = policy.screen(sender, sent, data["caught_up"], dt_util.utcnow())
+        if isinstance(screened, Refused):
+            self._not_answered(screened.reason, sender)  # pragma: no mutate
             return
-        text = await self._async_read_text(data["incoming_sms_id"], port, sender)
+        text = await self._async_read_text(data["incoming_sms_id"], sender)
         if text is None:
             return
-        decision = policy.check(sender, text, sent, caught_up, dt_util.utcnow())
+        decision = policy.check(screened, text, dt_util.utcnow())
         await self._store.async_save(policy.state.as_dict())
         if isinstance(decision, Refused):
             self._refused(decision, sender, port)
@@ -174,20 +174,18 @@ class AssistResponder:
             daily_cap=options[CONF_DAILY_CAP],
             max_parts=options[CONF_MAX_PARTS],
         )
-        if self._policy is None or settings != self._settings:
-            self._settings = settings
-            self._policy = AssistPolicy(settings, dt_util.get_default_time_zone(), self._state)
-        return self._policy
+        if self._current is None or self._current[0] != settings:
+            policy = AssistPolicy(settings, dt_util.get_default_time_zone(), self._state)
+            self._current = (settings, policy)
+        return self._current[1]
 
-    async def _async_read_text(self, sms_id: int, port: int, sender: str) -> str | None:
+    async def _async_read_text(self, sms_id: int, sender: str) -> str | None:
         """The message as the gateway's inbox holds it: the event has the PIN masked.
 
         Only the gateway's own record is believed, whatever a push said.
         """
         try:
-            page = await self._coordinator.client.query_incoming_sms(
-                after_id=sms_id - 1, ports=[port]
-            )
+            page = await self._coordinator.client.query_incoming_sms(after_id=sms_id - 1)
         except DinstarError as err:
             LOGGER.warning(  # pragma: no mutate
                 "Assist by SMS could not read the SMS from %s on %s: %s",  # pragma: no mutate
@@ -206,9 +204,16 @@ class AssistResponder:
         )
 
     def _refused(self, refused: Refused, sender: str, port: int) -> None:
+        """A refusal by the text: lockouts it started and limits reached fire events."""
         for lockout in refused.lockouts:
             self._locked_out(lockout, sender, port)
         reason = refused.reason
+        if reason in _LIMITS:
+            self._fire(EVENT_ASSIST_LIMIT, port, {"port": port, "sender": sender, "limit": reason})
+        self._not_answered(reason, sender)  # pragma: no mutate
+
+    def _not_answered(self, reason: Refusal, sender: str) -> None:
+        """Log why: a limit or a stale message once (until an answer goes out), else at debug."""
         if reason in _LIMITS:
             self._warn_once(  # pragma: no mutate
                 reason,  # pragma: no mutate
@@ -217,7 +222,6 @@ class AssistResponder:
                 reason,  # pragma: no mutate
                 sender,  # pragma: no mutate
             )
-            self._fire(EVENT_ASSIST_LIMIT, port, {"port": port, "sender": sender, "limit": reason})
         elif reason is Refusal.STALE:
             self._warn_once(  # pragma: no mutate
                 reason,  # pragma: no mutate
@@ -228,9 +232,11 @@ class AssistResponder:
                 sender,  # pragma: no mutate
             )
         else:
-            LOGGER.debug(
-                "SMS from %s not answered by Assist: %s", sender, reason
-            )  # pragma: no mutate
+            LOGGER.debug(  # pragma: no mutate
+                "SMS from %s not answered by Assist: %s",  # pragma: no mutate
+                sender,  # pragma: no mutate
+                reason,  # pragma: no mutate
+            )
 
     def _warn_once(self, reason: Refusal, message: str, *args: object) -> None:
         if reason not in self._logged:
@@ -300,9 +306,11 @@ class AssistResponder:
             # To the number in E.164: the gateway may not take it as the network wrote it.
             await self._send(accepted.number, reply, port)
         except HomeAssistantError as err:
-            LOGGER.warning(
-                "The Assist reply to %s was not sent: %s", sender, err
-            )  # pragma: no mutate
+            LOGGER.warning(  # pragma: no mutate
+                "The Assist reply to %s was not sent: %s",  # pragma: no mutate
+                sender,  # pragma: no mutate
+                err,  # pragma: no mutate
+            )
             return
         self._fire(
             EVENT_ASSIST_EXCHANGE,

@@ -23,7 +23,6 @@ from homeassistant.const import (
     CONF_WEBHOOK_ID,
 )
 from homeassistant.core import callback
-from homeassistant.helpers import selector
 from homeassistant.helpers.device_registry import format_mac
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.util.network import is_ip_address, is_link_local, is_loopback
@@ -31,6 +30,7 @@ import probatio as vol
 from yarl import URL
 
 from .aiodinstar import (
+    AuthScheme,
     DinstarApiError,
     DinstarAuthenticationError,
     DinstarCertificateError,
@@ -56,7 +56,14 @@ from .const import (
 )
 from .contact_flow import ContactSubentryFlow
 from .devices import async_learn_mac
-from .flow_forms import CERTIFICATE_FIELD, PASSWORD_FIELD, direct_schema, drp_schema
+from .flow_forms import (
+    CERTIFICATE_FIELD,
+    CONF_ACCEPT_BASIC,
+    PASSWORD_FIELD,
+    direct_schema,
+    drp_schema,
+    webhook_schema,
+)
 from .options_flow import DinstarOptionsFlow
 from .runtime import DinstarConfigEntry
 from .subentries import SUBENTRY_ASSIST, SUBENTRY_BALANCE, SUBENTRY_CONTACT
@@ -213,28 +220,37 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Show the URL to enter in the gateway's push settings, then create the entry.
 
-        The form also names the login scheme found: submitting it accepts Basic (the password
-        in clear) for firmware that offers nothing else.
+        Firmware that offers nothing but Basic (the password in clear) also gets a box that
+        accepts it, ticked: the gateway cannot be used otherwise.
         """
         self._data.setdefault(CONF_WEBHOOK_ID, webhook.async_generate_id())
+        basic = self._data[CONF_AUTH_SCHEME] == AuthScheme.BASIC
+        errors: dict[str, str] = {}
         if user_input is not None:
-            # The name is the entry's title: the gateway's device and its ports are named by it.
-            return self.async_create_entry(title=user_input[CONF_NAME], data=self._data)
+            if basic and not user_input[CONF_ACCEPT_BASIC]:
+                errors[CONF_ACCEPT_BASIC] = "basic_declined"
+            else:
+                # The name is the entry's title: the gateway's device and its ports are named
+                # by it.
+                return self.async_create_entry(title=user_input[CONF_NAME], data=self._data)
         url = webhook.async_generate_url(
             self.hass, self._data[CONF_WEBHOOK_ID], prefer_external=False
         )
+        name = user_input[CONF_NAME] if user_input else self._default_name()
         return self.async_show_form(
-            step_id="webhook",
-            data_schema=vol.Schema(
-                {vol.Required(CONF_NAME, default=self._default_name()): selector.TextSelector()}
-            ),
-            # A warning only: the entry is still created, and polling works without pushes.
-            errors={"base": "webhook_url_unreachable"} if _unreachable(url) else None,
-            description_placeholders={
-                "url": url,
-                "auth_scheme": str(self._data[CONF_AUTH_SCHEME]),
-            },
+            # One form; its description adds a note where the gateway, another machine, cannot
+            # reach the URL. Only a note: pushes may still be set up later, polling works.
+            step_id="webhook_unreachable" if _unreachable(url) else "webhook",
+            data_schema=webhook_schema(name, basic=basic),
+            errors=errors,
+            description_placeholders={"url": url},
         )
+
+    async def async_step_webhook_unreachable(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The webhook form, shown with its note on the URL."""
+        return await self.async_step_webhook(user_input)
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """The gateway refused the credentials."""

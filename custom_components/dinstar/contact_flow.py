@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntryState, ConfigSubentryFlow, SubentryFlowResult
+from homeassistant.config_entries import (
+    ConfigEntryState,
+    ConfigSubentry,
+    ConfigSubentryFlow,
+    SubentryFlowResult,
+)
 from homeassistant.const import CONF_NAME, CONF_PORT
+from homeassistant.core import callback
 from homeassistant.helpers import selector
 import probatio as vol
 
@@ -29,41 +36,82 @@ CONTACT_SCHEMA = vol.Schema(
         vol.Optional(CONF_ASSIST): bool,
     }
 )
+# What the contact's notify entity is made of; the Assist choice is not among them.
+_ENTITY_KEYS = (CONF_NAME, CONF_NUMBER, CONF_PORT)
 
 
 class ContactSubentryFlow(ConfigSubentryFlow):
-    """Add a contact that automations can notify by SMS."""
+    """Add or change a contact that automations can notify by SMS."""
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Name, number, and optionally the port to send from."""
+        return await self._async_step("user", user_input)
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Change a contact in place: its notify entity keeps its id and history."""
+        return await self._async_step("reconfigure", user_input)
+
+    async def _async_step(
+        self, step_id: str, user_input: dict[str, Any] | None
+    ) -> SubentryFlowResult:
+        """The form of both steps; ``step_id`` says which one runs."""
+        subentry = self._get_reconfigure_subentry() if step_id == "reconfigure" else None
         errors: dict[str, str] = {}
         if user_input is not None:
-            data = dict(user_input)
-            if CONF_PORT in data:
-                data[CONF_PORT] = int(data[CONF_PORT])
-            # Saved in one form however it was typed ("+49 30 123-456", "030 123456"), so a
-            # contact is one contact: international, read with Home Assistant's country.
-            typed = data[CONF_NUMBER].strip()
-            data[CONF_NUMBER] = number_key(typed, self.hass.config.country) or normalize_number(
-                typed
-            )
-            try:
-                check_number(data[CONF_NUMBER])
-            except DinstarValidationError:
-                errors[CONF_NUMBER] = "invalid_number"
-            entry: DinstarConfigEntry = self._get_entry()
-            if (
-                CONF_PORT in data
-                and entry.state is ConfigEntryState.LOADED
-                and data[CONF_PORT] not in entry.runtime_data.coordinator.data.ports
-            ):
-                errors[CONF_PORT] = "invalid_port"
+            data, errors = self._data(user_input)
             if not errors:
-                return self.async_create_entry(
-                    title=data[CONF_NAME], data=data, unique_id=data[CONF_NUMBER]
-                )
+                return self._async_save(data, subentry)
+        suggested: Mapping[str, Any] | None = user_input
+        if suggested is None and subentry is not None:
+            suggested = subentry.data
         return self.async_show_form(
-            step_id="user",
-            data_schema=self.add_suggested_values_to_schema(CONTACT_SCHEMA, user_input),
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(CONTACT_SCHEMA, suggested),
             errors=errors,
         )
+
+    @callback
+    def _async_save(
+        self, data: dict[str, Any], subentry: ConfigSubentry | None
+    ) -> SubentryFlowResult:
+        """A new contact, or the changed one (a number taken by another aborts, as on adding)."""
+        if subentry is None:
+            return self.async_create_entry(
+                title=data[CONF_NAME], data=data, unique_id=data[CONF_NUMBER]
+            )
+        if all(data.get(key) == subentry.data.get(key) for key in _ENTITY_KEYS):
+            # Assist reads the choice at each SMS: nothing running has to change.
+            return self.async_update_and_abort(self._get_entry(), subentry, data=data)
+        # The notify entity and its device are made from these when the gateway is set up.
+        return self.async_update_reload_and_abort(
+            self._get_entry(),
+            subentry,
+            title=data[CONF_NAME],
+            data=data,
+            unique_id=data[CONF_NUMBER],
+        )
+
+    def _data(self, user_input: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+        """The subentry's data from the form, and what is wrong with it (by field)."""
+        errors: dict[str, str] = {}
+        data = dict(user_input)
+        if CONF_PORT in data:
+            data[CONF_PORT] = int(data[CONF_PORT])
+        # Saved in one form however it was typed ("+49 30 123-456", "030 123456"), so a
+        # contact is one contact: international, read with Home Assistant's country.
+        typed = data[CONF_NUMBER].strip()
+        data[CONF_NUMBER] = number_key(typed, self.hass.config.country) or normalize_number(typed)
+        try:
+            check_number(data[CONF_NUMBER])
+        except DinstarValidationError:
+            errors[CONF_NUMBER] = "invalid_number"
+        entry: DinstarConfigEntry = self._get_entry()
+        if (
+            CONF_PORT in data
+            and entry.state is ConfigEntryState.LOADED
+            and data[CONF_PORT] not in entry.runtime_data.coordinator.data.ports
+        ):
+            errors[CONF_PORT] = "invalid_port"
+        return data, errors

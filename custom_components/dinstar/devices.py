@@ -14,7 +14,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
 
-from .aiodinstar import PortInfo
+from .aiodinstar import NetworkType, PortInfo
 from .const import CONF_MAC, CONF_PORTS, CONF_REMOVED_PORTS, DOMAIN, MANUFACTURER
 from .coordinator import DinstarCoordinator
 
@@ -52,6 +52,17 @@ def gateway_device_info(coordinator: DinstarCoordinator) -> DeviceInfo:
     if mac := entry.data.get(CONF_MAC):
         info["connections"] = {(CONNECTION_NETWORK_MAC, mac)}
     return info
+
+
+def _port_model(info: PortInfo | None) -> str:
+    """What the API tells of a port's hardware: the radio of its module, GSM to LTE.
+
+    That is the port information's ``type``. The IMEI names one module, not a model, and no
+    call answers a module or firmware version; the port count is the gateway's model.
+    """
+    if info is None or info.network_type in (None, NetworkType.UNKNOWN):
+        return "SIM port"
+    return f"{info.network_type.value.upper()} SIM port"
 
 
 @callback
@@ -131,6 +142,7 @@ class PortTracker:
         return DeviceInfo(
             identifiers={port_identifier(self._entry.unique_id or "", port)},
             manufacturer=MANUFACTURER,
+            model=_port_model(self._coordinator.data.ports.get(port)),
             translation_key="port",
             translation_placeholders={"gateway": self._entry.title, "port": str(port)},
             via_device_id=self.gateway_device_id,

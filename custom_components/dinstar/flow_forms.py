@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.const import CONF_HOST, CONF_NAME, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.helpers import selector
 import probatio as vol
 
@@ -19,6 +19,7 @@ from .const import (
     CertificateMode,
 )
 
+CONF_ACCEPT_BASIC = "accept_basic"  # asked of firmware that offers nothing but Basic
 PASSWORD_FIELD = selector.TextSelector(
     selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
 )
@@ -84,3 +85,11 @@ def drp_schema(defaults: Mapping[str, Any], *, stored: bool = False) -> vol.Sche
             **_credentials_schema(defaults, stored=stored),
         }
     )
+
+
+def webhook_schema(name: str, *, basic: bool) -> vol.Schema:
+    """The last form: the gateway's name, and for Basic-only firmware the box accepting it."""
+    schema: dict[vol.Marker, Any] = {vol.Required(CONF_NAME, default=name): selector.TextSelector()}
+    if basic:
+        schema[vol.Required(CONF_ACCEPT_BASIC, default=True)] = bool
+    return vol.Schema(schema)

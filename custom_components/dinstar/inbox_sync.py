@@ -22,6 +22,7 @@ from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.storage import Store
 
 from .aiodinstar import DinstarClient, DinstarError, IncomingSms
+from .assist_config import assist_pin
 from .bus_events import EVENT_SMS_RECEIVED, FireEvent, sms_received_data
 from .const import CONF_INCOMING_MODE, LOGGER, IncomingMode, storage_key
 from .inbox import InboxLedger
@@ -249,7 +250,10 @@ class InboxSync:
         return new
 
     def _fire(self, sms: IncomingSms, *, caught_up: bool) -> None:
-        self._fire_event(EVENT_SMS_RECEIVED, sms.port, sms_received_data(sms, caught_up=caught_up))
+        # The Assist PIN is masked in what is fired (recorded, shown, logged): Assist reads the
+        # message itself from the gateway.
+        data = sms_received_data(sms, caught_up=caught_up, pin=assist_pin(self._entry))
+        self._fire_event(EVENT_SMS_RECEIVED, sms.port, data)
 
 
 def expects_pushes(entry: ConfigEntry) -> bool:

@@ -10,7 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from homeassistant.components.logbook.const import LOGBOOK_ENTRY_MESSAGE, LOGBOOK_ENTRY_NAME
+from homeassistant.components.logbook.const import (
+    LOGBOOK_ENTRY_ICON,
+    LOGBOOK_ENTRY_MESSAGE,
+    LOGBOOK_ENTRY_NAME,
+)
 from homeassistant.core import Event, HomeAssistant, callback
 
 from .bus_events import (
@@ -25,33 +29,47 @@ from .bus_events import (
 )
 from .const import DOMAIN
 
-_MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
+# Each event's line and its icon: without one the logbook shows an empty space.
+_LINES: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     EVENT_SMS_SENT: lambda d: (
-        f"sent an SMS to {d.get('number')} on port {d.get('port')}"
+        (f"sent an SMS to {d.get('number')} on port {d.get('port')}", "mdi:message-arrow-right")
         if d.get("outcome") == "sent"
-        else f"failed to send an SMS to {d.get('number')}"
+        else (f"failed to send an SMS to {d.get('number')}", "mdi:message-alert")
     ),
     EVENT_SMS_DELIVERY: lambda d: (
-        f"delivered an SMS to {d.get('number')}"
+        (f"delivered an SMS to {d.get('number')}", "mdi:message-check")
         if d.get("delivered")
-        else f"could not deliver an SMS to {d.get('number')} (status {d.get('status_code')})"
+        else (
+            f"could not deliver an SMS to {d.get('number')} (status {d.get('status_code')})",
+            "mdi:message-alert-outline",
+        )
     ),
     EVENT_CALL_RECORD: lambda d: (
-        f"recorded a {d.get('duration')} s call from {d.get('caller')} to {d.get('callee')}"
+        f"recorded a {d.get('duration')} s call from {d.get('caller')} to {d.get('callee')}",
+        "mdi:phone-log",
     ),
     EVENT_DEVICE_POWER: lambda d: (
-        "powered on" if d.get("status") == "power_on" else "is powering off"
+        ("powered on", "mdi:power")
+        if d.get("status") == "power_on"
+        else ("is powering off", "mdi:power-off")
     ),
     EVENT_PORT_EXCEPTION: lambda d: (
-        f"handled a {d.get('type')} on port {d.get('port')} ({d.get('action')})"
+        f"handled a {d.get('type')} on port {d.get('port')} ({d.get('action')})",
+        "mdi:alert-circle-outline",
     ),
     EVENT_LOW_BALANCE: lambda d: (
-        f"reported a low balance on port {d.get('port')}: {d.get('balance')} {d.get('currency')}"
+        f"reported a low balance on port {d.get('port')}: {d.get('balance')} {d.get('currency')}",
+        "mdi:cash-minus",
     ),
+    # Assist's own icon (the conversation integration's), and the same crossed out.
     EVENT_ASSIST_EXCHANGE: lambda d: (
-        f"answered {d.get('contact') or d.get('sender')} by SMS with Assist on port {d.get('port')}"
+        f"answered {d.get('contact') or d.get('sender')} by SMS with Assist on port {d.get('port')}",
+        "mdi:forum-outline",
     ),
-    EVENT_ASSIST_LIMIT: lambda d: f"did not answer {d.get('sender')} with Assist: {d.get('limit')}",
+    EVENT_ASSIST_LIMIT: lambda d: (
+        f"did not answer {d.get('sender')} with Assist: {d.get('limit')}",
+        "mdi:comment-off-outline",
+    ),
 }
 
 
@@ -66,10 +84,12 @@ def async_describe_events(
     def describe(event: Event) -> dict[str, str]:
         # Named after the gateway the user named, so that two gateways' lines differ.
         entry = hass.config_entries.async_get_entry(str(event.data.get("config_entry_id")))
+        message, icon = _LINES[str(event.event_type)](dict(event.data))
         return {
             LOGBOOK_ENTRY_NAME: entry.title if entry is not None else "Dinstar",
-            LOGBOOK_ENTRY_MESSAGE: _MESSAGES[str(event.event_type)](dict(event.data)),
+            LOGBOOK_ENTRY_MESSAGE: message,
+            LOGBOOK_ENTRY_ICON: icon,
         }
 
-    for event_type in _MESSAGES:
+    for event_type in _LINES:
         async_describe_event(DOMAIN, event_type, describe)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from typing import Any, ClassVar
-from unittest.mock import patch
+from unittest.mock import ANY, patch
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
@@ -92,9 +92,12 @@ async def choose_certificate(
     )
 
 
-async def finish_with_webhook(hass: HomeAssistant, result: dict[str, Any]) -> dict[str, Any]:
+async def finish_with_webhook(
+    hass: HomeAssistant, result: dict[str, Any], step_id: str = "webhook"
+) -> dict[str, Any]:
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "webhook"
+    assert result["step_id"] == step_id
+    assert result["description_placeholders"] == {"url": ANY}
     assert "/api/webhook/" in result["description_placeholders"]["url"]
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -116,7 +119,9 @@ async def test_webhook_url_is_the_local_one(
         result["flow_id"], direct_input(simulator)
     )
     assert result["description_placeholders"]["url"].startswith(f"{internal_url}/api/webhook/")
-    assert result["errors"] is None
+    assert (result["step_id"], result["errors"]) == ("webhook", {})
+    # A gateway that offers digest: nothing on the form about Basic.
+    assert [str(key) for key in result["data_schema"].schema] == [CONF_NAME]
 
 
 @pytest.mark.parametrize(
@@ -131,15 +136,15 @@ async def test_webhook_url_is_the_local_one(
 async def test_webhook_url_the_gateway_cannot_reach(
     hass: HomeAssistant, simulator: Simulator, internal_url: str
 ) -> None:
-    """A loopback or link-local URL is shown with a warning; the entry is still created."""
+    """A loopback or link-local URL: the same form with a note, not an error; the entry is made."""
     await async_process_ha_core_config(hass, {"internal_url": internal_url})
     result = await start_direct(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], direct_input(simulator)
     )
     assert result["description_placeholders"]["url"].startswith(internal_url)
-    assert result["errors"] == {"base": "webhook_url_unreachable"}
-    await finish_with_webhook(hass, result)
+    assert result["errors"] == {}
+    await finish_with_webhook(hass, result, "webhook_unreachable")
 
 
 async def test_direct_http(hass: HomeAssistant, simulator: Simulator) -> None:
@@ -158,15 +163,25 @@ async def test_direct_http(hass: HomeAssistant, simulator: Simulator) -> None:
 async def test_basic_only_gateway_is_named_and_remembered(
     hass: HomeAssistant, simulator: Simulator
 ) -> None:
-    """Old firmware offering Basic alone: the webhook form says so, the entry keeps Basic."""
+    """Old firmware offering Basic alone: a box accepts it, ticked; the entry keeps Basic."""
     simulator.state.faults.auth = "basic"
     result = await start_direct(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], direct_input(simulator)
     )
-    assert result["description_placeholders"]["auth_scheme"] == "basic"
+    accept = next(key for key in result["data_schema"].schema if key == "accept_basic")
+    assert accept.default() is True
+    # Unticked, nothing is made: Home Assistant cannot log in to it otherwise.
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Old gateway", "accept_basic": False}
+    )
+    assert result["errors"] == {"accept_basic": "basic_declined"}
+    name = next(key for key in result["data_schema"].schema if key == CONF_NAME)
+    assert name.default() == "Old gateway"  # what was typed stays
     result = await finish_with_webhook(hass, result)
+    assert result["title"] == "Old gateway"
     assert result["data"][CONF_AUTH_SCHEME] == AuthScheme.BASIC
+    assert "accept_basic" not in result["data"]
     assert result["result"].minor_version == 2
 
 

@@ -106,6 +106,16 @@ def test_every_string_parses() -> None:
     assert not bad, "\n".join(bad)
 
 
+def test_markdown_only_where_it_is_rendered() -> None:
+    """Backticks only in descriptions: errors, names and help show them as they are."""
+    bad = [
+        path
+        for path, text in _strings(STRINGS)
+        if "`" in text and not path.endswith(".description")
+    ]
+    assert not bad, "\n".join(bad)
+
+
 @dataclass(frozen=True, slots=True)
 class KeyUse:
     """A translation key the code uses, where en.json must have it."""

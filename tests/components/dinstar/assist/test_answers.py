@@ -276,6 +276,7 @@ async def test_a_contact_saved_in_national_notation(
     [
         [
             ("contact", {"name": "Alice", "number": ALICE, "assist": True}),
+            ("contact", {"name": "Bob", "number": BOB, "assist": True}),
             ("assist", {**ASSIST, "rate_limit": 1}),
         ]
     ],
@@ -286,6 +287,7 @@ async def test_a_limit_is_logged_once_and_fired(
     simulator: Simulator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """Logged once until an answer goes out again; fired each time."""
     limits: list[Event] = []
     hass.bus.async_listen("dinstar_assist_limit", limits.append)
     for text in ("turn on the kitchen light", "turn off the kitchen light", "hello"):
@@ -295,6 +297,26 @@ async def test_a_limit_is_logged_once_and_fired(
     assert [event.data["limit"] for event in limits] == ["rate_limited", "rate_limited"]
     assert {event.data["sender"] for event in limits} == {ALICE}
     assert caplog.text.count("reached its limit (rate_limited)") == 1
+    await sms_in(BOB, f"{PIN} what time is it")
+    await sms_in(ALICE, f"{PIN} hello")
+    assert len(replies_to(simulator, BOB)) == 1
+    assert caplog.text.count("reached its limit (rate_limited)") == 2
+
+
+async def test_the_message_is_read_by_its_id_in_a_long_inbox(
+    hass: HomeAssistant, sms_in: Receive, simulator: Simulator
+) -> None:
+    """The gateway answers a page of about 8 KB: the message is read from its own id on."""
+    await sms_in(BOB, "hello")  # the entry has taken the inbox's history as handled
+    state = simulator.state
+    for _ in range(200):
+        state.inbox.append(
+            IncomingSms(state.next_incoming_id, 2, BOB, "", "2026-01-01 00:00:00", "x" * 150)
+        )
+        state.next_incoming_id += 1
+    await sms_in(ALICE, f"{PIN} turn on the kitchen light")
+    assert hass.states.get(KITCHEN).state == "on"
+    assert len(replies_to(simulator, ALICE)) == 1
 
 
 @pytest.mark.parametrize(

@@ -50,6 +50,15 @@ async def add(hass: HomeAssistant, entry: MockConfigEntry, user_input: dict[str,
     return result
 
 
+def suggested(result: Any) -> dict[str, Any]:
+    """The values a form shows filled in."""
+    return {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description and "suggested_value" in key.description
+    }
+
+
 async def reconfigure(
     hass: HomeAssistant, entry: MockConfigEntry, user_input: dict[str, Any]
 ) -> Any:
@@ -59,12 +68,9 @@ async def reconfigure(
     )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
-    suggested = {
-        str(key): key.description["suggested_value"]
-        for key in result["data_schema"].schema
-        if key.description and "suggested_value" in key.description
-    }
-    assert "pin" not in suggested  # a PIN is never shown again
+    stored = entry.subentries[assist_subentry_id(entry)].data
+    # What is stored is shown, but never the PIN.
+    assert suggested(result) == {key: value for key, value in stored.items() if key != "pin"}
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], user_input)
     await hass.async_block_till_done()
     return result
@@ -73,9 +79,12 @@ async def reconfigure(
 async def test_a_pin_of_six_characters(
     hass: HomeAssistant, init_with_subentries: MockConfigEntry
 ) -> None:
-    result = await add(hass, init_with_subentries, {**FORM, "pin": f" {PIN} "})
+    # The frontend's number selector gives floats: the counts are kept as whole numbers.
+    floats = {key: float(value) for key, value in FORM.items()}
+    result = await add(hass, init_with_subentries, {**floats, "pin": f" {PIN} "})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"] == {**FORM, "no_pin": False, "pin": PIN}
+    assert all(type(result["data"][key]) is int for key in FORM)
     assert (result["title"], result["unique_id"]) == ("Assist by SMS", "assist")
     assert issue(hass, init_with_subentries, "assist_no_pin") is None
     assert (await add(hass, init_with_subentries, FORM))["reason"] == "already_configured"
@@ -99,6 +108,7 @@ async def test_without_a_pin_or_the_choice_nothing_is_saved(
     result = await add(hass, init_with_subentries, {**FORM, **user_input})
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == errors
+    assert suggested(result) == {"no_pin": False, **FORM, **user_input}  # what was typed
     assert not any(
         sub.subentry_type == "assist" for sub in init_with_subentries.subentries.values()
     )

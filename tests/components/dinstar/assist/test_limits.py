@@ -206,3 +206,21 @@ async def test_one_number_cannot_spend_everyones_replies(
     ]
     assert limits[0].data["port"] == 1
     assert limits[0].data["device_id"] == port_device(hass, init_with_subentries, 1)
+
+
+@pytest.mark.parametrize(
+    "subentries",
+    [
+        [
+            ("contact", {"name": "Alice", "number": ALICE, "assist": True}),
+            # Set up before the cap per contact existed.
+            ("assist", {"pin": PIN, "max_parts": 2, "rate_limit": 100, "daily_cap": 50}),
+        ]
+    ],
+)
+async def test_a_contact_gets_ten_replies_a_day_unless_told_otherwise(
+    hass: HomeAssistant, sms_in: Receive, simulator: Simulator
+) -> None:
+    for _ in range(11):
+        await sms_in(ALICE, f"{PIN} what time is it")
+    assert len(replies_to(simulator, ALICE)) == 10

@@ -256,3 +256,15 @@ async def test_another_agent_hears_nothing_while_a_door_is_exposed(
     other_agent.speech = None  # an agent with nothing to say: its silence is an "OK"
     await sms_in(ALICE, f"{PIN} turn on the kitchen light")
     assert replies_to(simulator, ALICE)[2] == "OK"
+
+
+async def test_a_namesake_hidden_from_assist_changes_nothing(
+    hass: HomeAssistant, sms_in: Receive, simulator: Simulator
+) -> None:
+    """Entities not exposed are not targets: the exposed garage door is still refused."""
+    entities = er.async_get(hass)
+    entities.async_update_entity("cover.kitchen_blind", name="Garage door")
+    async_expose_entity(hass, "conversation", "cover.kitchen_blind", False)
+    await sms_in(ALICE, f"{PIN} open the garage door")
+    assert unchanged(hass, "cover.garage_door", "cover.kitchen_blind")
+    assert replies_to(simulator, ALICE) == [refusal("Garage door")]

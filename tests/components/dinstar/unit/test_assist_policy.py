@@ -17,6 +17,7 @@ from custom_components.dinstar.assist_policy import (
     Lockout,
     Refusal,
     Refused,
+    Screened,
     fit_to_parts,
     is_automated_sender,
     mask_pin,
@@ -43,15 +44,15 @@ def make_policy(state: AssistState | None = None, **changes: Any) -> AssistPolic
     settings = AssistSettings(
         allowed={
             "+40 712-345-678": "Alice",
-            BOB: "Bob",
+            "0798 765 432": "Bob",  # national: read with the country
             GATEWAY_SIM: "Gateway",
             "VODAFONE": "Operator",
             "1234": "Bank",
-            **{number: "Guesser" for number in GUESSERS},
+            **dict.fromkeys(GUESSERS, "Guesser"),
         },
         pin=PIN,
         country="RO",
-        gateway_numbers=frozenset({GATEWAY_SIM}),
+        gateway_numbers=frozenset({"0711111111"}),  # as the gateway may show its SIM
         rate_limit=5,
         contact_daily_cap=6,
         daily_cap=8,
@@ -60,9 +61,24 @@ def make_policy(state: AssistState | None = None, **changes: Any) -> AssistPolic
     return AssistPolicy(replace(settings, **changes), LOCAL, state or AssistState())
 
 
+def decide(
+    policy: AssistPolicy,
+    sender: str,
+    text: str,
+    sent: datetime | None,
+    caught_up: bool,
+    now: datetime,
+) -> Accepted | Refused:
+    """Screened, then (when not refused) checked by its text, as the responder does."""
+    screened = policy.screen(sender, sent, caught_up, now)
+    if isinstance(screened, Refused):
+        return screened
+    return policy.check(screened, text, now)
+
+
 def check(policy: AssistPolicy, sender: str, text: str, now: datetime) -> Accepted | Refused:
     """A message the gateway stamped when it came, read at once."""
-    return policy.check(sender, text, now, False, now)
+    return decide(policy, sender, text, now, False, now)
 
 
 def accepted(result: Accepted | Refused) -> Accepted:
@@ -88,9 +104,12 @@ def test_an_allowed_contact_in_any_notation(policy: AssistPolicy, sender: str) -
 
 
 def test_a_national_number_needs_the_country() -> None:
+    """Numbers written nationally (senders, contacts, the gateway's SIMs) match nothing."""
     policy = make_policy(country=None)
     assert check(policy, "0712345678", f"{PIN} hi", at(0)) == Refused(Refusal.NOT_ALLOWED)
-    assert check(policy, GATEWAY_SIM, f"{PIN} hi", at(0)) == Refused(Refusal.OWN_NUMBER)
+    assert check(policy, BOB, f"{PIN} hi", at(0)) == Refused(Refusal.NOT_ALLOWED)
+    # The gateway's SIM is not known as such, but it is an allowed contact here.
+    accepted(check(policy, GATEWAY_SIM, f"{PIN} hi", at(0)))
     accepted(check(policy, ALICE, f"{PIN} hi", at(0)))
 
 
@@ -196,7 +215,7 @@ def test_the_pin_is_masked(pin: str | None, text: str, shown: str) -> None:
 )
 def test_only_fresh_messages(policy: AssistPolicy, age: timedelta, answered: bool) -> None:
     now = at(0)
-    result = policy.check(ALICE, f"{PIN} lights on", now - age, False, now)
+    result = decide(policy, ALICE, f"{PIN} lights on", now - age, False, now)
     assert isinstance(result, Accepted) is answered
     if not answered:
         assert result == Refused(Refusal.STALE)
@@ -204,9 +223,9 @@ def test_only_fresh_messages(policy: AssistPolicy, age: timedelta, answered: boo
 
 
 def test_no_time_or_read_by_a_catch_up_is_not_fresh(policy: AssistPolicy) -> None:
-    assert policy.check(ALICE, f"{PIN} hi", None, False, at(0)) == Refused(Refusal.STALE)
-    assert policy.check(ALICE, f"{PIN} hi", at(0), True, at(0)) == Refused(Refusal.STALE)
-    assert policy.screen(ALICE, at(0), False, at(0)) is None
+    assert policy.screen(ALICE, None, False, at(0)) == Refused(Refusal.STALE)
+    assert policy.screen(ALICE, at(0), True, at(0)) == Refused(Refusal.STALE)
+    assert policy.screen(ALICE, at(-1), False, at(0)) == Screened(ALICE, at(-1))
 
 
 def test_five_wrong_pins_in_an_hour_lock_the_sender_out_for_a_day(policy: AssistPolicy) -> None:
@@ -265,7 +284,21 @@ def test_the_fifth_and_twentieth_wrong_pin_locks_and_pauses() -> None:
 def test_a_stale_message_from_a_locked_sender_is_a_lockout(policy: AssistPolicy) -> None:
     for minute in range(5):
         check(policy, ALICE, "000000 hi", at(minute))
-    assert policy.check(ALICE, f"{PIN} hi", None, True, at(5)) == Refused(Refusal.SENDER_LOCKED)
+    assert decide(policy, ALICE, f"{PIN} hi", at(-60), False, at(5)) == Refused(
+        Refusal.SENDER_LOCKED
+    )
+
+
+def test_a_lockout_begun_while_the_text_was_read_holds(policy: AssistPolicy) -> None:
+    """Screened, then locked out by other messages before its text is checked: refused."""
+    screened = policy.screen(ALICE, at(0), False, at(0))
+    assert isinstance(screened, Screened)
+    for _ in range(5):
+        check(policy, ALICE, "000000 hi", at(0))
+    assert policy.check(screened, f"{PIN} hi", at(0)) == Refused(Refusal.SENDER_LOCKED)
+    late = policy.screen(BOB, at(0), False, at(0))
+    assert isinstance(late, Screened)
+    assert policy.check(late, f"{PIN} hi", at(5.1)) == Refused(Refusal.STALE)
 
 
 def test_rate_limit_per_contact(policy: AssistPolicy) -> None:

@@ -1,0 +1,170 @@
+"""Changing a contact in place (its subentry's Reconfigure), and what the contact form says."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from homeassistant.components.notify import (
+    ATTR_MESSAGE,
+    DOMAIN as NOTIFY_DOMAIN,
+    SERVICE_SEND_MESSAGE,
+)
+from homeassistant.config_entries import SOURCE_RECONFIGURE, ConfigSubentry
+from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+import custom_components.dinstar as integration
+from devtools.gateway_simulator import Simulator
+
+ADA = "+4917612345678"
+BOB = "+4917600000001"
+ENTITY = "notify.ada_sms"
+
+
+@pytest.fixture
+async def entry(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> MockConfigEntry:
+    """The gateway with two contacts, as the Add contact form saves them: Ada (port 2), Bob."""
+    mock_config_entry.add_to_hass(hass)
+    for data in ({"name": "Ada", "number": ADA, "port": 2}, {"name": "Bob", "number": BOB}):
+        hass.config_entries.async_add_subentry(
+            mock_config_entry,
+            ConfigSubentry(
+                data=MappingProxyType(data),
+                subentry_type="contact",
+                title=data["name"],
+                unique_id=data["number"],
+            ),
+        )
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    return mock_config_entry
+
+
+def contact_id(entry: MockConfigEntry, number: str) -> str:
+    return next(s.subentry_id for s in entry.subentries.values() if s.unique_id == number)
+
+
+async def reconfigure(hass: HomeAssistant, entry: MockConfigEntry, number: str) -> dict[str, Any]:
+    """Open the contact's Reconfigure form; it shows what is stored."""
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "contact"),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": contact_id(entry, number)},
+    )
+    assert (result["type"], result["step_id"]) == (FlowResultType.FORM, "reconfigure")
+    return result
+
+
+def shown(result: dict[str, Any]) -> dict[str, Any]:
+    return {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description and "suggested_value" in key.description
+    }
+
+
+async def send_to_ada(hass: HomeAssistant) -> None:
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        SERVICE_SEND_MESSAGE,
+        {ATTR_ENTITY_ID: ENTITY, ATTR_MESSAGE: "Water leak"},
+        blocking=True,
+    )
+
+
+async def test_change_number_port_and_name(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator: Simulator,
+    entity_registry: er.EntityRegistry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """The notify entity keeps its id and sends to the new number, from the new port."""
+    subentry_id = contact_id(entry, ADA)
+    result = await reconfigure(hass, entry, ADA)
+    assert shown(result) == {"name": "Ada", "number": ADA, "port": 2}
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Ada L.", "number": "+49 176 9999-1111", "port": 5}
+    )
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "reconfigure_successful")
+    await hass.async_block_till_done()
+
+    subentry = entry.subentries[subentry_id]
+    assert (subentry.title, subentry.unique_id) == ("Ada L.", "+4917699991111")
+    assert subentry.data == {"name": "Ada L.", "number": "+4917699991111", "port": 5}
+    registered = entity_registry.async_get(ENTITY)
+    assert registered is not None
+    device = device_registry.async_get(registered.device_id or "")
+    assert device is not None
+    assert device.name == "Ada L."
+    await send_to_ada(hass)
+    (sent,) = simulator.state.sent_messages
+    assert (sent.number, sent.port) == ("+4917699991111", 5)
+
+
+async def test_tick_assist_without_a_reload(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Assist reads the choice at each SMS: ticking it leaves the gateway running as it is."""
+    runtime = entry.runtime_data
+    result = await reconfigure(hass, entry, BOB)
+    assert shown(result) == {"name": "Bob", "number": BOB}
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Bob", "number": BOB, "assist": True}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert entry.subentries[contact_id(entry, BOB)].data["assist"] is True
+    assert entry.runtime_data is runtime  # not reloaded
+
+
+async def test_errors_recover(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """A number that is none, a port the gateway lacks: said by field, fixed in the same form."""
+    result = await reconfigure(hass, entry, ADA)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Ada", "number": "12ab", "port": 9}
+    )
+    assert result["errors"] == {"number": "invalid_number", "port": "invalid_port"}
+    assert shown(result)["number"] == "12ab"  # what was typed stays in the form
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Ada", "number": ADA}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.subentries[contact_id(entry, ADA)].data == {
+        "name": "Ada",
+        "number": ADA,
+    }
+
+
+async def test_another_contacts_number_is_refused(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """Two contacts never share a number, as when adding one."""
+    result = await reconfigure(hass, entry, ADA)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Ada", "number": BOB}
+    )
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "already_configured")
+    assert contact_id(entry, ADA)
+
+
+async def test_the_form_names_the_entity_as_it_is(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """The name field's help gives the entity's real name and id, for a contact called Ada."""
+    state = hass.states.get(ENTITY)
+    assert state is not None
+    assert state.name == "Ada SMS"
+    strings = json.loads(
+        (Path(integration.__file__).parent / "translations" / "en.json").read_text("utf-8")
+    )
+    steps = strings["config_subentries"]["contact"]["step"]
+    for step in ("user", "reconfigure"):
+        help_text = steps[step]["data_description"]["name"]
+        assert "“Ada SMS”" in help_text
+        assert ENTITY in help_text
+        assert "SMS to" not in help_text
