@@ -43,27 +43,32 @@ async def async_check_message(
     *,
     agent_id: str | None,
     denied: Collection[str],
-    conversation_id: str,
 ) -> None:
     """Raise :class:`AssistRefusedError` unless ``text`` is safe to give to the agent."""
-    refused = _exposed_refused(hass, denied)
-    if not refused:
-        return
     agent = async_get_agent(hass, agent_id)
-    if not isinstance(agent, DefaultAgent):
-        raise AssistRefusedError(translation_domain=DOMAIN, translation_key="assist_other_agent")
     user_input = conversation.ConversationInput(
         text=text,
         context=Context(),
-        conversation_id=conversation_id,
+        conversation_id=None,  # recognition looks at the words alone
         device_id=None,
         satellite_id=None,
         language=hass.config.language,
         agent_id=conversation.HOME_ASSISTANT_AGENT,
     )
-    # A sentence of the user's own automations runs that automation, not an intent.
-    if await agent.async_recognize_sentence_trigger(user_input) is not None:
+    # A sentence of the user's own automations runs whatever they do, which cannot be
+    # checked before: by SMS it is refused, whatever is exposed.
+    if (
+        isinstance(agent, DefaultAgent)
+        and await agent.async_recognize_sentence_trigger(user_input) is not None
+    ):
+        raise AssistRefusedError(
+            translation_domain=DOMAIN, translation_key="assist_sentence_trigger"
+        )
+    refused = _exposed_refused(hass, denied)
+    if not refused:
         return
+    if not isinstance(agent, DefaultAgent):
+        raise AssistRefusedError(translation_domain=DOMAIN, translation_key="assist_other_agent")
     result = await agent.async_recognize_intent(user_input)
     if result is None or result.unmatched_entities:
         raise AssistRefusedError(translation_domain=DOMAIN, translation_key="assist_not_understood")

@@ -288,7 +288,6 @@ class AssistResponder:
                 accepted.text,
                 agent_id=agent_id,
                 denied=options.get(CONF_DENIED_ENTITIES, ()),
-                conversation_id=accepted.conversation_id,
             )
         except AssistRefusedError as err:
             speech: str | None = await async_refusal_text(self._hass, err)

@@ -47,9 +47,7 @@ def _time(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def sms_received_data(
-    sms: IncomingSms, *, caught_up: bool = False, pin: str | None = None
-) -> dict[str, Any]:
+def sms_received_data(sms: IncomingSms, *, caught_up: bool, pin: str | None) -> dict[str, Any]:
     """Fields of a received SMS, its text with the Assist PIN (``pin``) masked.
 
     The event is recorded, shown and mirrored by entities: the PIN that starts an Assist

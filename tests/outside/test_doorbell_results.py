@@ -215,3 +215,51 @@ async def test_foreign_result_and_report_the_gateway_does_not_hold_fire_nothing(
     assert events["dinstar_sms_delivery"] == []
     assert result_read, "the result was not checked"
     assert report_read, "the report was not checked"
+
+
+async def test_the_read_back_asks_for_what_was_announced_only(
+    hass: HomeAssistant,
+    http: TestClient,
+    gateway: FakeGateway,
+    events: dict[str, list[dict[str, Any]]],
+) -> None:
+    """Another's result and report are asked by their number, port and a window round their time.
+
+    The gateway's whole history is not read for one push (an embedded server, pages of 8 KB).
+    """
+    added = await add_idle_gateway(hass, gateway)
+    sent_at = "2026-11-01 10:00:00"
+    result = {
+        "port": 1,
+        "number": STRANGER_NUMBER,
+        "time": sent_at,
+        "status": "SENT_OK",
+        "count": 1,
+        "succ_count": 1,
+        "ref_id": 215,
+        "imsi": "262010000000001",
+    }
+    gateway.results.append({**result, "user_id": 0, "task_id": 99})
+    gateway.reports.append(_report(result, 0))
+    since = len(gateway.requests)
+    await gateway.push(http, added.webhook_path, {"sn": gateway.serial, "sms_result": [result]})
+    await gateway.push(
+        http, added.webhook_path, {"sn": gateway.serial, "sms_deliver_status": [_report(result, 0)]}
+    )
+    assert await wait_for(
+        hass, lambda: bool(events["dinstar_sms_sent"] and events["dinstar_sms_delivery"])
+    )
+    (results,) = [seen.body for seen in gateway.calls(RESULTS, since)]
+    assert results == {
+        "number": [STRANGER_NUMBER],
+        "port": [1],
+        "time_after": "2026-11-01 09:59:00",
+        "time_before": "2026-11-01 10:01:00",
+    }
+    (reports,) = [seen.body for seen in gateway.calls(REPORTS, since)]
+    # A report may come hours after its message: the window opens twelve hours before.
+    assert reports == {
+        "number": [STRANGER_NUMBER],
+        "port": [1],
+        "time_after": "2026-10-31 22:00:00",
+    }

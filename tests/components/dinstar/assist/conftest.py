@@ -14,13 +14,16 @@ from typing import Any
 
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.dinstar.const import DOMAIN
 from devtools.gateway_simulator import Simulator
 from tests.components.dinstar.conftest import WEBHOOK_ID
+from tests.conftest import SERIAL
 
 ALICE = "+4917612345678"
 BOB = "+4917600000001"
@@ -161,6 +164,15 @@ async def received(hass: HomeAssistant, simulator: Simulator, sender: str, text:
         await event.wait()
     unsubscribe()
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def port_device(hass: HomeAssistant, entry: MockConfigEntry, port: int) -> str:
+    """The registry id of a port's device, which the port's events name."""
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, f"{SERIAL}-port-{port}"), entry.entry_id
+    )
+    assert device is not None
+    return device.id
 
 
 def replies_to(simulator: Simulator, number: str) -> list[str]:

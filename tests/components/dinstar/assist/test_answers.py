@@ -13,7 +13,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from devtools.gateway_simulator import Simulator
 from devtools.gateway_simulator.models import IncomingSms
 
-from .conftest import ALICE, ASSIST, BOB, KITCHEN, PIN, REFUSED, Receive, replies_to
+from .conftest import ALICE, ASSIST, BOB, KITCHEN, PIN, REFUSED, Receive, port_device, replies_to
 
 
 def receive_stamped(simulator: Simulator, sender: str, text: str, stamp: datetime) -> None:
@@ -33,7 +33,10 @@ def receive_stamped(simulator: Simulator, sender: str, text: str, stamp: datetim
 
 
 async def test_an_allowed_contact_turns_on_the_light(
-    hass: HomeAssistant, sms_in: Receive, simulator: Simulator
+    hass: HomeAssistant,
+    sms_in: Receive,
+    simulator: Simulator,
+    init_with_subentries: MockConfigEntry,
 ) -> None:
     """The answer goes back as an SMS from the same port; the exchange is an event."""
     exchanges: list[Event] = []
@@ -43,6 +46,7 @@ async def test_an_allowed_contact_turns_on_the_light(
     (reply,) = replies_to(simulator, ALICE)
     assert simulator.state.sent_messages[0].port == 1
     (exchange,) = exchanges
+    assert exchange.data["device_id"] == port_device(hass, init_with_subentries, 1)
     assert exchange.data["contact"] == "Alice"
     assert exchange.data["sender"] == ALICE
     assert exchange.data["port"] == 1

@@ -6,26 +6,15 @@ from datetime import timedelta
 from typing import Any
 
 from homeassistant.core import Event, HomeAssistant
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dinstar.const import DOMAIN
 from devtools.gateway_simulator import Simulator
-from tests.conftest import SERIAL
 
-from .conftest import ALICE, ASSIST, BOB, KITCHEN, PIN, Receive, replies_to
-
-
-def port_device(hass: HomeAssistant, entry: MockConfigEntry, port: int) -> str:
-    """The registry id of a port's device, which the port's events name."""
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, f"{SERIAL}-port-{port}"), entry.entry_id
-    )
-    assert device is not None
-    return device.id
-
+from .conftest import ALICE, ASSIST, BOB, KITCHEN, PIN, Receive, port_device, replies_to
 
 # Five contacts allowed to talk to Assist: numbers a guesser could forge.
 CONTACTS = [f"+491761000000{index}" for index in range(5)]

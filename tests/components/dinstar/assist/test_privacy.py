@@ -66,5 +66,7 @@ async def test_the_pin_is_masked_everywhere(
 
 def test_the_event_shows_the_text_with_the_pin_masked() -> None:
     sms = IncomingSms(7, 1, ALICE, "+49172", None, f"{PIN} turn on the kitchen light")
-    assert sms_received_data(sms, pin=PIN)["text"] == "**** turn on the kitchen light"
-    assert sms_received_data(sms, pin=None)["text"] == f"{PIN} turn on the kitchen light"
+    masked = sms_received_data(sms, caught_up=True, pin=PIN)
+    assert (masked["text"], masked["caught_up"]) == ("**** turn on the kitchen light", True)
+    shown = sms_received_data(sms, caught_up=False, pin=None)
+    assert (shown["text"], shown["caught_up"]) == (f"{PIN} turn on the kitchen light", False)

@@ -177,10 +177,10 @@ async def test_with_nothing_refused_exposed_the_agent_has_every_message(
     assert unchanged(hass, *REFUSED, *DENIED)  # not exposed: the agent cannot reach them
 
 
-async def test_a_sentence_of_the_users_own_automation_runs_it(
+async def test_a_sentence_of_the_users_own_automation_does_not_run_by_sms(
     hass: HomeAssistant, sms_in: Receive, simulator: Simulator
 ) -> None:
-    """An automation's sentence is what the user wrote: it runs as written."""
+    """What an automation's sentence does cannot be checked first: by SMS it is refused."""
     assert await async_setup_component(
         hass,
         "automation",
@@ -195,8 +195,11 @@ async def test_a_sentence_of_the_users_own_automation_runs_it(
         },
     )
     await sms_in(ALICE, f"{PIN} movie time")
-    assert hass.states.get(KITCHEN).state == "on"
-    assert replies_to(simulator, ALICE) == ["Enjoy the film"]
+    assert hass.states.get(KITCHEN).state != "on"
+    assert replies_to(simulator, ALICE) == [
+        "Not done: your own Assist sentences (conversation triggers) do not run by SMS, as what"
+        " they do cannot be checked first."
+    ]
 
 
 class OtherAgent(AbstractConversationAgent):
