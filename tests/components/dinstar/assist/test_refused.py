@@ -197,8 +197,10 @@ async def test_a_sentence_of_the_users_own_automation_does_not_run_by_sms(
     await sms_in(ALICE, f"{PIN} movie time")
     assert hass.states.get(KITCHEN).state != "on"
     assert replies_to(simulator, ALICE) == [
-        "Not done: your own Assist sentences (conversation triggers) do not run by SMS, as what"
-        " they do cannot be checked first."
+        (
+            "Not done: your own Assist sentences (conversation triggers) do not run by SMS, as"
+            " what they do cannot be checked first."
+        )
     ]
 
 
