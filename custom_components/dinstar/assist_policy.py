@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 from enum import StrEnum
 import hmac
 from typing import Final
@@ -119,12 +119,6 @@ class Refused:
     lockouts: tuple[Lockout, ...] = ()
 
 
-@dataclass(slots=True)
-class _Conversation:
-    conversation_id: str
-    last: datetime
-
-
 def normalize_number(number: str) -> str:
     """The number without spaces, dashes, dots or brackets, "00" written as "+"."""
     compact = number.translate(_FORMATTING)
@@ -145,12 +139,15 @@ def mask_pin(text: str, pin: str | None) -> str:
 class AssistPolicy:
     """Decides message by message, and counts what it let through in ``state``."""
 
-    def __init__(self, settings: AssistSettings, time_zone: tzinfo, state: AssistState) -> None:
-        """Apply ``settings``; the daily caps start again at midnight in ``time_zone``."""
+    def __init__(self, settings: AssistSettings, state: AssistState) -> None:
+        """Apply ``settings``, counting in ``state``.
+
+        The caller's ``now`` is in its local time zone: the daily caps start again at its
+        midnight.
+        """
         if settings.max_parts < 1:
             raise ValueError(f"max_parts {settings.max_parts} is less than one SMS")
         self._settings = settings
-        self._time_zone = time_zone
         self._state = state
         self._allowed = {
             key: name
@@ -158,7 +155,8 @@ class AssistPolicy:
             if (key := number_key(number, settings.country))
         }
         self._gateways = _keys(settings.gateway_numbers, settings.country)
-        self._conversations: dict[str, _Conversation] = {}
+        # Each contact's conversation id, with the time of its last message.
+        self._conversations: dict[str, tuple[str, datetime]] = {}
 
     @property
     def state(self) -> AssistState:
@@ -257,7 +255,7 @@ class AssistPolicy:
         state = self._state
         if len(state.replies.get(number, ())) >= settings.rate_limit:
             return Refusal.RATE_LIMITED
-        day = now.astimezone(self._time_zone).date()
+        day = now.date()
         if state.day != day:
             state.day, state.replies_today = day, {}
         today = state.replies_today.get(number, 0)
@@ -271,13 +269,14 @@ class AssistPolicy:
 
     def _conversation_id(self, number: str, now: datetime) -> str:
         """The contact's conversation, or a new one when the last message is too old."""
-        conversation = self._conversations.get(number)
-        if conversation is None or now - conversation.last >= CONVERSATION_WINDOW:
+        known = self._conversations.get(number)
+        if known is not None and now - known[1] < CONVERSATION_WINDOW:
+            conversation_id = known[0]
+        else:
             # Not a ULID: Home Assistant keeps an id it did not make instead of replacing it.
-            conversation = _Conversation(f"dinstar-sms-{uuid.uuid4().hex}", now)
-            self._conversations[number] = conversation
-        conversation.last = now
-        return conversation.conversation_id
+            conversation_id = f"dinstar-sms-{uuid.uuid4().hex}"
+        self._conversations[number] = (conversation_id, now)
+        return conversation_id
 
 
 def fit_to_parts(text: str, max_parts: int) -> str:

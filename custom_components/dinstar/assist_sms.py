@@ -135,14 +135,15 @@ class AssistResponder:
         sender: str = data["sender"]
         port: int = data["port"]
         sent = _gateway_time(data["received_at"])
-        screened = policy.screen(sender, sent, data["caught_up"], dt_util.utcnow())
+        # Local time: the daily caps start again at Home Assistant's midnight.
+        screened = policy.screen(sender, sent, data["caught_up"], dt_util.now())
         if isinstance(screened, Refused):
             self._not_answered(screened.reason, sender)  # pragma: no mutate
             return
         text = await self._async_read_text(data["incoming_sms_id"], sender)
         if text is None:
             return
-        decision = policy.check(screened, text, dt_util.utcnow())
+        decision = policy.check(screened, text, dt_util.now())
         await self._store.async_save(policy.state.as_dict())
         if isinstance(decision, Refused):
             self._refused(decision, sender, port)
@@ -175,7 +176,7 @@ class AssistResponder:
             max_parts=options[CONF_MAX_PARTS],
         )
         if self._current is None or self._current[0] != settings:
-            policy = AssistPolicy(settings, dt_util.get_default_time_zone(), self._state)
+            policy = AssistPolicy(settings, self._state)
             self._current = (settings, policy)
         return self._current[1]
 

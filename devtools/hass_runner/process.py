@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass
 import os
 from pathlib import Path
+import re
 import socket
 import subprocess
 import sys
@@ -96,7 +97,19 @@ def start_simulator(
     ]
     if push_url:
         args += ["--push-url", push_url]
-    return _spawn("simulator", [*args, *extra], log)
+    # A gateway's clock is set to its site's local time, which is Home Assistant's: Assist by
+    # SMS answers only messages that are fresh by that clock.
+    return _spawn("simulator", [*args, *extra], log, env={"TZ": demo_time_zone()})
+
+
+def demo_time_zone() -> str:
+    """The time zone of the demo's Home Assistant, from its configuration.yaml."""
+    yaml = (DEMO_CONFIG / "configuration.yaml").read_text()
+    match = re.search(r"^\s+time_zone:\s*(\S+)", yaml, re.MULTILINE)
+    if match is None:
+        msg = "the demo's configuration.yaml names no time_zone"
+        raise RuntimeError(msg)
+    return match.group(1)
 
 
 def prepare_config(config_dir: Path, *, http_port: int | None) -> None:

@@ -160,6 +160,10 @@ async def test_send_sms_over_rest_reaches_the_gateway(stack: Stack) -> None:
     assert {event["data"]["outcome"] for event in results} == {"sent"}
 
 
+# Assist by SMS needs a PIN of six characters or more; a message starts with it.
+PIN = "246810"
+
+
 async def test_an_allowed_contact_talks_to_assist_by_sms(stack: Stack) -> None:
     """An allowed contact's SMS switches the light, the answer reaches the gateway; no other.
 
@@ -171,13 +175,13 @@ async def test_an_allowed_contact_talks_to_assist_by_sms(stack: Stack) -> None:
         entry_id, "contact", {"name": "Alice", "number": alice, "assist": True}
     )
     await stack.api.add_subentry(
-        entry_id, "assist", {"max_parts": 2, "rate_limit": 5, "daily_cap": 50}
+        entry_id, "assist", {"pin": PIN, "max_parts": 2, "rate_limit": 5, "daily_cap": 50}
     )
     await stack.control("config", {"push_url": stack.entry["webhook_url"]})
     async with stack.api.websocket() as socket:
         exchanges = await socket.subscribe_events("dinstar_assist_exchange")
         await stack.control(
-            "sms", {"port": 2, "number": alice, "text": "turn on the kitchen light"}
+            "sms", {"port": 2, "number": alice, "text": f"{PIN} turn on the kitchen light"}
         )
         async with asyncio.timeout(EVENT_WAIT):
             exchange = (await socket.next_event(exchanges))["data"]

@@ -160,7 +160,6 @@ async def test_logbook_words(
     # What a port's sensor already logs is not described a second time.
     shown_by_sensors = {"dinstar_sms_received", "dinstar_ussd_received", "dinstar_sim_registration"}
     assert set(described) == set(ALL_EVENTS) - shown_by_sensors
-    assert described[event_type](Event(event_type, data)) == {
-        "name": "Dinstar",
-        "message": words,
-    }
+    line = described[event_type](Event(event_type, data))
+    assert {key: line[key] for key in ("name", "message")} == {"name": "Dinstar", "message": words}
+    assert line["icon"].startswith("mdi:")

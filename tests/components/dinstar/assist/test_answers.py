@@ -227,12 +227,21 @@ async def test_a_message_the_gateway_cannot_show_again_is_not_answered(
 async def test_a_message_gone_from_the_gateway_is_not_answered(
     hass: HomeAssistant, sms_in: Receive, simulator: Simulator
 ) -> None:
-    @callback
-    def deleted(_event: Event) -> None:
-        simulator.state.inbox.clear()
+    """Deleted before it is read back: not answered, nor is the next one taken for it."""
+    state = simulator.state
 
-    hass.bus.async_listen("dinstar_sms_received", deleted)
+    @callback
+    def deleted(event: Event) -> None:
+        state.inbox[:] = [
+            sms for sms in state.inbox if sms.incoming_sms_id != event.data["incoming_sms_id"]
+        ]
+        later = IncomingSms(state.next_incoming_id, 1, ALICE, "", "", f"{PIN} hello")
+        state.next_incoming_id += 1
+        state.inbox.append(later)  # not pushed: not answered now either
+
+    unsubscribe = hass.bus.async_listen("dinstar_sms_received", deleted)
     await sms_in(ALICE, f"{PIN} turn on the kitchen light")
+    unsubscribe()
     assert hass.states.get(KITCHEN).state == "unknown"
     assert replies_to(simulator, ALICE) == []
 

@@ -30,7 +30,7 @@ BOB = "+40798765432"
 GATEWAY_SIM = "+40711111111"
 PIN = "471108"
 START = datetime(2027, 5, 12, 8, 0, tzinfo=UTC)
-# Midnight there is 21:00 UTC.
+# The caller's local time zone, where midnight is 21:00 UTC.
 LOCAL = timezone(timedelta(hours=3))
 # Numbers a guesser could forge: allowed contacts.
 GUESSERS = [f"+4071000{index:04d}" for index in range(10)]
@@ -58,7 +58,7 @@ def make_policy(state: AssistState | None = None, **changes: Any) -> AssistPolic
         daily_cap=8,
         max_parts=2,
     )
-    return AssistPolicy(replace(settings, **changes), LOCAL, state or AssistState())
+    return AssistPolicy(replace(settings, **changes), state or AssistState())
 
 
 def decide(
@@ -160,6 +160,7 @@ def test_numbers_lose_their_formatting() -> None:
         (f"{PIN} - lights on", "lights on"),
         (f"{PIN}\nlights on", "lights on"),
         (f"{PIN}\tlights on", "lights on"),
+        (f"{PIN} Xmas lights on", "Xmas lights on"),
         (f"  {PIN} lights on", "lights on"),
         (PIN, Refusal.EMPTY),
         (f"{PIN} :", Refusal.EMPTY),
@@ -321,7 +322,7 @@ def test_refused_messages_use_no_slot() -> None:
 
 def test_a_daily_cap_per_contact_and_one_for_all_in_the_callers_day() -> None:
     policy = make_policy(rate_limit=100, contact_daily_cap=2, daily_cap=3)
-    evening = datetime(2027, 5, 12, 20, 0, tzinfo=UTC)  # 23:00 there
+    evening = datetime(2027, 5, 12, 20, 0, tzinfo=UTC).astimezone(LOCAL)  # 23:00 there
     accepted(ask(policy, ALICE, evening))
     accepted(ask(policy, ALICE, evening))
     assert ask(policy, ALICE, evening) == Refused(Refusal.CONTACT_DAILY_CAP)
