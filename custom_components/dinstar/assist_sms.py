@@ -123,11 +123,12 @@ class AssistResponder:
     @callback
     def _async_sms(self, event: Event) -> None:
         self._entry.async_create_background_task(
-            self._hass, self._async_handle(event.data), "dinstar assist reply"
+            self._hass, self._async_handle(event), "dinstar assist reply"
         )
 
-    async def _async_handle(self, data: Mapping[str, Any]) -> None:
+    async def _async_handle(self, event: Event) -> None:
         """A received SMS: answered, or refused with a reason."""
+        data = event.data
         options = assist_options(self._entry)
         if options is None or pin_choice(options) is PinChoice.NEEDED:
             return
@@ -149,7 +150,7 @@ class AssistResponder:
             self._refused(decision, sender, port)
             return
         self._logged.clear()
-        await self._async_answer(policy, options, sender, port, decision)
+        await self._async_answer(policy, options, event, decision)
 
     async def _async_policy(self, options: Mapping[str, Any]) -> AssistPolicy:
         """The policy for the subentries as they are now, on the stored counts."""
@@ -274,14 +275,11 @@ class AssistResponder:
         )
 
     async def _async_answer(
-        self,
-        policy: AssistPolicy,
-        options: Mapping[str, Any],
-        sender: str,
-        port: int,
-        accepted: Accepted,
+        self, policy: AssistPolicy, options: Mapping[str, Any], sms: Event, accepted: Accepted
     ) -> None:
         """Ask the agent, unless the message may touch what SMS may not; answer from the port."""
+        sender: str = sms.data["sender"]
+        port: int = sms.data["port"]
         agent_id: str | None = options.get(CONF_AGENT_ID)
         try:
             await async_check_message(
@@ -297,7 +295,8 @@ class AssistResponder:
                 self._hass,
                 accepted.text,
                 accepted.conversation_id,
-                Context(),
+                # What the agent does was caused by the SMS: the logbook tells it so.
+                Context(parent_id=sms.context.id),
                 agent_id=agent_id,
             )
             speech = result.response.speech.get("plain", {}).get("speech")

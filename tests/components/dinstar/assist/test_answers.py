@@ -41,8 +41,12 @@ async def test_an_allowed_contact_turns_on_the_light(
     """The answer goes back as an SMS from the same port; the exchange is an event."""
     exchanges: list[Event] = []
     hass.bus.async_listen("dinstar_assist_exchange", exchanges.append)
+    received: list[Event] = []
+    hass.bus.async_listen("dinstar_sms_received", received.append)
     await sms_in(ALICE, f"{PIN} turn on the kitchen light")
-    assert hass.states.get(KITCHEN).state == "on"
+    light = hass.states.get(KITCHEN)
+    assert light.state == "on"
+    assert light.context.parent_id == received[0].context.id  # switched by that SMS
     (reply,) = replies_to(simulator, ALICE)
     assert simulator.state.sent_messages[0].port == 1
     (exchange,) = exchanges

@@ -44,7 +44,7 @@ async def add(hass: HomeAssistant, entry: MockConfigEntry, user_input: dict[str,
         (entry.entry_id, "assist"), context={"source": SOURCE_USER}
     )
     if result["type"] is FlowResultType.FORM:
-        assert result["step_id"] == "user"
+        assert (result["step_id"], result["errors"]) == ("user", {})
         result = await hass.config_entries.subentries.async_configure(result["flow_id"], user_input)
     await hass.async_block_till_done()
     return result
