@@ -139,7 +139,7 @@ class AssistResponder:
         # Local time: the daily caps start again at Home Assistant's midnight.
         screened = policy.screen(sender, sent, data["caught_up"], dt_util.now())
         if isinstance(screened, Refused):
-            self._not_answered(screened.reason, sender)  # pragma: no mutate
+            self._not_answered(screened.reason, sender)
             return
         text = await self._async_read_text(data["incoming_sms_id"], sender)
         if text is None:
@@ -189,11 +189,11 @@ class AssistResponder:
         try:
             page = await self._coordinator.client.query_incoming_sms(after_id=sms_id - 1)
         except DinstarError as err:
-            LOGGER.warning(  # pragma: no mutate
-                "Assist by SMS could not read the SMS from %s on %s: %s",  # pragma: no mutate
-                sender,  # pragma: no mutate
-                self._entry.title,  # pragma: no mutate
-                err,  # pragma: no mutate
+            LOGGER.warning(
+                "Assist by SMS could not read the SMS from %s on %s: %s",
+                sender,
+                self._entry.title,
+                err,
             )
             return None
         return next(
@@ -212,55 +212,51 @@ class AssistResponder:
         reason = refused.reason
         if reason in _LIMITS:
             self._fire(EVENT_ASSIST_LIMIT, port, {"port": port, "sender": sender, "limit": reason})
-        self._not_answered(reason, sender)  # pragma: no mutate
+        self._not_answered(reason, sender)
 
     def _not_answered(self, reason: Refusal, sender: str) -> None:
         """Log why: a limit or a stale message once (until an answer goes out), else at debug."""
         if reason in _LIMITS:
-            self._warn_once(  # pragma: no mutate
-                reason,  # pragma: no mutate
-                "Assist by SMS on %s reached its limit (%s): not answering %s",  # pragma: no mutate
-                self._entry.title,  # pragma: no mutate
-                reason,  # pragma: no mutate
-                sender,  # pragma: no mutate
+            self._warn_once(
+                reason,
+                "Assist by SMS on %s reached its limit (%s): not answering %s",
+                self._entry.title,
+                reason,
+                sender,
             )
         elif reason is Refusal.STALE:
-            self._warn_once(  # pragma: no mutate
-                reason,  # pragma: no mutate
-                "Assist by SMS on %s did not answer %s: by the gateway's clock the SMS is "  # pragma: no mutate
-                "older than a few minutes, or it was read late (if it was sent just now, set "  # pragma: no mutate
-                "the gateway's clock and time zone to Home Assistant's)",  # pragma: no mutate
-                self._entry.title,  # pragma: no mutate
-                sender,  # pragma: no mutate
+            self._warn_once(
+                reason,
+                "Assist by SMS on %s did not answer %s: by the gateway's clock the SMS is "
+                "older than a few minutes, or it was read late (if it was sent just now, set "
+                "the gateway's clock and time zone to Home Assistant's)",
+                self._entry.title,
+                sender,
             )
         else:
-            LOGGER.debug(  # pragma: no mutate
-                "SMS from %s not answered by Assist: %s",  # pragma: no mutate
-                sender,  # pragma: no mutate
-                reason,  # pragma: no mutate
-            )
+            LOGGER.debug("SMS from %s not answered by Assist: %s", sender, reason)
 
     def _warn_once(self, reason: Refusal, message: str, *args: object) -> None:
         if reason not in self._logged:
             self._logged.add(reason)
-            LOGGER.warning(message, *args)  # pragma: no mutate
+            LOGGER.warning(message, *args)
 
     def _locked_out(self, lockout: Lockout, sender: str, port: int) -> None:
         """Tell of a lockout a wrong PIN started: a warning, an event, a repair issue."""
         until = dt_util.as_local(lockout.until).strftime("%Y-%m-%d %H:%M")
         if lockout.kind is Refusal.SENDER_LOCKED:
-            LOGGER.warning(  # pragma: no mutate
-                "Assist by SMS on %s ignores %s until %s: too many wrong PINs",  # pragma: no mutate
-                self._entry.title,  # pragma: no mutate
-                sender,  # pragma: no mutate
-                until,  # pragma: no mutate
+            LOGGER.warning(
+                "Assist by SMS on %s ignores %s until %s: too many wrong PINs",
+                self._entry.title,
+                sender,
+                until,
             )
             async_raise_assist_sender_locked(self._hass, self._entry, sender, until)
         else:
-            LOGGER.warning(  # pragma: no mutate
-                "Assist by SMS on %s is paused until %s: too many wrong PINs",  # pragma: no mutate
-                self._entry.title,  # pragma: no mutate
-                until,  # pragma: no mutate
+            LOGGER.warning(
+                "Assist by SMS on %s is paused until %s: too many wrong PINs",
+                self._entry.title,
+                until,
             )
             async_raise_assist_paused(self._hass, self._entry, until)
         self._fire(
@@ -305,10 +301,10 @@ class AssistResponder:
             # To the number in E.164: the gateway may not take it as the network wrote it.
             await self._send(accepted.number, reply, port)
         except HomeAssistantError as err:
-            LOGGER.warning(  # pragma: no mutate
-                "The Assist reply to %s was not sent: %s",  # pragma: no mutate
-                sender,  # pragma: no mutate
-                err,  # pragma: no mutate
+            LOGGER.warning(
+                "The Assist reply to %s was not sent: %s",
+                sender,
+                err,
             )
             return
         self._fire(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, assert_never
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -128,7 +128,7 @@ def event_for(event: DirectEvent) -> tuple[str, int | None, dict[str, Any]]:
                     "action": event.action,
                 },
             )
-    raise AssertionError(event)  # pragma: no cover - the match covers every DirectEvent
+    assert_never(event)
 
 
 def event_firer(hass: HomeAssistant, entry: ConfigEntry) -> FireEvent:

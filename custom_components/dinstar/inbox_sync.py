@@ -179,10 +179,7 @@ class InboxSync:
             try:
                 new = await self._async_read_new()
             except DinstarError as err:
-                LOGGER.debug(  # pragma: no mutate
-                    "Catching up with the gateway's inbox failed: %s",  # pragma: no mutate
-                    err,  # pragma: no mutate
-                )
+                LOGGER.debug("Catching up with the gateway's inbox failed: %s", err)
                 self.read_failed = True
                 return
             self.read_failed = False
@@ -191,10 +188,8 @@ class InboxSync:
                 del self._announced[sms_id]
             if self.baseline_pending:
                 self.baseline_pending = False
-                LOGGER.debug(  # pragma: no mutate
-                    "%s messages already on the gateway are not fired",  # pragma: no mutate
-                    sum(sms.incoming_sms_id not in announced for sms in new),  # pragma: no mutate
-                )
+                kept = sum(sms.incoming_sms_id not in announced for sms in new)
+                LOGGER.debug("%s messages already on the gateway are not fired", kept)
                 new = [sms for sms in new if sms.incoming_sms_id in announced]
             self._note_announcements(announced, cursor, new, late=late)
             for sms in new:

@@ -169,7 +169,7 @@ class Messaging:
             self._reader = self._entry.async_create_background_task(
                 self._hass,
                 self._async_read_announced(),
-                "dinstar push read-back",  # pragma: no mutate
+                "dinstar push read-back",
             )
 
     async def _async_read_announced(self) -> None:
@@ -199,7 +199,7 @@ class Messaging:
         except DinstarError as err:
             # The gateway keeps its records: they are read once more after the next good
             # refresh (not at once: a failing gateway is not asked in a loop).
-            LOGGER.debug("Reading back pushed outcomes failed: %s", err)  # pragma: no mutate
+            LOGGER.debug("Reading back pushed outcomes failed: %s", err)
             if not retry:
                 self._failed.add(waiting.outcomes())
         # A confirmed push ends the "pushes are not arriving" repair at once.
@@ -236,7 +236,7 @@ class Messaging:
         self._entry.async_create_background_task(
             self._hass,
             self._coordinator.async_request_refresh(),
-            "dinstar pushed refresh",  # pragma: no mutate
+            "dinstar pushed refresh",
         )
 
     @callback
@@ -257,7 +257,7 @@ class Messaging:
             self._entry.async_create_background_task(
                 self._hass,
                 self._async_read(failed, retry=True),
-                "dinstar push read-back retry",  # pragma: no mutate
+                "dinstar push read-back retry",
             )
         if available and self.outbox.tracker.pending:
             self._entry.async_create_background_task(
@@ -319,7 +319,7 @@ class Messaging:
             self._entry.async_create_background_task(
                 self._hass,
                 self._async_catch_up(late=True),
-                "dinstar inbox catch-up",  # pragma: no mutate
+                "dinstar inbox catch-up",
             )
 
     @callback

@@ -285,7 +285,7 @@ class OutboxSync:
         try:
             results = await self._client.query_sms_result(user_ids=[sms.user_id for sms in pending])
         except DinstarError as err:
-            LOGGER.debug("Polling sending results failed: %s", err)  # pragma: no mutate
+            LOGGER.debug("Polling sending results failed: %s", err)
             return
         for result in results:
             self.async_result(result)
@@ -312,7 +312,7 @@ class OutboxSync:
                 time_after=oldest.replace(tzinfo=None) - REPORT_CLOCK_MARGIN,
             )
         except DinstarError as err:
-            LOGGER.debug("Polling delivery reports failed: %s", err)  # pragma: no mutate
+            LOGGER.debug("Polling delivery reports failed: %s", err)
             return
         for report in reports:
             self.async_report(report)
@@ -341,11 +341,7 @@ class OutboxSync:
             self.counters[outcome] += 1
             self._fire_event(EVENT_SMS_SENT, sms.port, {**base, "outcome": outcome})
         elif update.outcome is Outcome.EXPIRED:
-            LOGGER.debug(  # pragma: no mutate
-                "Stopped following SMS %s to %s: no outcome",  # pragma: no mutate
-                sms.user_id,  # pragma: no mutate
-                sms.number,  # pragma: no mutate
-            )
+            LOGGER.debug("Stopped following SMS %s to %s: no outcome", sms.user_id, sms.number)
         else:
             delivered = update.outcome is Outcome.DELIVERED
             self.counters["delivered" if delivered else "undelivered"] += 1

@@ -85,7 +85,7 @@ class PushReceiver:
         try:
             batch = parse_push(bytes(body))
         except DinstarPushError as err:
-            LOGGER.debug("Refused a push that is not the gateway's: %s", err)  # pragma: no mutate
+            LOGGER.debug("Refused a push that is not the gateway's: %s", err)
             return web.Response(status=HTTPStatus.BAD_REQUEST)
         if batch.sn != self._entry.unique_id:
             if batch.sn not in self._refused:
@@ -98,10 +98,7 @@ class PushReceiver:
             return web.Response(status=HTTPStatus.FORBIDDEN)
         self.last_push = dt_util.utcnow()
         if LOGGER.isEnabledFor(logging.DEBUG):
-            LOGGER.debug(  # pragma: no mutate
-                "Push: %s",  # pragma: no mutate
-                ", ".join(type(event).__name__ for event in batch.events),  # pragma: no mutate
-            )
+            LOGGER.debug("Push: %s", ", ".join(type(event).__name__ for event in batch.events))
         self._messaging.async_ring(batch.events, request.remote)
         self._pushed_state.async_schedule_call()
         return web.Response()
