@@ -82,8 +82,7 @@ class _Waiting:
         return _Waiting(results=self.results, reports=self.reports, calls=self.calls)
 
     def add(self, other: _Waiting) -> None:
-        """Take over what another announced too, within the bound."""
-        self.sms = self.sms or other.sms
+        """Take over the outcomes another announced too, within the bound."""
         _bounded_extend(self.results, other.results)
         _bounded_extend(self.reports, other.reports)
         _bounded_extend(self.calls, other.calls)

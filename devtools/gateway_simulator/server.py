@@ -149,6 +149,8 @@ class Simulator:
         if refused := self._authenticate(request):
             return refused
         state.requests[request.path] += 1
+        if request.method == "POST":
+            state.asked.append((request.path, (await request.read()).decode(errors="replace")))
         if state.faults.error_500:
             raise web.HTTPInternalServerError
         try:

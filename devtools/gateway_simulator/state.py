@@ -7,7 +7,7 @@ Everything here runs in the caller's event loop; background work goes through
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Mapping
 from dataclasses import asdict
 import random
@@ -23,6 +23,7 @@ from .sending import SendQueue
 from .tasks import Background
 
 _RUNTIME_SEED_OFFSET = 0x5EED
+ASKED_KEPT = 200
 _INCOMING_TEXTS = (
     "Your code is {n}",
     "Reminder: invoice {n} is due",
@@ -60,6 +61,9 @@ class GatewayState:
         self.next_incoming_id = config.first_incoming_id
         self.next_mms_id = 1
         self.requests: Counter[str] = Counter()  # API requests served, by path
+        # The latest POST requests (path, body as sent): tests check that a client asks for what
+        # it needs only.
+        self.asked: deque[tuple[str, str]] = deque(maxlen=ASKED_KEPT)
         self.challenges = 0  # 401 answers
         self.pushes: Counter[str] = Counter()
         self.push_url = config.push_url
