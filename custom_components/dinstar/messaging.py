@@ -272,9 +272,8 @@ class Messaging:
             not expects_pushes(self._entry)
             or inbox.pushes is not Pushes.FLOWING
             or not self._was_available
-            or inbox.baseline_pending
             or inbox.read_failed
-            or inbox.last_read is None
+            or inbox.last_read is None  # never read completely (the baseline is pending)
         ):
             return True
         return time.monotonic() - inbox.last_read >= SAFETY_READ_EVERY.total_seconds()

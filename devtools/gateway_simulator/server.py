@@ -149,7 +149,8 @@ class Simulator:
         if refused := self._authenticate(request):
             return refused
         state.requests[request.path] += 1
-        if request.method == "POST":
+        # A multipart body (an MMS file) is read by its handler as a stream: left alone.
+        if request.method == "POST" and request.content_type != "multipart/form-data":
             state.asked.append((request.path, (await request.read()).decode(errors="replace")))
         if state.faults.error_500:
             raise web.HTTPInternalServerError

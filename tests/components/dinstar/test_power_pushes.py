@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 import logging
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.bus_events import (
@@ -16,11 +23,12 @@ from custom_components.dinstar.bus_events import (
     EVENT_PORT_EXCEPTION,
     EVENT_SIM_REGISTRATION,
 )
+from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.messaging import STATE_CHECK_WINDOW
 from devtools.gateway_simulator import Simulator
 from tests.conftest import SERIAL
 
-from .pushes import push, push_power
+from .pushes import post, push, push_power
 
 TITLE = f"Dinstar {SERIAL}"
 GATEWAY_SENSOR = "sensor.dinstar_da00_0030_1901_2817_sms_in_queue"
@@ -115,6 +123,7 @@ async def test_a_registration_push_fires_as_the_gateway_shows_it(
     init_integration: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
     simulator: Simulator,
+    device_registry: dr.DeviceRegistry,
 ) -> None:
     """A true push fires after the refresh it asks for, with that refresh's port state."""
     events = async_capture_events(hass, EVENT_SIM_REGISTRATION)
@@ -123,6 +132,19 @@ async def test_a_registration_push_fires_as_the_gateway_shows_it(
     assert [(e.data["port"], e.data["status"], e.data["confirmed"]) for e in events] == [
         (2, "down", True)
     ]
+    # The SIM as the gateway reads it (the push said "<NULL>"), on the port's device.
+    sim = simulator.state.ports[2].sim
+    assert sim is not None
+    assert {key: events[0].data[key] for key in ("iccid", "imsi", "number")} == {
+        "iccid": sim.iccid,
+        "imsi": sim.imsi,
+        "number": sim.number,
+    }
+    port_device = device_registry.async_get_device_by_identifier(
+        (DOMAIN, f"{SERIAL}-port-2"), init_integration.entry_id
+    )
+    assert port_device is not None
+    assert events[0].data["device_id"] == port_device.id
     assert (
         hass.states.get("sensor.dinstar_da00_0030_1901_2817_port_2_registration").state
         == "searching_network"
@@ -147,6 +169,41 @@ async def test_a_registration_push_the_gateway_contradicts_never_fires(
     assert init_integration.runtime_data.messaging.audit.unconfirmed == 1
 
 
+async def test_a_refresh_that_fails_confirms_no_registration(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
+) -> None:
+    """Only a refresh that read the port can show its state; the next good one does."""
+    events = async_capture_events(hass, EVENT_SIM_REGISTRATION)
+    simulator.state.ports[2].reg = "SEARCHING_NETWORK"
+    simulator.state.faults.error_500 = True
+    await push(hass, hass_client_no_auth, register=[register(2, "down")])
+    assert events == []
+    simulator.state.faults.error_500 = False
+    await init_integration.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert [(e.data["port"], e.data["status"]) for e in events] == [(2, "down")]
+
+
+async def test_a_registration_push_for_a_port_the_gateway_lacks_never_fires(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    events = async_capture_events(hass, EVENT_SIM_REGISTRATION)
+    coordinator = init_integration.runtime_data.coordinator
+    for status in ("up", "down"):
+        await push(hass, hass_client_no_auth, register=[register(20, status)])
+    freezer.tick(STATE_CHECK_WINDOW + timedelta(seconds=1))
+    await coordinator.async_refresh()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert events == []
+    assert init_integration.runtime_data.messaging.audit.unconfirmed == 2
+
+
 async def test_a_port_exception_fires_unconfirmed(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -157,3 +214,26 @@ async def test_a_port_exception_fires_unconfirmed(
     exception = {"port": 0, "type": "call_fail", "action": "reset"}
     await push(hass, hass_client_no_auth, exception_info=exception)
     assert [(e.data["type"], e.data["confirmed"]) for e in events] == [("call_fail", False)]
+
+
+async def test_a_refresh_begun_before_a_push_does_not_confirm_it(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
+) -> None:
+    """What the gateway answered before the push came cannot show what the push says."""
+    events = async_capture_events(hass, EVENT_SIM_REGISTRATION)
+    for port in (2, 3):
+        simulator.state.ports[port].reg = "SEARCHING_NETWORK"
+    simulator.state.faults.delay = 0.2
+    await post(hass_client_no_auth, {"sn": SERIAL, "register": [register(2, "down")]})
+    await asyncio.sleep(0.05)  # the refresh this push asked for is waiting for its answer
+    # Refreshes asked for within seconds of another are put off: this one waits its turn.
+    await post(hass_client_no_auth, {"sn": SERIAL, "register": [register(3, "down")]})
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert [e.data["port"] for e in events] == [2]
+    simulator.state.faults.delay = 0
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert [e.data["port"] for e in events] == [2, 3]

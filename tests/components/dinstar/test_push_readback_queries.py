@@ -116,8 +116,10 @@ async def test_call_records_are_read_back_for_their_ports_and_minute(
     assert [(e.data["callee"], e.data["confirmed"]) for e in events] == [("6717", True)]
     assert events[0].data["device_id"] == port_device(device_registry, init_integration, 2)
     assert warnings(caplog) == [
-        f"{TITLE}: a push from 127.0.0.1 announced a call record on port 3, which the gateway "
-        "does not confirm: ignored"
+        (
+            f"{TITLE}: a push from 127.0.0.1 announced a call record on port 3, which the gateway "
+            "does not confirm: ignored"
+        )
     ]
 
 
@@ -202,8 +204,10 @@ async def test_a_forged_report_before_a_real_one_stops_nothing(
     await push(hass, hass_client_no_auth, sms_deliver_status=[report(ref_id=9), report()])
     assert [e.data["delivered"] for e in events] == [True]
     assert warnings(caplog) == [
-        f"{TITLE}: a push from 127.0.0.1 announced a delivery report for {NUMBER} on port 1, "
-        "which the gateway does not confirm: ignored"
+        (
+            f"{TITLE}: a push from 127.0.0.1 announced a delivery report for {NUMBER} on port 1, "
+            "which the gateway does not confirm: ignored"
+        )
     ]
 
 
@@ -219,8 +223,10 @@ async def test_a_pushed_number_the_gateway_cannot_hold_is_not_looked_up(
     assert asked(simulator, RESULTS) == []
     assert asked(simulator, REPORTS) == []
     assert warnings(caplog) == [
-        f"{TITLE}: a push from 127.0.0.1 announced a message to 'call-me', which the gateway "
-        "does not confirm: ignored"
+        (
+            f"{TITLE}: a push from 127.0.0.1 announced a message to 'call-me', which the gateway "
+            "does not confirm: ignored"
+        )
     ]
     assert init_integration.runtime_data.messaging.audit.unconfirmed == 2
 

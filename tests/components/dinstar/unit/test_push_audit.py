@@ -30,14 +30,18 @@ def test_unconfirmed_pushes_are_logged_with_their_source_rate_limited(
     freezer.tick(UNCONFIRMED_LOG_EVERY)
     audit.not_confirmed("SMS 10", None)
     assert warnings(caplog) == [
-        "Garage: a push from an unknown address announced SMS 10, which the gateway does not "
-        "confirm: ignored (2 more such pushes since the last warning)"
+        (
+            "Garage: a push from an unknown address announced SMS 10, which the gateway does not "
+            "confirm: ignored (2 more such pushes since the last warning)"
+        )
     ]
     freezer.tick(UNCONFIRMED_LOG_EVERY)
     audit.not_confirmed("SMS 11", "192.0.2.9")
     assert warnings(caplog) == [
-        "Garage: a push from 192.0.2.9 announced SMS 11, which the gateway does not confirm: "
-        "ignored"
+        (
+            "Garage: a push from 192.0.2.9 announced SMS 11, which the gateway does not confirm: "
+            "ignored"
+        )
     ]
     assert audit.unconfirmed == 5
 

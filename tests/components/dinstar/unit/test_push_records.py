@@ -16,7 +16,7 @@ from custom_components.dinstar.push_records import (
     time_window,
 )
 
-AT = datetime(2026, 11, 1, 10, 0, 5)
+AT = datetime(2026, 11, 1, 10, 0, 5)  # noqa: DTZ001 - the gateway's clock has no zone
 REPORT = DeliveryReport(
     port=1, number="+4915100000001", time=AT, ref_id=215, status_code=0, imsi=None
 )
