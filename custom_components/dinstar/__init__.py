@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.config_entries import (
-    SIGNAL_CONFIG_ENTRY_CHANGED,
-    ConfigEntry,
-    ConfigEntryChange,
-    ConfigEntryState,
-)
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_NAME, Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv, device_registry as dr, discovery
@@ -34,6 +29,7 @@ from .const import (
 )
 from .coordinator import DinstarCoordinator
 from .devices import PortTracker, async_forget_port, gateway_device_info, port_from_identifiers
+from .entry_updates import async_follow_entry_updates
 from .inbox_sync import InboxSync
 from .messaging import Messaging
 from .notify import DISCOVERY_ENTRY_ID
@@ -147,6 +143,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
     )
     entry.async_on_unload(coordinator.async_add_listener(messaging.async_after_refresh))
     _start_sim_features(hass, entry)
+    async_follow_entry_updates(entry)
     if not baseline_now:
         # Whatever arrived while Home Assistant was away is read once, in the background.
         entry.async_create_background_task(
@@ -156,11 +153,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
 
 
 def _start_sim_features(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
-    """Balance checks, SIM health and Assist by SMS, once the entities are there.
-
-    A balance subentry added, changed or removed reloads the gateway: its checks, sensors
-    and buttons follow the subentries as they are at set-up.
-    """
+    """Balance checks, SIM health and Assist by SMS, once the entities are there."""
     runtime = entry.runtime_data
     entry.async_on_unload(runtime.balance.async_start())
     entry.async_on_unload(runtime.assist.async_start())
@@ -171,19 +164,6 @@ def _start_sim_features(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
         )
     )
     runtime.sim_watch.async_update()
-
-    @callback
-    def on_entry_changed(change: ConfigEntryChange, changed: ConfigEntry) -> None:
-        if (
-            change is ConfigEntryChange.UPDATED
-            and changed.entry_id == entry.entry_id
-            and runtime.balance.async_subentries_changed()
-        ):
-            hass.config_entries.async_schedule_reload(entry.entry_id)
-
-    entry.async_on_unload(
-        async_dispatcher_connect(hass, SIGNAL_CONFIG_ENTRY_CHANGED, on_entry_changed)
-    )
 
 
 def _pushed_state_debouncer(hass: HomeAssistant, entry: DinstarConfigEntry) -> Debouncer[None]:

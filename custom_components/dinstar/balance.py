@@ -119,15 +119,11 @@ class BalanceChecker:
         self._ussd = ussd
         self._fire = fire
         self._subentries = self._balance_subentries()
-        self.groups: dict[int, BalanceGroup] = {
-            port: group
-            for subentry_id, data in self._subentries.items()
-            for group in (BalanceGroup.from_data(subentry_id, data),)
-            for port in group.ports
-        }
+        self.groups = _groups(self._subentries)
         self.balances: dict[int, PortBalance] = {port: PortBalance() for port in self.groups}
         self._sms_waiters: dict[int, tuple[str, asyncio.Future[str]]] = {}
         self._running: asyncio.Task[None] | None = None
+        self._listeners: list[Callable[[set[int]], None]] = []
 
     def _balance_subentries(self) -> dict[str, Mapping[str, Any]]:
         return {
@@ -155,9 +151,32 @@ class BalanceChecker:
         return stop
 
     @callback
-    def async_subentries_changed(self) -> bool:
-        """Whether the balance subentries differ from those the checks run by."""
-        return self._balance_subentries() != self._subentries
+    def async_add_listener(self, listener: Callable[[set[int]], None]) -> None:
+        """Call ``listener`` with the ports a check names newly, whenever checks change."""
+        self._listeners.append(listener)
+
+    @callback
+    def async_follow_subentries(self) -> None:
+        """Checks added, changed or deleted: from now on the checks are the subentries' as they are.
+
+        A port still named keeps what its last check found; a port named newly is checked
+        first; a port no check names any more is forgotten (its entities go, see
+        balance_entities).
+        """
+        subentries = self._balance_subentries()
+        if subentries == self._subentries:
+            return
+        self._subentries = subentries
+        before = set(self.groups)
+        self.groups = _groups(subentries)
+        for port in before - set(self.groups):
+            del self.balances[port]
+        added = set(self.groups) - before
+        for port in added:
+            self.balances[port] = PortBalance()
+        for listener in self._listeners:
+            listener(added)
+        async_dispatcher_send(self._hass, balance_signal(self._entry.entry_id))
 
     @callback
     def async_restore(
@@ -189,15 +208,17 @@ class BalanceChecker:
         group = self.groups.get(port)
         return None if group is None else group.threshold
 
+    def reading(self, port: int) -> PortBalance:
+        """What the port's checks found; nothing for a port no check names (any more)."""
+        return self.balances.get(port) or PortBalance()
+
     def amount(self, port: int) -> Decimal | None:
         """The port's last known balance."""
-        balance = self.balances.get(port)
-        return None if balance is None else balance.amount
+        return self.reading(port).amount
 
     def iccid(self, port: int) -> str | None:
         """The ICCID of the SIM the port's balance was read from (or is to be read from)."""
-        balance = self.balances.get(port)
-        return None if balance is None else balance.iccid
+        return self.reading(port).iccid
 
     def _present_iccid(self, port: int) -> str | None:
         """The ICCID of the SIM in the port at the last refresh; ``None`` when none was told."""
@@ -308,7 +329,8 @@ class BalanceChecker:
 
     def _record(self, port: int, group: BalanceGroup, text: str) -> None:
         """Keep what the reply says; a new low balance fires an event."""
-        balance = self.balances[port]
+        if (balance := self.balances.get(port)) is None:
+            return  # its check was deleted while the code was out
         was_low = self._is_low(group, balance.amount)
         reading = parse_balance(text, group.pattern)
         balance.amount = None if reading is None else reading.amount
@@ -343,3 +365,13 @@ class BalanceChecker:
     @staticmethod
     def _is_low(group: BalanceGroup, amount: Decimal | None) -> bool:
         return group.threshold is not None and amount is not None and amount < group.threshold
+
+
+def _groups(subentries: Mapping[str, Mapping[str, Any]]) -> dict[int, BalanceGroup]:
+    """Each checked port's group, from the balance subentries' data."""
+    return {
+        port: group
+        for subentry_id, data in subentries.items()
+        for group in (BalanceGroup.from_data(subentry_id, data),)
+        for port in group.ports
+    }

@@ -56,22 +56,34 @@ def async_add_balance_entities(
 ) -> None:
     """Add an entity for each shown port a balance check names; drop those no check names.
 
-    They live on the port's device, which belongs to the gateway, not to a subentry: a check
-    deleted or changed reloads the gateway, and its ports' entities go here.
+    They live on the port's device, which belongs to the gateway, not to a subentry: when a
+    check is added, changed or deleted, its ports' entities come and go here, the gateway
+    running on.
     """
-    groups = entry.runtime_data.balance.groups
+    checker = entry.runtime_data.balance
+    shown = entry.runtime_data.ports
     registry = er.async_get(entry.runtime_data.coordinator.hass)
-    checked = {f"{entry.unique_id or ''}-{port}-{description.key}" for port in groups}
     suffix = f"-{description.key}"
-    for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
-        if entity.unique_id.endswith(suffix) and entity.unique_id not in checked:
-            registry.async_remove(entity.entity_id)
+
+    @callback
+    def remove_unchecked() -> None:
+        checked = {f"{entry.unique_id or ''}-{port}{suffix}" for port in checker.groups}
+        for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
+            if entity.unique_id.endswith(suffix) and entity.unique_id not in checked:
+                registry.async_remove(entity.entity_id)
 
     @callback
     def add_ports(ports: set[int]) -> None:
-        async_add_entities(make(entry, port) for port in sorted(ports & set(groups)))
+        async_add_entities(make(entry, port) for port in sorted(ports & set(checker.groups)))
 
-    entry.runtime_data.ports.async_add_listener(add_ports)
+    @callback
+    def follow_checks(newly_checked: set[int]) -> None:
+        remove_unchecked()
+        add_ports(newly_checked & shown.visible)
+
+    remove_unchecked()
+    shown.async_add_listener(add_ports)
+    checker.async_add_listener(follow_checks)
 
 
 @dataclass
@@ -89,10 +101,9 @@ class DinstarBalanceSensor(DinstarPortEntity, RestoreSensor):
     """The money left on a port's SIM, as its operator last answered."""
 
     def __init__(self, entry: DinstarConfigEntry, port: int) -> None:
-        """The balance check's currency is the unit."""
+        """A sensor of the port's device."""
         super().__init__(entry, port, BALANCE_SENSOR)
         self._checker = entry.runtime_data.balance
-        self._attr_native_unit_of_measurement = self._checker.groups[port].currency
 
     async def async_added_to_hass(self) -> None:
         """Take the balance from before a restart, then follow the checks."""
@@ -101,7 +112,7 @@ class DinstarBalanceSensor(DinstarPortEntity, RestoreSensor):
         self.async_on_remove(
             async_dispatcher_connect(self.hass, balance_signal(entry_id), self.async_write_ha_state)
         )
-        if self._checker.balances[self.port].checked_at is not None:
+        if self._checker.reading(self.port).checked_at is not None:
             return
         last = await self.async_get_last_state()
         extra = await self.async_get_last_extra_data()
@@ -132,9 +143,15 @@ class DinstarBalanceSensor(DinstarPortEntity, RestoreSensor):
         return self._checker.amount(self.port)
 
     @property
+    def native_unit_of_measurement(self) -> str | None:
+        """The currency of the check that names the port (it may be changed while running)."""
+        group = self._checker.groups.get(self.port)
+        return None if group is None else group.currency
+
+    @property
     def extra_state_attributes(self) -> dict[str, Any]:
         """The operator's last reply as it came, and when it came."""
-        balance = self._checker.balances[self.port]
+        balance = self._checker.reading(self.port)
         checked_at: datetime | None = balance.checked_at
         return {
             ATTR_REPLY: balance.reply,

@@ -16,6 +16,7 @@ import probatio as vol
 
 from .aiodinstar.limits import MAX_USSD_BYTES
 from .balance_reply import compile_pattern
+from .port_picker import async_port_selector
 from .runtime import DinstarConfigEntry
 from .subentries import (
     CONF_BALANCE_PORTS as CONF_PORTS,
@@ -44,12 +45,10 @@ def _number(minimum: float, maximum: float, unit: str | None = None) -> selector
     return selector.NumberSelector(config)
 
 
-def _schema(ports: list[int], currency: str) -> vol.Schema:
+def _schema(ports: selector.SelectSelector, currency: str) -> vol.Schema:
     return vol.Schema(
         {
-            vol.Required(CONF_PORTS): selector.SelectSelector(
-                selector.SelectSelectorConfig(options=[str(port) for port in ports], multiple=True)
-            ),
+            vol.Required(CONF_PORTS): ports,
             vol.Required(CONF_CODE, default=DEFAULT_CODE): str,
             vol.Required(CONF_INTERVAL, default=DEFAULT_INTERVAL_HOURS): _number(1, 720, "h"),
             vol.Required(CONF_CURRENCY, default=currency): str,
@@ -101,7 +100,7 @@ class BalanceSubentryFlow(ConfigSubentryFlow):
                 CONF_PORTS: [str(port) for port in subentry.data[CONF_PORTS]],
             }
         schema = _schema(
-            sorted(entry.runtime_data.coordinator.data.ports), self.hass.config.currency
+            await async_port_selector(self.hass, entry, multiple=True), self.hass.config.currency
         )
         return self.async_show_form(
             step_id=step_id,

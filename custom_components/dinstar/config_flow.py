@@ -9,6 +9,7 @@ from typing import Any
 from homeassistant.components import webhook
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
+    ConfigEntry,
     ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
@@ -157,11 +158,14 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
                     # Reached through its DRP server, whose address is the entry's host.
                     return self.async_abort(reason="already_configured")
                 # A new address needs a new session (its digest state is bound to the old
-                # origin): reload the entry if it runs or is retrying, as Home Assistant's
-                # own unique-id update does.
-                if self.hass.config_entries.async_update_entry(
-                    entry, data={**entry.data, CONF_HOST: discovery_info.ip}
-                ) and entry.state in (ConfigEntryState.LOADED, ConfigEntryState.SETUP_RETRY):
+                # origin): a running entry's update listener reloads it (entry_updates.py);
+                # one retrying its set-up tries again at once, at the new address.
+                if (
+                    self.hass.config_entries.async_update_entry(
+                        entry, data={**entry.data, CONF_HOST: discovery_info.ip}
+                    )
+                    and entry.state is ConfigEntryState.SETUP_RETRY
+                ):
                     self.hass.config_entries.async_schedule_reload(entry.entry_id)
                 return self.async_abort(reason="already_configured")
         self._async_abort_entries_match({CONF_HOST: discovery_info.ip})
@@ -265,9 +269,8 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             self._data.update(user_input)
             if not (errors := await self._async_connect()):
-                return self.async_update_reload_and_abort(
-                    self._get_reauth_entry(), data_updates=user_input
-                )
+                entry = self._get_reauth_entry()
+                return self._async_update_connection(entry, {**entry.data, **user_input})
         return self.async_show_form(
             step_id="reauth_confirm",
             data_schema=vol.Schema(
@@ -325,10 +328,27 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
         if errors := await self._async_connect():
             return self._async_show_connection_form(errors)
         if self.source == SOURCE_RECONFIGURE:
-            return self.async_update_reload_and_abort(
-                self._get_reconfigure_entry(), data=self._data
-            )
+            return self._async_update_connection(self._get_reconfigure_entry(), self._data)
         return await self.async_step_webhook()
+
+    @callback
+    def _async_update_connection(
+        self, entry: ConfigEntry, data: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """Store the new address or login, and let the gateway connect with it.
+
+        A running entry's update listener reloads it when its connection data changed
+        (entry_updates.py). Here only what it cannot see: an entry that is not running (its
+        set-up was refused), and, after reauthentication, the same login accepted again (a
+        refused login stopped the polling: only a reload starts it again).
+        """
+        reload = entry.state is not ConfigEntryState.LOADED or (
+            self.source != SOURCE_RECONFIGURE and data == entry.data
+        )
+        result = self.async_update_and_abort(entry, data=data)
+        if reload:  # after the update: the reload starts at once, with the data as it is
+            self.hass.config_entries.async_schedule_reload(entry.entry_id)
+        return result
 
     @callback
     def _async_show_connection_form(self, errors: dict[str, str] | None = None) -> ConfigFlowResult:
@@ -395,5 +415,7 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
         updates = {CONF_HOST: self._data[CONF_HOST]}
         if CONF_MAC in self._data:
             updates[CONF_MAC] = self._data[CONF_MAC]
-        self._abort_if_unique_id_configured(updates=updates)
+        # Not reloaded by the abort: a running entry's update listener does it, only if the
+        # address changed (entry_updates.py).
+        self._abort_if_unique_id_configured(updates=updates, reload_on_update=False)
         return {}

@@ -22,6 +22,27 @@ from .const import (
     CertificateMode,
 )
 
+# What the client and its session are made of: a change of any of these needs new ones (a
+# reload). The rest of the data (the webhook, a MAC learnt from DHCP) changes nothing here.
+CONNECTION_KEYS = (
+    CONF_HOST,
+    CONF_PORT,
+    CONF_USE_HTTPS,
+    CONF_USERNAME,
+    CONF_PASSWORD,
+    CONF_CERTIFICATE,
+    CONF_FINGERPRINT,
+    CONF_AUTH_SCHEME,
+    CONF_DRP_USERNAME,
+    CONF_DRP_PASSWORD,
+    CONF_SERIAL,
+)
+
+
+def connection_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of an entry's data that the client and its session are built from."""
+    return {key: data[key] for key in CONNECTION_KEYS if key in data}
+
 
 def create_session(
     hass: HomeAssistant, data: Mapping[str, Any], *, auto_cleanup: bool = True

@@ -12,32 +12,39 @@ from homeassistant.config_entries import (
     SubentryFlowResult,
 )
 from homeassistant.const import CONF_NAME, CONF_PORT
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import selector
 import probatio as vol
 
 from .aiodinstar import DinstarValidationError
-from .aiodinstar.limits import MAX_PORT, check_number
+from .aiodinstar.limits import check_number
 from .assist_policy import normalize_number
 from .phone_numbers import number_key
+from .port_picker import async_port_selector
 from .runtime import DinstarConfigEntry
 from .subentries import CONF_ASSIST, CONF_NUMBER
 
-CONTACT_SCHEMA = vol.Schema(
-    {
-        vol.Required(CONF_NAME): str,
-        vol.Required(CONF_NUMBER): selector.TextSelector(
-            selector.TextSelectorConfig(type=selector.TextSelectorType.TEL)
-        ),
-        vol.Optional(CONF_PORT): selector.NumberSelector(
-            selector.NumberSelectorConfig(min=0, max=MAX_PORT, mode=selector.NumberSelectorMode.BOX)
-        ),
-        # Off unless chosen: an SMS from this number then reaches Assist (see assist_flow).
-        vol.Optional(CONF_ASSIST): bool,
-    }
-)
-# What the contact's notify entity is made of; the Assist choice is not among them.
-_ENTITY_KEYS = (CONF_NAME, CONF_NUMBER, CONF_PORT)
+
+async def _async_schema(hass: HomeAssistant, entry: DinstarConfigEntry) -> vol.Schema:
+    """The contact form; the port is offered while the gateway runs, as it answered them.
+
+    A gateway not connected has no ports to offer: its contacts are added without one, and
+    keep the one they have (see ``_data``).
+    """
+    port: dict[vol.Marker, Any] = {}
+    if entry.state is ConfigEntryState.LOADED:
+        port[vol.Optional(CONF_PORT)] = await async_port_selector(hass, entry, multiple=False)
+    return vol.Schema(
+        {
+            vol.Required(CONF_NAME): str,
+            vol.Required(CONF_NUMBER): selector.TextSelector(
+                selector.TextSelectorConfig(type=selector.TextSelectorType.TEL)
+            ),
+            **port,
+            # Off unless chosen: an SMS from this number then reaches Assist (see assist_flow).
+            vol.Optional(CONF_ASSIST): bool,
+        }
+    )
 
 
 class ContactSubentryFlow(ConfigSubentryFlow):
@@ -58,17 +65,21 @@ class ContactSubentryFlow(ConfigSubentryFlow):
     ) -> SubentryFlowResult:
         """The form of both steps; ``step_id`` says which one runs."""
         subentry = self._get_reconfigure_subentry() if step_id == "reconfigure" else None
+        entry: DinstarConfigEntry = self._get_entry()
+        schema = await _async_schema(self.hass, entry)
         errors: dict[str, str] = {}
         if user_input is not None:
-            data, errors = self._data(user_input)
+            data, errors = self._data(user_input, subentry, port_asked=CONF_PORT in schema.schema)
             if not errors:
                 return self._async_save(data, subentry)
         suggested: Mapping[str, Any] | None = user_input
         if suggested is None and subentry is not None:
-            suggested = subentry.data
+            suggested = dict(subentry.data)
+            if CONF_PORT in subentry.data:
+                suggested[CONF_PORT] = str(subentry.data[CONF_PORT])
         return self.async_show_form(
             step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(CONTACT_SCHEMA, suggested),
+            data_schema=self.add_suggested_values_to_schema(schema, suggested),
             errors=errors,
         )
 
@@ -76,16 +87,16 @@ class ContactSubentryFlow(ConfigSubentryFlow):
     def _async_save(
         self, data: dict[str, Any], subentry: ConfigSubentry | None
     ) -> SubentryFlowResult:
-        """A new contact, or the changed one (a number taken by another aborts, as on adding)."""
+        """A new contact, or the changed one (a number taken by another aborts, as on adding).
+
+        Its notify entity follows a change in place (see notify.py); Assist reads the choice
+        at each SMS.
+        """
         if subentry is None:
             return self.async_create_entry(
                 title=data[CONF_NAME], data=data, unique_id=data[CONF_NUMBER]
             )
-        if all(data.get(key) == subentry.data.get(key) for key in _ENTITY_KEYS):
-            # Assist reads the choice at each SMS: nothing running has to change.
-            return self.async_update_and_abort(self._get_entry(), subentry, data=data)
-        # The notify entity and its device are made from these when the gateway is set up.
-        return self.async_update_reload_and_abort(
+        return self.async_update_and_abort(
             self._get_entry(),
             subentry,
             title=data[CONF_NAME],
@@ -93,12 +104,20 @@ class ContactSubentryFlow(ConfigSubentryFlow):
             unique_id=data[CONF_NUMBER],
         )
 
-    def _data(self, user_input: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-        """The subentry's data from the form, and what is wrong with it (by field)."""
+    def _data(
+        self, user_input: dict[str, Any], subentry: ConfigSubentry | None, *, port_asked: bool
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """The subentry's data from the form, and what is wrong with it (by field).
+
+        Without the port in the form (the gateway is not connected), a changed contact keeps
+        the port it has.
+        """
         errors: dict[str, str] = {}
         data = dict(user_input)
         if CONF_PORT in data:
             data[CONF_PORT] = int(data[CONF_PORT])
+        elif not port_asked and subentry is not None and CONF_PORT in subentry.data:
+            data[CONF_PORT] = subentry.data[CONF_PORT]
         # Saved in one form however it was typed ("+49 30 123-456", "030 123456"), so a
         # contact is one contact: international, read with Home Assistant's country.
         typed = data[CONF_NUMBER].strip()
@@ -107,11 +126,4 @@ class ContactSubentryFlow(ConfigSubentryFlow):
             check_number(data[CONF_NUMBER])
         except DinstarValidationError:
             errors[CONF_NUMBER] = "invalid_number"
-        entry: DinstarConfigEntry = self._get_entry()
-        if (
-            CONF_PORT in data
-            and entry.state is ConfigEntryState.LOADED
-            and data[CONF_PORT] not in entry.runtime_data.coordinator.data.ports
-        ):
-            errors[CONF_PORT] = "invalid_port"
         return data, errors

@@ -53,9 +53,7 @@ class DinstarCoordinator(DataUpdateCoordinator[DinstarData]):
             LOGGER,
             config_entry=config_entry,
             name=DOMAIN,
-            update_interval=timedelta(
-                seconds=config_entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
-            ),
+            update_interval=_interval(config_entry),
         )
         self.client = client
         # The queue is read on the first refresh and then only while it may hold messages
@@ -64,6 +62,17 @@ class DinstarCoordinator(DataUpdateCoordinator[DinstarData]):
         # Refreshes begun so far: a pushed state change is checked against a refresh that
         # began after it came.
         self.refreshes_begun = 0
+
+    async def async_follow_options(self) -> None:
+        """Poll at the interval the options set now, starting with a refresh at once.
+
+        Only the next refresh would otherwise be scheduled by the new interval, which may be
+        an hour away.
+        """
+        interval = _interval(self.config_entry)
+        if interval != self.update_interval:
+            self.update_interval = interval
+            await self.async_request_refresh()
 
     async def _async_update_data(self) -> DinstarData:
         self.refreshes_begun += 1
@@ -90,3 +99,8 @@ class DinstarCoordinator(DataUpdateCoordinator[DinstarData]):
             status=status,
             sms_in_queue=in_queue,
         )
+
+
+def _interval(entry: ConfigEntry) -> timedelta:
+    """The polling interval the entry's options set."""
+    return timedelta(seconds=entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL))

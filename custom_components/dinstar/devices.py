@@ -160,8 +160,25 @@ class PortTracker:
         if not self._coordinator.last_update_success:
             return
         now = visible_ports(self._entry, self._coordinator.data.ports, self.visible)
-        # Shown ports leave only by the user's choice (the options reload the entry).
-        if added := now - self.visible:
+        # Shown ports leave only by the user's choice (see async_follow_options).
+        self._async_show(now - self.visible)
+
+    @callback
+    def async_follow_options(self) -> None:
+        """Apply the options' port choice in place.
+
+        Ports left out lose their devices (and their entities with them); ports chosen get
+        theirs.
+        """
+        now = visible_ports(self._entry, self._coordinator.data.ports, self.visible)
+        added, self.visible = now - self.visible, now & self.visible
+        self.async_remove_stale_devices()
+        self._async_show(added)
+
+    @callback
+    def _async_show(self, added: set[int]) -> None:
+        """Tell the platforms of ports shown from now on."""
+        if added:
             self.visible |= added
             for listener in self._listeners:
                 listener(added)
@@ -173,7 +190,7 @@ class PortTracker:
 
     @callback
     def async_remove_stale_devices(self) -> None:
-        """At set-up: drop devices of ports the options no longer show."""
+        """Drop devices of ports the options no longer show (at set-up, or when they change)."""
         registry = dr.async_get(self._hass)
         serial = self._entry.unique_id or ""
         wanted = {port_identifier(serial, port) for port in self.visible}

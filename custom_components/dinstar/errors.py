@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from homeassistant.config_entries import ConfigEntry
@@ -26,6 +26,26 @@ def invalid_input(key: str, **placeholders: str) -> ServiceValidationError:
     return ServiceValidationError(
         translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
     )
+
+
+def unknown_port(field: str, value: str, ports: Iterable[int]) -> ServiceValidationError:
+    """A port the gateway does not have: the field, what it held, and the ports there are.
+
+    An action's port is a plain number (Home Assistant cannot offer the chosen gateway's
+    ports in its form), so this is where a wrong one is caught.
+    """
+    return invalid_input("invalid_port", field=field, value=value, ports=_runs(sorted(ports)))
+
+
+def _runs(ports: list[int]) -> str:
+    """Ports as runs: ``0-7``, or ``0-3, 6``."""
+    runs: list[list[int]] = []
+    for port in ports:
+        if runs and port == runs[-1][-1] + 1:
+            runs[-1].append(port)
+        else:
+            runs.append([port])
+    return ", ".join(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
 
 
 def gateway_error(key: str, **placeholders: str) -> HomeAssistantError:

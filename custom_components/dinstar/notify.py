@@ -17,6 +17,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_PORT
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import EntityDescription
@@ -97,25 +98,35 @@ async def async_setup_entry(
     entry: DinstarConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a notify entity for every contact, now and as contacts are added."""
-    added: set[str] = set()
+    """Add a notify entity for every contact; follow contacts added, changed and deleted.
+
+    None of it reloads the gateway. A deleted contact's entity and device go with its
+    subentry (Home Assistant removes what belongs to it).
+    """
+    entities: dict[str, DinstarContactNotify] = {}
 
     @callback
-    def add_contacts() -> None:
-        for subentry_id, subentry in entry.subentries.items():
-            if subentry.subentry_type == SUBENTRY_CONTACT and subentry_id not in added:
-                added.add(subentry_id)
-                async_add_entities(
-                    [DinstarContactNotify(entry, subentry)], config_subentry_id=subentry_id
-                )
+    def follow_contacts() -> None:
+        contacts = {
+            subentry_id: subentry
+            for subentry_id, subentry in entry.subentries.items()
+            if subentry.subentry_type == SUBENTRY_CONTACT
+        }
+        for subentry_id in entities.keys() - contacts.keys():
+            del entities[subentry_id]
+        for subentry_id, subentry in contacts.items():
+            if (entity := entities.get(subentry_id)) is not None:
+                entity.async_follow(subentry)
+                continue
+            entities[subentry_id] = DinstarContactNotify(entry, subentry)
+            async_add_entities([entities[subentry_id]], config_subentry_id=subentry_id)
 
-    add_contacts()
+    follow_contacts()
 
     @callback
     def on_entry_changed(change: ConfigEntryChange, changed: ConfigEntry) -> None:
-        # A contact added from the UI shows up without a reload of the gateway.
         if change is ConfigEntryChange.UPDATED and changed.entry_id == entry.entry_id:
-            add_contacts()
+            follow_contacts()
 
     entry.async_on_unload(
         async_dispatcher_connect(hass, SIGNAL_CONFIG_ENTRY_CHANGED, on_entry_changed)
@@ -141,6 +152,18 @@ class DinstarContactNotify(DinstarEntity, NotifyEntity):
         self._entry = entry
         self._number: str = subentry.data[CONF_NUMBER]
         self._port: int | None = subentry.data.get(CONF_PORT)
+
+    @callback
+    def async_follow(self, subentry: ConfigSubentry) -> None:
+        """The contact changed: its number and port from now on; its device takes a new name.
+
+        The entity keeps its ID; its name follows the device's, as it is the device's name
+        followed by "SMS".
+        """
+        self._number = subentry.data[CONF_NUMBER]
+        self._port = subentry.data.get(CONF_PORT)
+        if self.device_entry is not None and self.device_entry.name != subentry.title:
+            dr.async_get(self.hass).async_update_device(self.device_entry.id, name=subentry.title)
 
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send the message (the title, if any, as its first line)."""

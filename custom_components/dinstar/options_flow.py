@@ -1,15 +1,18 @@
-"""The options of a gateway: how often it is read, how SMS arrive, which ports are shown."""
+"""The options of a gateway: how often it is read, how SMS arrive, which ports are shown.
+
+Saved options apply to the running gateway in place (see entry_updates.py): none of them
+needs a new connection.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult, OptionsFlow
 from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.helpers import selector
 import probatio as vol
 
-from .aiodinstar import PortInfo
 from .const import (
     CONF_INCOMING_MODE,
     CONF_PORTS,
@@ -21,11 +24,12 @@ from .const import (
     MIN_SCAN_INTERVAL,
     IncomingMode,
 )
+from .port_picker import async_port_selector
 from .runtime import DinstarConfigEntry
 from .webhook import webhook_local_only
 
 
-class DinstarOptionsFlow(OptionsFlowWithReload):
+class DinstarOptionsFlow(OptionsFlow):
     """Options of a gateway."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -34,7 +38,6 @@ class DinstarOptionsFlow(OptionsFlowWithReload):
         if entry.state is not ConfigEntryState.LOADED:
             # The ports to choose from are what the running gateway answered.
             return self.async_abort(reason="not_loaded")
-        data = entry.runtime_data.coordinator.data
         if user_input is not None:
             # Left as shown now, the choice is not stored: the ports shown keep following SIMs
             # plugged, and ports the user deleted stay away.
@@ -70,15 +73,7 @@ class DinstarOptionsFlow(OptionsFlowWithReload):
                 vol.Optional(
                     CONF_PORTS,
                     default=[str(port) for port in sorted(entry.runtime_data.ports.visible)],
-                ): selector.SelectSelector(
-                    selector.SelectSelectorConfig(
-                        options=[
-                            selector.SelectOptionDict(value=str(port), label=_port_label(info))
-                            for port, info in sorted(data.ports.items())
-                        ],
-                        multiple=True,
-                    )
-                ),
+                ): await async_port_selector(self.hass, entry, multiple=True),
                 vol.Required(
                     CONF_PRIVATE_SMS, default=options.get(CONF_PRIVATE_SMS, False)
                 ): selector.BooleanSelector(),
@@ -88,11 +83,3 @@ class DinstarOptionsFlow(OptionsFlowWithReload):
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema)
-
-
-def _port_label(info: PortInfo) -> str:
-    """What a port holds, so that the choice is not made blind."""
-    if not info.has_sim:
-        return f"Port {info.port}: no SIM"
-    state = info.registration.value.replace("_", " ") if info.registration else "unknown"
-    return f"Port {info.port}: {info.number or 'SIM'} ({state})"

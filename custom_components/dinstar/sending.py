@@ -24,7 +24,7 @@ from .aiodinstar import (
 from .aiodinstar.limits import MAX_TEXT_BYTES, check_number
 from .assist_policy import normalize_number
 from .const import LOGGER
-from .errors import gateway_error, gateway_errors, invalid_input
+from .errors import gateway_error, gateway_errors, invalid_input, unknown_port
 from .runtime import DinstarConfigEntry
 from .tracking import TrackedSms
 
@@ -88,7 +88,7 @@ async def async_send_sms(  # noqa: PLR0913 - the action's fields
     if len(message.encode()) > MAX_TEXT_BYTES:
         raise invalid_input("message_too_long", limit=str(MAX_TEXT_BYTES))
     if unknown := sorted(set(ports) - set(runtime.coordinator.data.ports)):
-        raise invalid_input("invalid_port", port=", ".join(map(str, unknown)))
+        raise unknown_port("port", ", ".join(map(str, unknown)), runtime.coordinator.data.ports)
     if stray := sorted(set(params) - set(numbers)):
         raise invalid_input("params_without_number", number=", ".join(stray))
     user_ids = await runtime.user_ids.async_allocate(len(numbers))

@@ -50,6 +50,7 @@ class PushReceiver:
         # When a push carrying the entry's serial last came (anyone can write one: this only
         # feeds the diagnostic "Last push" sensor).
         self.last_push: datetime | None = None
+        self._local_only = True  # as registered; set by _async_listen
 
     @callback
     def async_register(self) -> None:
@@ -59,16 +60,28 @@ class PushReceiver:
         default for a gateway reached through a DRP server, which may push from elsewhere).
         """
         webhook_id: str = self._entry.data[CONF_WEBHOOK_ID]
+        self._async_listen()
+        self._entry.async_on_unload(lambda: webhook.async_unregister(self._hass, webhook_id))
+
+    @callback
+    def async_follow_options(self) -> None:
+        """Listen again if the options changed who may push; the URL stays the same."""
+        if webhook_local_only(self._entry) != self._local_only:
+            webhook.async_unregister(self._hass, self._entry.data[CONF_WEBHOOK_ID])
+            self._async_listen()
+
+    @callback
+    def _async_listen(self) -> None:
+        self._local_only = webhook_local_only(self._entry)
         webhook.async_register(
             self._hass,
             DOMAIN,
             self._entry.title,
-            webhook_id,
+            self._entry.data[CONF_WEBHOOK_ID],
             self._async_handle,
-            local_only=webhook_local_only(self._entry),
+            local_only=self._local_only,
             allowed_methods=["POST"],
         )
-        self._entry.async_on_unload(lambda: webhook.async_unregister(self._hass, webhook_id))
 
     async def _async_handle(
         self, hass: HomeAssistant, webhook_id: str, request: web.Request

@@ -19,14 +19,15 @@ from homeassistant.helpers.service import async_get_config_entry
 import probatio as vol
 
 from custom_components.dinstar.aiodinstar import DinstarValidationError
-from custom_components.dinstar.aiodinstar.limits import MAX_PORT, check_number
+from custom_components.dinstar.aiodinstar.limits import check_number
 from custom_components.dinstar.assist_policy import normalize_number
 from custom_components.dinstar.const import DOMAIN
-from custom_components.dinstar.errors import gateway_errors, invalid_input
+from custom_components.dinstar.errors import gateway_errors, invalid_input, unknown_port
 from custom_components.dinstar.runtime import DinstarConfigEntry
 
 ATTR_PORT = "port"
-_PORT_NUMBER = vol.All(vol.Coerce(int), vol.Range(min=0, max=MAX_PORT))
+# Any number: check_port says which ports the gateway has, naming the field and the value.
+_PORT_NUMBER = vol.Coerce(int)
 PORT_FIELD: dict[vol.Marker, Any] = {vol.Required(ATTR_PORT): _PORT_NUMBER}
 PORTS_FIELD: dict[vol.Marker, Any] = {
     vol.Optional(ATTR_PORT): vol.All(cv.ensure_list, [_PORT_NUMBER])
@@ -41,9 +42,9 @@ type ActionTable = dict[str, tuple[ActionHandler, dict[vol.Marker, Any], Support
 
 
 def check_port(entry: DinstarConfigEntry, port: int) -> int:
-    """A port this gateway has, or a translated error."""
-    if port not in entry.runtime_data.coordinator.data.ports:
-        raise invalid_input("invalid_port", port=str(port))
+    """A port this gateway has, or a translated error naming the field, the port and the ports."""
+    if port not in (ports := entry.runtime_data.coordinator.data.ports):
+        raise unknown_port(ATTR_PORT, str(port), ports)
     return port
 
 

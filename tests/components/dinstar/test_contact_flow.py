@@ -85,12 +85,16 @@ async def test_change_number_port_and_name(
     entity_registry: er.EntityRegistry,
     device_registry: dr.DeviceRegistry,
 ) -> None:
-    """The notify entity keeps its id and sends to the new number, from the new port."""
+    """The notify entity keeps its id and sends to the new number, from the new port.
+
+    The gateway runs on: only the contact's entity and device change.
+    """
+    runtime = entry.runtime_data
     subentry_id = contact_id(entry, ADA)
     result = await reconfigure(hass, entry, ADA)
-    assert shown(result) == {"name": "Ada", "number": ADA, "port": 2}
+    assert shown(result) == {"name": "Ada", "number": ADA, "port": "2"}
     result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {"name": "Ada L.", "number": "+49 176 9999-1111", "port": 5}
+        result["flow_id"], {"name": "Ada L.", "number": "+49 176 9999-1111", "port": "5"}
     )
     assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "reconfigure_successful")
     await hass.async_block_till_done()
@@ -103,9 +107,11 @@ async def test_change_number_port_and_name(
     device = device_registry.async_get(registered.device_id or "")
     assert device is not None
     assert device.name == "Ada L."
+    assert hass.states.get(ENTITY).name == "Ada L. SMS"
     await send_to_ada(hass)
     (sent,) = simulator.state.sent_messages
     assert (sent.number, sent.port) == ("+4917699991111", 5)
+    assert entry.runtime_data is runtime  # not reloaded
 
 
 async def test_tick_assist_without_a_reload(hass: HomeAssistant, entry: MockConfigEntry) -> None:
@@ -123,12 +129,12 @@ async def test_tick_assist_without_a_reload(hass: HomeAssistant, entry: MockConf
 
 
 async def test_errors_recover(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """A number that is none, a port the gateway lacks: said by field, fixed in the same form."""
+    """A number that is none: said by its field, fixed in the same form (the port cleared)."""
     result = await reconfigure(hass, entry, ADA)
     result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {"name": "Ada", "number": "12ab", "port": 9}
+        result["flow_id"], {"name": "Ada", "number": "12ab", "port": "3"}
     )
-    assert result["errors"] == {"number": "invalid_number", "port": "invalid_port"}
+    assert result["errors"] == {"number": "invalid_number"}
     assert shown(result)["number"] == "12ab"  # what was typed stays in the form
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {"name": "Ada", "number": ADA}

@@ -12,7 +12,7 @@ from homeassistant.components.notify import (
     SERVICE_SEND_MESSAGE,
 )
 from homeassistant.components.notify.legacy import NOTIFY_SERVICES
-from homeassistant.config_entries import SOURCE_USER, ConfigSubentry
+from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER, ConfigSubentry
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -68,7 +68,9 @@ async def test_contact_becomes_a_notify_entity(
     entity_registry: er.EntityRegistry,
     device_registry: dr.DeviceRegistry,
 ) -> None:
-    result = await add_contact(hass, init_integration, name="Ada", number="+4917612345678", port=2)
+    result = await add_contact(
+        hass, init_integration, name="Ada", number="+4917612345678", port="2"
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     entity_id = "notify.ada_sms"
@@ -117,8 +119,8 @@ async def test_contact_becomes_a_notify_entity(
 async def test_contact_errors_recover(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    result = await add_contact(hass, init_integration, name="Bob", number="12ab", port=9)
-    assert result["errors"] == {"number": "invalid_number", "port": "invalid_port"}
+    result = await add_contact(hass, init_integration, name="Bob", number="12ab", port="1")
+    assert result["errors"] == {"number": "invalid_number"}
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {"name": "Bob", "number": "10086"}
     )
@@ -139,15 +141,25 @@ async def test_contact_number_as_people_write_it(
 async def test_contact_on_an_unloaded_gateway(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
+    """No ports to offer: added without one, and a changed contact keeps the one it has."""
     mock_config_entry.add_to_hass(hass)
-    result = await add_contact(hass, mock_config_entry, name="Cy", number="10010", port=5)
+    result = await add_contact(hass, mock_config_entry, name="Cy", number="10010")
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert next(iter(mock_config_entry.subentries.values())).data == {
-        "name": "Cy",
-        "number": "10010",
-        "port": 5,
-    }
-    assert mock_config_entry.domain == DOMAIN
+    (subentry,) = mock_config_entry.subentries.values()
+    assert subentry.data == {"name": "Cy", "number": "10010"}
+    hass.config_entries.async_update_subentry(
+        mock_config_entry, subentry, data={**subentry.data, "port": 5}
+    )
+    result = await hass.config_entries.subentries.async_init(
+        (mock_config_entry.entry_id, "contact"),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry.subentry_id},
+    )
+    assert "port" not in result["data_schema"].schema
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Cy", "number": "10011"}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert subentry.data == {"name": "Cy", "number": "10011", "port": 5}
 
 
 async def test_legacy_notify_service_with_targets(

@@ -86,8 +86,8 @@ async def test_deleted_port_stays_away_until_chosen_again(
     result = await hass.config_entries.options.async_init(entry.entry_id)
     ports = next(key for key in result["data_schema"].schema if key.schema == CONF_PORTS)
     labels = {o["value"]: o["label"] for o in result["data_schema"].schema[ports].config["options"]}
-    assert labels["1"].startswith("Port 1: +")
-    assert labels["7"] == "Port 7: no SIM"
+    assert labels["1"] == "Dinstar da00-0030-1901-2817 port 1: Registered"
+    assert labels["7"] == "Dinstar da00-0030-1901-2817 port 7: No SIM"
     assert "1" not in ports.default()
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_PORTS: [*ports.default(), "1"]}
