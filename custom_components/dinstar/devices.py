@@ -67,7 +67,10 @@ def _port_model(info: PortInfo | None) -> str:
 
 @callback
 def async_learn_mac(hass: HomeAssistant, entry: ConfigEntry, mac: str) -> None:
-    """Keep a MAC the gateway told (only its device pushes do) for DHCP and its device."""
+    """Keep the MAC DHCP saw at the gateway's address: its device gets it as a connection.
+
+    Only DHCP is believed: a push carries a MAC too, but anyone can write a push.
+    """
     if entry.data.get(CONF_MAC) == mac:
         return
     hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_MAC: mac})

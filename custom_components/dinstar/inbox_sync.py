@@ -253,4 +253,4 @@ class InboxSync:
 
 def expects_pushes(entry: ConfigEntry) -> bool:
     """Whether the options say received SMS are pushed (push, or push and polling)."""
-    return bool(entry.options.get(CONF_INCOMING_MODE, IncomingMode.PUSH) != IncomingMode.POLLING)
+    return bool(entry.options.get(CONF_INCOMING_MODE) != IncomingMode.POLLING)

@@ -18,7 +18,10 @@ from syrupy.assertion import SnapshotAssertion
 # Imported before the harness's ``hass`` fixture so this package, not the harness's own
 # ``custom_components``, is the one Home Assistant finds.
 import custom_components.dinstar  # noqa: F401
+from custom_components.dinstar.aiodinstar import AuthScheme
+from custom_components.dinstar.config_flow import DinstarConfigFlow
 from custom_components.dinstar.const import (
+    CONF_AUTH_SCHEME,
     CONF_CERTIFICATE,
     CONF_USE_HTTPS,
     DOMAIN,
@@ -50,7 +53,10 @@ def mock_config_entry(simulator: Simulator, enable_custom_integrations: None) ->
         domain=DOMAIN,
         title=f"Dinstar {SERIAL}",
         unique_id=SERIAL,
+        version=DinstarConfigFlow.VERSION,
+        minor_version=DinstarConfigFlow.MINOR_VERSION,
         data={
+            CONF_AUTH_SCHEME: AuthScheme.DIGEST,
             CONF_HOST: "127.0.0.1",
             CONF_PORT: simulator.port,
             CONF_USE_HTTPS: False,

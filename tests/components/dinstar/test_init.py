@@ -127,12 +127,19 @@ async def test_entries_before_the_scheme_was_stored_never_send_basic(
 ) -> None:
     """An entry of 1.1 was set up with digest: a server asking Basic gets no password."""
     simulator.state.faults.auth = "basic"
-    mock_config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    old = MockConfigEntry(
+        domain=DOMAIN,
+        title=mock_config_entry.title,
+        unique_id=mock_config_entry.unique_id,
+        minor_version=1,
+        data={k: v for k, v in mock_config_entry.data.items() if k != CONF_AUTH_SCHEME},
+    )
+    old.add_to_hass(hass)
+    await hass.config_entries.async_setup(old.entry_id)
     await hass.async_block_till_done()
-    assert mock_config_entry.minor_version == 2
-    assert mock_config_entry.data[CONF_AUTH_SCHEME] == AuthScheme.DIGEST
-    assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR
+    assert old.minor_version == 2
+    assert old.data[CONF_AUTH_SCHEME] == AuthScheme.DIGEST
+    assert old.state is ConfigEntryState.SETUP_ERROR
     assert simulator.auth.failed_logins == 0  # no Basic header ever reached it
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+import json
 import time
 from typing import Any
 
@@ -317,12 +318,23 @@ async def test_no_reports_are_asked_for_messages_they_cannot_match(
     hass_client_no_auth: ClientSessionGenerator,
     simulator: Simulator,
 ) -> None:
-    """A report is matched by the message's reference once it was sent: without both, none."""
+    """A report is matched by the message's reference once it was sent: without both, none.
+
+    The third message was sent with its reference: its reports are asked for, and only its.
+    """
     outbox = init_integration.runtime_data.outbox
     outbox.async_track(
         [
             TrackedSms(user_id=41, number=NUMBER, created=time.time()),
             TrackedSms(user_id=42, number="+4915100000078", created=time.time()),
+            TrackedSms(
+                user_id=43,
+                number="+4915100000079",
+                created=time.time(),
+                port=1,
+                first_ref_id=17,
+                sent=True,
+            ),
         ]
     )
     # Some firmware leaves the reference out of a result.
@@ -337,10 +349,10 @@ async def test_no_reports_are_asked_for_messages_they_cannot_match(
             without_reference,
         ],
     )
-    asked = simulator.state.requests[REPORTS]
     await outbox.async_poll_if_due(None)
-    assert simulator.state.requests[REPORTS] == asked
-    assert [sms.user_id for sms in outbox.tracker.pending] == [41, 42]
+    asked = [json.loads(body) for path, body in simulator.state.asked if path == REPORTS]
+    assert [query["number"] for query in asked] == [["+4915100000079"]]
+    assert [sms.user_id for sms in outbox.tracker.pending] == [41, 42, 43]
 
 
 async def test_a_half_reported_message_is_delivered_after_a_restart(

@@ -22,7 +22,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import entity_platform, entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -32,6 +32,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.dinstar.const import DOMAIN
 from devtools.gateway_simulator import Simulator, SimulatorConfig
 
 PLATFORMS = [
@@ -63,6 +64,9 @@ async def test_platform_entities(
 async def test_no_slot_select_on_a_single_sim_gateway(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
+    """The select platform is set up for the entry, and finds nothing to select."""
+    platforms = entity_platform.async_get_platforms(hass, DOMAIN)
+    assert SELECT_DOMAIN in {platform.domain for platform in platforms}
     assert hass.states.async_entity_ids(SELECT_DOMAIN) == []
 
 

@@ -14,9 +14,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.dinstar.bus_events import EVENT_SMS_RECEIVED
 from custom_components.dinstar.const import CONF_WEBHOOK_LOCAL_ONLY, DOMAIN
 from custom_components.dinstar.webhook import MAX_PUSH_BYTES, REFUSED_SERIALS
 from devtools.gateway_simulator import Simulator
@@ -121,14 +122,18 @@ async def test_simulator_pushes_reach_the_webhook(
     hass_client_no_auth: ClientSessionGenerator,
     simulator: Simulator,
 ) -> None:
+    events = async_capture_events(hass, EVENT_SMS_RECEIVED)
     client = await hass_client_no_auth()
     simulator.push_url = str(client.make_url(URL))
     simulator.receive_sms(1, "+4917600000000", "hello")
     # The push answered (so handled) and counted by the simulator, however slow the machine.
     await simulator.drain_pushes()
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert simulator.state.pushes["sent"] == 1
     assert init_integration.runtime_data.push.last_push is not None
+    assert [(e.data["sender"], e.data["text"], e.data["port"]) for e in events] == [
+        ("+4917600000000", "hello", 1)
+    ]
 
 
 async def test_device_push_does_not_teach_the_mac(
