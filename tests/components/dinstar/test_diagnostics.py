@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from homeassistant.core import HomeAssistant
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
@@ -11,9 +14,10 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
-from custom_components.dinstar.const import CONF_DRP_PASSWORD, CONF_DRP_USERNAME
+from custom_components.dinstar.const import CONF_DRP_PASSWORD, CONF_DRP_USERNAME, CONF_SERIAL
+from devtools.gateway_simulator import SimulatorConfig
 
-from .conftest import PASSWORD, SERIAL
+from .conftest import PASSWORD, SERIAL, USERNAME
 
 
 async def test_diagnostics(
@@ -30,16 +34,33 @@ async def test_diagnostics(
     assert diagnostics["ports"][0]["imsi"] == "**REDACTED**"
 
 
-async def test_diagnostics_hide_the_drp_account(
-    hass: HomeAssistant,
-    hass_client: ClientSessionGenerator,
-    init_integration: MockConfigEntry,
-) -> None:
-    hass.config_entries.async_update_entry(
-        init_integration,
-        data={**init_integration.data, CONF_DRP_USERNAME: "drp-user", CONF_DRP_PASSWORD: "drp-pw"},
-    )
-    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, init_integration)
-    assert diagnostics["entry"]["data"][CONF_DRP_PASSWORD] == "**REDACTED**"
-    assert "drp-pw" not in str(diagnostics)
-    assert "drp-user" not in str(diagnostics)
+class TestThroughDrp:
+    """A gateway reached through its DRP server: that account is redacted too."""
+
+    @pytest.fixture
+    def simulator_config(self, simulator_config: SimulatorConfig) -> SimulatorConfig:
+        return dataclasses.replace(simulator_config, drp=True)
+
+    async def test_the_drp_account_is_redacted(
+        self,
+        hass: HomeAssistant,
+        hass_client: ClientSessionGenerator,
+        mock_config_entry: MockConfigEntry,
+    ) -> None:
+        mock_config_entry.add_to_hass(hass)
+        hass.config_entries.async_update_entry(
+            mock_config_entry,
+            data={
+                **mock_config_entry.data,
+                CONF_DRP_USERNAME: USERNAME,
+                CONF_DRP_PASSWORD: PASSWORD,
+                CONF_SERIAL: SERIAL,
+            },
+        )
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+        diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, mock_config_entry)
+        assert diagnostics["entry"]["data"][CONF_DRP_PASSWORD] == "**REDACTED**"
+        assert diagnostics["entry"]["data"][CONF_DRP_USERNAME] == "**REDACTED**"
+        for secret in (PASSWORD, SERIAL):
+            assert secret not in str(diagnostics)
