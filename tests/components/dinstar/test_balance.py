@@ -109,7 +109,7 @@ def minutes(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> Minutes:
 async def test_add_a_balance_check(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
-    """The subentry's form checks its fields; a new check reloads the gateway with its entities."""
+    """The subentry's form checks its fields; a new check brings its entities at once."""
 
     async def submit(data: dict[str, Any]) -> Any:
         result = await hass.config_entries.subentries.async_init(
@@ -189,7 +189,7 @@ async def test_change_a_balance_check(
     assert "threshold" not in subentry.data
     runtime = init_with_subentries.runtime_data
     assert runtime.balance.groups[2].code == "*101#"
-    # The reload removed port 1's balance entities; port 2 kept its own.
+    # Port 1 lost its balance entities; port 2 kept its own.
     assert entity_registry.async_get(BALANCE.format(1)) is None
     assert entity_registry.async_get(BUTTON.format(1)) is None
     assert hass.states.get(BALANCE.format(2)) is not None

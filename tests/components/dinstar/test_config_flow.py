@@ -810,7 +810,7 @@ async def test_options(hass: HomeAssistant, init_integration: MockConfigEntry) -
             CONF_PRIVATE_SMS: False,
         }.items()
     )
-    # Reloaded with the choice: port 3 (no SIM) shown, port 1 not.
+    # Applied in place: port 3 (no SIM) shown, port 1 not.
     assert (
         hass.states.get("sensor.dinstar_da00_0030_1901_2817_port_3_registration").state == "no_sim"
     )
