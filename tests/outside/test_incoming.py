@@ -67,13 +67,17 @@ async def test_history_not_fired_when_reloaded_before_the_first_read_ends(
     gateway: FakeGateway,
     events: dict[str, list[dict[str, Any]]],
 ) -> None:
-    """An options change right after adding, while the first inbox read is slow."""
+    """An options change right after adding, while the first inbox read is slow.
+
+    What the inbox holds at the first complete read is its history (without pushes nothing
+    tells a message that came meanwhile from an old one): the new SMS comes after that read.
+    """
     _history(gateway)
     gateway.fail("/api/query_incoming_sms", Fault(delay=0.5, status=500, times=2))
     added = await add_gateway(hass, gateway, options={"incoming_mode": "polling"})
     await set_options(hass, added.entry, {"scan_interval": 10})
-    new_id = gateway.receive(0, "+4915199999999", "new")
     await advance(hass, 15)
+    new_id = gateway.receive(0, "+4915199999999", "new")
     await advance(hass, 15)
 
     assert await wait_for(hass, lambda: new_id in received_ids(events))
@@ -134,14 +138,18 @@ async def test_messages_missed_while_away_are_read_after_a_failed_start_up_read(
     gateway: FakeGateway,
     events: dict[str, list[dict[str, Any]]],
 ) -> None:
-    """Push mode: the read at start fails once; the next good refresh reads what came meanwhile."""
-    added = await add_gateway(hass, gateway)
+    """Push mode: the read at start fails once; the next good refresh reads what came meanwhile.
+
+    Home Assistant restarts the entry (options apply in place: a reload is what restarts it).
+    """
+    added = await add_gateway(hass, gateway, options={"scan_interval": 30})
     gateway.fail("/api/query_incoming_sms", Fault(status=500))
     missed = [
         gateway.receive(1, "+4915100000001", "while away"),
         gateway.receive(0, "+4915100000002", "also while away"),
     ]
-    await set_options(hass, added.entry, {"scan_interval": 30})
+    assert await hass.config_entries.async_reload(added.entry.entry_id)
+    await hass.async_block_till_done()
     assert received_ids(events) == []
 
     await advance(hass, 31)
