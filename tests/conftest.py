@@ -1,15 +1,14 @@
 """Fixtures shared by every test: the real gateway simulator on loopback, and clients for it.
 
-Nothing here imports Home Assistant at load time: the client's own tests (``tests/aiodinstar``)
-run without it, and the client's package sits inside the integration, whose ``__init__``
-imports Home Assistant. So the client is imported only when a fixture builds one.
+The clients are the integration's copy of the library (``custom_components.dinstar.aiodinstar``),
+the one Home Assistant runs.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 import contextlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -17,10 +16,13 @@ from aiohttp.test_utils import TestServer
 import pytest
 from yarl import URL
 
+from custom_components.dinstar.aiodinstar import (
+    AuthScheme,
+    DinstarClient,
+    DrpLogin,
+    auth_middlewares,
+)
 from devtools.gateway_simulator import Simulator, SimulatorConfig
-
-if TYPE_CHECKING:
-    from custom_components.dinstar.aiodinstar import AuthScheme, DinstarClient, DrpLogin
 
 SERIAL = "da00-0030-1901-2817"
 USERNAME = "admin"
@@ -58,9 +60,6 @@ async def simulator(
 @pytest.fixture
 async def make_client(simulator: Simulator) -> AsyncIterator[ClientFactory]:
     """Build clients for the running simulator; their sessions close after the test."""
-    # Imported here, not at the top: see the module's docstring.
-    from custom_components.dinstar.aiodinstar import DinstarClient, auth_middlewares  # noqa: PLC0415
-
     sessions: list[aiohttp.ClientSession] = []
 
     async def factory(

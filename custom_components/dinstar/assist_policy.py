@@ -22,9 +22,8 @@ import hmac
 from typing import Final
 import uuid
 
-from .aiodinstar import SmsEncoding, plan_sms
+from .aiodinstar import SmsEncoding, number_key, plan_sms
 from .assist_state import AssistState
-from .phone_numbers import number_key
 
 # What a PIN is shown as; as long whatever the PIN, so its length is not shown either.
 PIN_MASK: Final = "****"

@@ -24,9 +24,8 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
-from .aiodinstar import CallState, DinstarError
+from .aiodinstar import CallState, DinstarError, parse_balance
 from .assist_policy import normalize_number
-from .balance_reply import parse_balance
 from .bus_events import EVENT_LOW_BALANCE, EVENT_SMS_RECEIVED, FireEvent
 from .const import DOMAIN, LOGGER
 from .coordinator import DinstarCoordinator

@@ -14,8 +14,7 @@ from homeassistant.config_entries import (
 from homeassistant.helpers import selector
 import probatio as vol
 
-from .aiodinstar.limits import MAX_USSD_BYTES
-from .balance_reply import compile_pattern
+from .aiodinstar import MAX_USSD_BYTES, compile_pattern
 from .port_picker import async_port_selector
 from .runtime import DinstarConfigEntry
 from .subentries import (

@@ -16,10 +16,8 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import selector
 import probatio as vol
 
-from .aiodinstar import DinstarValidationError
-from .aiodinstar.limits import check_number
+from .aiodinstar import DinstarValidationError, check_number, number_key
 from .assist_policy import normalize_number
-from .phone_numbers import number_key
 from .port_picker import async_port_selector
 from .runtime import DinstarConfigEntry
 from .subentries import CONF_ASSIST, CONF_NUMBER

@@ -21,11 +21,10 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.storage import Store
 
-from .aiodinstar import DinstarClient, DinstarError, IncomingSms
+from .aiodinstar import DinstarClient, DinstarError, InboxLedger, IncomingSms
 from .assist_config import assist_pin
 from .bus_events import EVENT_SMS_RECEIVED, FireEvent, sms_received_data
 from .const import CONF_INCOMING_MODE, LOGGER, IncomingMode, storage_key
-from .inbox import InboxLedger
 from .push_audit import PushAudit
 from .recent_keys import RecentKeys
 from .repairs import async_check_push_silence, async_raise_inbox_renumbered

@@ -41,6 +41,8 @@ from .aiodinstar import (
     SmsResult,
     SmsResultEvent,
     UssdEvent,
+    same_call,
+    time_window,
 )
 from .bus_events import FireEvent, event_for
 from .const import LOGGER
@@ -48,7 +50,6 @@ from .coordinator import DinstarCoordinator
 from .inbox_sync import InboxSync, Pushes, expects_pushes
 from .outbox_sync import OutboxSync
 from .push_audit import PushAudit
-from .push_records import same_call, time_window
 from .repairs import async_check_push_silence
 from .ussd import UssdSessions
 

@@ -21,13 +21,26 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .aiodinstar import DeliveryReport, DinstarClient, DinstarError, SmsResult, SmsStatus
+from .aiodinstar import (
+    DeliveryReport,
+    DinstarClient,
+    DinstarError,
+    Outcome,
+    SmsResult,
+    SmsStatus,
+    SmsTracker,
+    TrackedSms,
+    TrackingUpdate,
+    confirms_status,
+    is_number,
+    same_report,
+    same_result,
+    time_window,
+)
 from .bus_events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT, FireEvent
 from .const import LOGGER, storage_key
 from .push_audit import PushAudit
-from .push_records import confirms_status, is_number, same_report, same_result, time_window
 from .recent_keys import RecentKeys
-from .tracking import Outcome, SmsTracker, TrackedSms, TrackingUpdate
 
 STORAGE_VERSION = 1
 # 1.2: a message's reported parts as a list of ref_ids (1.1 kept a dict of their codes).

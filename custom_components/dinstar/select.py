@@ -10,8 +10,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .aiodinstar import DinstarClient, PortInfo
-from .aiodinstar.limits import MAX_SLOT
+from .aiodinstar import MAX_SLOT, DinstarClient, PortInfo
 from .entity import DinstarPortEntity, async_add_port_entities
 from .errors import gateway_errors
 from .runtime import DinstarConfigEntry

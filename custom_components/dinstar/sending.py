@@ -14,19 +14,20 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 
 from .aiodinstar import (
+    MAX_TEXT_BYTES,
     DinstarPartialSendError,
     DinstarValidationError,
     SmsEncoding,
     SmsRecipient,
+    TrackedSms,
+    check_number,
     fits_gsm_7bit,
     plan_sms,
 )
-from .aiodinstar.limits import MAX_TEXT_BYTES, check_number
 from .assist_policy import normalize_number
 from .const import LOGGER
 from .errors import gateway_error, gateway_errors, invalid_input, unknown_port
 from .runtime import DinstarConfigEntry
-from .tracking import TrackedSms
 
 # A bound on one action call, not the gateway's: about eight requests, some minutes of air
 # time per port; a list longer than this is more likely a template gone wrong than a plan.

@@ -23,8 +23,14 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
-from .aiodinstar import DinstarClient, DinstarError, RegistrationState, UssdReply, UssdSendStatus
-from .balance_reply import is_menu
+from .aiodinstar import (
+    DinstarClient,
+    DinstarError,
+    RegistrationState,
+    UssdReply,
+    UssdSendStatus,
+    is_menu,
+)
 from .bus_events import EVENT_USSD_RECEIVED, FireEvent
 from .const import DOMAIN, LOGGER
 from .coordinator import DinstarCoordinator

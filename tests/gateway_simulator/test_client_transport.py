@@ -21,7 +21,6 @@ from custom_components.dinstar.aiodinstar import (
     fetch_certificate_fingerprint,
     normalise_fingerprint,
 )
-from custom_components.dinstar.aiodinstar.transport import encode_query
 from devtools.gateway_simulator import Simulator, SimulatorConfig
 from tests.conftest import PASSWORD, SERIAL, USERNAME, ClientFactory
 
@@ -118,10 +117,6 @@ async def test_raw_comma_firmware_accepts_encoded_lists(
     await control("POST", "faults", {"raw_comma_401": True})
     infos = await client.get_port_info([1, 2, 3])
     assert [info.port for info in infos] == [1, 2, 3]
-    assert (
-        encode_query({"port": [1, 2], "info_type": ["reg"], "x": "a b"})
-        == "port=1%2C2&info_type=reg&x=a%20b"
-    )
 
 
 async def test_malformed_json_everywhere(client: DinstarClient, control: Control) -> None:

@@ -9,8 +9,14 @@ from homeassistant.core import ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.helpers import config_validation as cv
 import probatio as vol
 
-from custom_components.dinstar.aiodinstar import CallForwardCondition, PortAction, StkAction
-from custom_components.dinstar.aiodinstar.limits import MAX_STK_ITEM, MAX_USER_ID, MAX_USSD_BYTES
+from custom_components.dinstar.aiodinstar import (
+    MAX_STK_ITEM,
+    MAX_USER_ID,
+    MAX_USSD_BYTES,
+    CallForwardCondition,
+    PortAction,
+    StkAction,
+)
 from custom_components.dinstar.errors import invalid_input
 from custom_components.dinstar.runtime import DinstarConfigEntry
 

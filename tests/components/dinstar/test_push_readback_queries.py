@@ -17,13 +17,13 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.dinstar.aiodinstar import TrackedSms
 from custom_components.dinstar.bus_events import (
     EVENT_CALL_RECORD,
     EVENT_SMS_DELIVERY,
     EVENT_SMS_SENT,
 )
 from custom_components.dinstar.const import DOMAIN
-from custom_components.dinstar.tracking import TrackedSms
 from devtools.gateway_simulator import Simulator
 
 from .conftest import SERIAL

@@ -58,7 +58,7 @@ async def test_the_pin_is_masked_everywhere(
     ours = [
         record.getMessage()
         for record in caplog.records
-        if record.name.startswith(("homeassistant", "custom_components"))
+        if record.name.startswith(("homeassistant", "custom_components", "aiodinstar"))
     ]
     assert ours
     assert not [line for line in ours if PIN in line]
