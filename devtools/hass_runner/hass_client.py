@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import contextlib
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import aiohttp
 
@@ -203,6 +203,37 @@ class HomeAssistantApi:
             msg = f"no {subentry_type} subentry created: {result}"
             raise ApiError(msg)
         return result
+
+    async def save_options(self, entry_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+        """The options form the UI opens ("Configure"), saved with ``changes`` to its defaults.
+
+        Returns the form as it was shown (its fields with their selectors).
+        """
+        form: dict[str, Any] = await self.request(
+            "POST", "/api/config/config_entries/options/flow", json={"handler": entry_id}
+        )
+        if form.get("type") != "form":
+            msg = f"no options form: {form}"
+            raise ApiError(msg)
+        defaults = {
+            field["name"]: field["default"] for field in form["data_schema"] if "default" in field
+        }
+        result = await self.request(
+            "POST",
+            f"/api/config/config_entries/options/flow/{form['flow_id']}",
+            json={**defaults, **changes},
+        )
+        if result.get("type") != "create_entry":
+            msg = f"options not saved: {result}"
+            raise ApiError(msg)
+        return form
+
+    async def logbook(self, start: str, end: str) -> list[dict[str, Any]]:
+        """The logbook's lines between two ISO times, as its REST API gives them."""
+        lines: list[dict[str, Any]] = await self.request(
+            "GET", f"/api/logbook/{quote(start)}?end_time={quote(end)}"
+        )
+        return lines
 
     async def confirm_http_config(self) -> None:
         """What "Confirm" in the new-HTTP-settings dialog does: keep the trial settings."""

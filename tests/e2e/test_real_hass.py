@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 import json
 import os
 from pathlib import Path
@@ -204,9 +205,11 @@ async def test_frontend_shows_the_gateway_and_its_ports(
 ) -> None:
     """Chromium signs in and looks at what a user sees; screenshots are saved.
 
-    Two gateways side by side keep their own names; a SIM pulled and plugged again on the
-    dashboard leaves no card row without its entity; the contact form has all its texts; the
-    integration's brand images are served.
+    Two gateways side by side keep their own names; options saved and a balance check added
+    (through its form, whose port picker names each port as its device with its registration)
+    write no "unavailable" line in the logbook: nothing reloads; a SIM pulled and plugged again
+    on the dashboard leaves no card row without its entity; the contact form has all its texts;
+    the integration's brand images are served.
     """
     await stack.control("config", {"push_url": stack.entry["webhook_url"]})
     sim_port = free_port()
@@ -223,9 +226,22 @@ async def test_frontend_shows_the_gateway_and_its_ports(
         )
         assert garage["title"] == SECOND_GATEWAY
         dashboard = await save_dashboard(stack.api)
-        await _check_in_the_browser(stack, output)
+        since = datetime.now(UTC).replace(microsecond=0).isoformat()
+        form = await stack.api.save_options(stack.entry["entry_id"], {"scan_interval": 45})
+        ports = next(field for field in form["data_schema"] if field["name"] == "ports")
+        labels = [option["label"] for option in ports["selector"]["select"]["options"]]
+        report = await _check_in_the_browser(stack, output, labels, since)
     finally:
         assert await asyncio.to_thread(second.stop) == 0
+    assert labels[1] == "Dinstar 2817 port 1: Registered"
+    assert labels[3] == "Dinstar 2817 port 3: No SIM"
+    # From the options saved to the SIM pulled (which makes some entities unavailable).
+    lines = await stack.api.logbook(since, report["before_sim_pull"])
+    assert [line["entity_id"] for line in lines if line.get("state") == "unavailable"] == []
+    states = {state["entity_id"]: state for state in await stack.api.states()}
+    assert states["sensor.dinstar_2817_port_1_balance"]["attributes"]["unit_of_measurement"] == (
+        "EUR"
+    )
     # Each row of a port's card is named without the port's name, which is the card's title.
     view = next(view for view in dashboard["views"] if view["title"] == "Dinstar 2817")
     port_card = next(card for card in view["cards"] if card["title"] == "Port 1")
@@ -246,13 +262,20 @@ async def test_frontend_shows_the_gateway_and_its_ports(
         "dashboard.png",
         "sim-pulled.png",
         "gateways.png",
+        "balance-form.png",
+        "logbook.png",
         "contact-form.png",
     ):
         assert (output / picture).stat().st_size > 20_000, picture
 
 
-async def _check_in_the_browser(stack: Stack, output: Path) -> None:
-    """Run browser/check.mjs on the first gateway (see its header for what it checks)."""
+async def _check_in_the_browser(
+    stack: Stack, output: Path, port_labels: list[str], since: str
+) -> dict[str, Any]:
+    """Run browser/check.mjs on the first gateway (see its header for what it checks).
+
+    Returns its report: the last line it printed.
+    """
     async with stack.api.websocket() as socket:
         devices = await socket.command("config/device_registry/list")
     gateway = next(d for d in devices if d["name"] == stack.entry["title"])
@@ -277,8 +300,12 @@ async def _check_in_the_browser(stack: Stack, output: Path) -> None:
             "PORT_NAME": "Dinstar 2817 port 1",
             "SIM_CONTROL_URL": f"{stack.sim_url}/_sim/ports/1",
             "DASHBOARD_URL": f"{stack.ha_url}/{DASHBOARD_PATH}/{gateway['id']}",
+            "PORT_LABELS": json.dumps(port_labels),
+            "LOGBOOK_SINCE": since,
             "OUT_DIR": str(output),
         },
     )
     printed, _ = await process.communicate()
     assert process.returncode == 0, f"the browser check failed:\n{printed.decode()}"
+    report: dict[str, Any] = json.loads(printed.decode().strip().splitlines()[-1])
+    return report

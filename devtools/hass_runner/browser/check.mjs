@@ -1,11 +1,15 @@
 // Signs in to Home Assistant's frontend in Debian's Chromium and checks, saving screenshots:
 // the gateway's and a port's device pages; the integration's page naming every gateway, with
-// its brand icon served; the "Add contact" form with all its texts; the dashboard while the
-// port's SIM is pulled and plugged again, never with a row whose entity is gone.
+// its brand icon served; a balance check added through its form, whose port picker shows each
+// port's label; the logbook since the options were saved, with no line "became unavailable";
+// the "Add contact" form with all its texts; the dashboard while the port's SIM is pulled and
+// plugged again, never with a row whose entity is gone.
 // Environment: HA_URL, HA_USERNAME, HA_PASSWORD, GATEWAY_DEVICE_ID, GATEWAY_NAMES (JSON list, the
 // first is GATEWAY_DEVICE_ID's), PORT_DEVICE_ID, PORT_NAME, SIM_CONTROL_URL (the simulator's
-// /_sim/ports/{n} of that port), DASHBOARD_URL, OUT_DIR; CHROMIUM (default /usr/bin/chromium).
-// Exits non-zero, saying why, on any failure.
+// /_sim/ports/{n} of that port), DASHBOARD_URL, PORT_LABELS (JSON list: the first gateway's
+// port labels, by port), LOGBOOK_SINCE (ISO time), OUT_DIR; CHROMIUM (default
+// /usr/bin/chromium). Prints a JSON report last: before_sim_pull, the time just before the SIM
+// is pulled (the logbook is quiet until then). Exits non-zero, saying why, on any failure.
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 
@@ -49,6 +53,19 @@ const pullSim = async (present) => {
     body: JSON.stringify({ sim: present }),
   });
   if (!answer.ok) throw new Error(`the simulator refused sim=${present}: ${answer.status}`);
+};
+// A subentry's form from the integration page; with several gateways the frontend asks which
+// one first.
+const openSubentryForm = async (button, title) => {
+  await page.locator("ha-button", { hasText: button }).click();
+  const form = page.getByText(title);
+  const picked = page
+    .locator("dialog-pick-config-entry")
+    .getByText(gatewayNames[0], { exact: true });
+  await form.or(picked).waitFor();
+  if (!(await form.isVisible())) await picked.click();
+  await form.waitFor();
+  return form;
 };
 const noMissingEntity = async (where) => {
   const missing = await page.getByText("Entity not found").count();
@@ -98,14 +115,28 @@ try {
   await page.waitForTimeout(500);
   await page.screenshot({ path: `${outDir}/gateways.png` });
 
-  await page.locator("ha-button", { hasText: "Add contact" }).click();
-  // With several gateways the frontend asks which one first.
-  const form = page.getByText("Add a contact");
-  const picked = page
-    .locator("dialog-pick-config-entry")
-    .getByText(gatewayNames[0], { exact: true });
-  await form.or(picked).waitFor();
-  if (!(await form.isVisible())) await picked.click();
+  // A balance check on port 1, chosen by its label in the port picker.
+  const portLabels = JSON.parse(env("PORT_LABELS"));
+  const balanceForm = await openSubentryForm("Add balance check", "Check the balance of SIMs");
+  for (const label of portLabels) {
+    await page.getByText(label, { exact: true }).first().waitFor();
+  }
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: `${outDir}/balance-form.png` });
+  await page.getByText(portLabels[1], { exact: true }).first().click();
+  await page.locator("ha-button", { hasText: "Submit" }).last().click();
+  await balanceForm.waitFor({ state: "hidden" }); // created: the dialog says so instead
+
+  // Options saved and a balance check added reloaded nothing: no entity became unavailable.
+  await page.goto(`${url}/logbook?start_date=${encodeURIComponent(env("LOGBOOK_SINCE"))}`);
+  await page.locator("ha-logbook").waitFor();
+  await page.waitForTimeout(2000); // its lines load after the panel
+  const unavailable = await page.getByText("became unavailable").count();
+  if (unavailable) throw new Error(`the logbook shows ${unavailable} "became unavailable"`);
+  await page.screenshot({ path: `${outDir}/logbook.png` });
+
+  await page.goto(`${url}/config/integrations/integration/dinstar`);
+  await openSubentryForm("Add contact", "Add a contact");
   await page.getByText("May talk to Assist").waitFor();
   await page.waitForTimeout(500);
   await page.screenshot({ path: `${outDir}/contact-form.png` });
@@ -117,6 +148,7 @@ try {
   const portCard = page.locator("hui-entities-card", { hasText: "Port 1" });
   await portCard.getByText("Registered").waitFor();
   await noMissingEntity("the dashboard");
+  const beforeSimPull = new Date().toISOString();
   await pullSim(false);
   // Pushed by the gateway at once; a poll would show it within the refresh interval.
   await portCard.getByText("No SIM").waitFor({ timeout: 60000 });
@@ -128,7 +160,9 @@ try {
   await page.waitForTimeout(1000);
   await page.screenshot({ path: `${outDir}/dashboard.png` });
   await noMissingEntity("the dashboard with the SIM plugged again");
-  console.log(JSON.stringify({ ok: true, screenshots: outDir }));
+  console.log(
+    JSON.stringify({ ok: true, screenshots: outDir, before_sim_pull: beforeSimPull }),
+  );
 } catch (error) {
   await page.screenshot({ path: `${outDir}/failure.png` }).catch(() => {});
   throw error;
