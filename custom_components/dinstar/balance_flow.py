@@ -47,7 +47,9 @@ def _number(minimum: float, maximum: float, unit: str | None = None) -> selector
 def _schema(ports: selector.SelectSelector, currency: str) -> vol.Schema:
     return vol.Schema(
         {
-            vol.Required(CONF_PORTS): ports,
+            # Not "required" to the form, which would tick the first port by itself: none
+            # chosen is refused below, by name.
+            vol.Optional(CONF_PORTS): ports,
             vol.Required(CONF_CODE, default=DEFAULT_CODE): str,
             vol.Required(CONF_INTERVAL, default=DEFAULT_INTERVAL_HOURS): _number(1, 720, "h"),
             vol.Required(CONF_CURRENCY, default=currency): str,
@@ -85,7 +87,7 @@ class BalanceSubentryFlow(ConfigSubentryFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = dict(user_input)
-            data[CONF_PORTS] = sorted(int(port) for port in data[CONF_PORTS])
+            data[CONF_PORTS] = sorted(int(port) for port in data.get(CONF_PORTS, []))
             errors = self._errors(entry, data, subentry)
             if not errors:
                 title = f"{data[CONF_CODE]} on {', '.join(map(str, data[CONF_PORTS]))}"

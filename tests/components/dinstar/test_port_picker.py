@@ -8,6 +8,7 @@ from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant, SupportsResponse
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
+import probatio as vol
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -132,3 +133,18 @@ async def test_a_port_the_gateway_lacks_is_refused(
     }
     assert str(err.value) == (f"The port {port} is not a port of this gateway, whose ports are 0-7")
     assert simulator.state.requests == asked
+
+
+async def test_a_balance_check_without_ports_is_refused(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """No port is ticked for the user (a required field would be); none chosen is an error."""
+    result = await hass.config_entries.subentries.async_init(
+        (init_integration.entry_id, "balance"), context={"source": SOURCE_USER}
+    )
+    ports = next(key for key in result["data_schema"].schema if key == "ports")
+    assert not isinstance(ports, vol.Required)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"code": "*100#", "interval": 24, "currency": "EUR", "reply_wait": 10}
+    )
+    assert result["errors"] == {"ports": "no_ports"}
