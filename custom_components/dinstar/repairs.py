@@ -24,6 +24,7 @@ _KINDS = (
     "assist_pin_needed",
     "assist_sender_locked",
     "assist_paused",
+    "inbox_renumbered",
 )
 
 

@@ -36,6 +36,16 @@ from .common import (
 ATTR_CODE = "code"
 ATTR_TIMEOUT = "timeout"
 
+# The action's words for the conditions (lower case, as Home Assistant's selectors want them).
+FORWARD_CONDITIONS = {
+    "unconditional": CallForwardCondition.UNCONDITIONAL,
+    "no_reply": CallForwardCondition.NO_REPLY,
+    "busy": CallForwardCondition.BUSY,
+    "not_reachable": CallForwardCondition.NOT_REACHABLE,
+    "cancel_all": CallForwardCondition.CANCEL_ALL,
+}
+_OLD_CONDITIONS = {condition.value: word for word, condition in FORWARD_CONDITIONS.items()}
+
 
 async def _send_ussd(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResponse:
     """Send a USSD code and wait for the network's reply (push, else polled)."""
@@ -98,7 +108,7 @@ async def _set_port(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResp
 async def _set_call_forwarding(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResponse:
     await entry.runtime_data.client.set_call_forwarding(
         check_port(entry, call.data[ATTR_PORT]),
-        CallForwardCondition(call.data["condition"]),
+        FORWARD_CONDITIONS[call.data["condition"]],
         call.data.get("number"),
     )
     return None
@@ -187,7 +197,11 @@ PORT_ACTIONS: ActionTable = {
         _set_call_forwarding,
         {
             **PORT_FIELD,
-            vol.Required("condition"): vol.In([c.value for c in CallForwardCondition]),
+            vol.Required("condition"): vol.All(
+                # The API's own spellings, as the first versions took them, still work.
+                lambda value: _OLD_CONDITIONS.get(value, value),
+                vol.In(list(FORWARD_CONDITIONS)),
+            ),
             vol.Optional("number"): cv.string,
         },
         SupportsResponse.NONE,

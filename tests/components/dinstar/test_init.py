@@ -27,6 +27,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.dinstar.aiodinstar import AuthScheme
 from custom_components.dinstar.const import CONF_AUTH_SCHEME, CONF_PORTS, DOMAIN
+from custom_components.dinstar.repairs import async_raise_inbox_renumbered
 from devtools.gateway_simulator import Simulator
 
 from .conftest import SERIAL
@@ -339,6 +340,7 @@ async def test_repairs_default_password_and_silent_push(
     issue = issue_registry.async_get_issue(DOMAIN, no_push)
     assert issue is not None
     assert "/api/webhook/" in issue.translation_placeholders["url"]
+    async_raise_inbox_renumbered(hass, mock_config_entry)
     # Deleting the gateway takes its issues with it.
     await hass.config_entries.async_remove(mock_config_entry.entry_id)
     await hass.async_block_till_done()

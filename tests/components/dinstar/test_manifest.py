@@ -7,6 +7,8 @@ from pathlib import Path
 import re
 import tomllib
 
+import yaml
+
 import custom_components.dinstar as integration
 
 INTEGRATION = Path(integration.__file__).parent
@@ -39,3 +41,38 @@ def test_the_library_dependencies_are_requirements() -> None:
     needed = {_name(dependency) for dependency in LIBRARY["project"]["dependencies"]}
     assert needed - HOME_ASSISTANTS_OWN <= {_name(r) for r in MANIFEST["requirements"]}
     assert "phonenumbers" in needed
+
+
+# hassfest's pattern for translation keys and for the option values selectors translate.
+HASSFEST_KEY = re.compile(r"^[a-z0-9-_]+$")
+
+
+def _keys(tree: object, path: str = "") -> list[str]:
+    """Every key of a translations tree, with where it is."""
+    if not isinstance(tree, dict):
+        return []
+    found = []
+    for key, value in tree.items():
+        found.append(f"{path}{key}")
+        found += _keys(value, f"{path}{key}.")
+    return found
+
+
+def test_translation_keys_are_hassfest_keys() -> None:
+    strings = json.loads((INTEGRATION / "translations" / "en.json").read_text("utf-8"))
+    bad = [where for where in _keys(strings) if not HASSFEST_KEY.match(where.rsplit(".", 1)[-1])]
+    assert bad == []
+
+
+def test_selector_options_are_hassfest_keys() -> None:
+    """Options a translation_key names are translated by their value: hassfest's pattern."""
+    services = yaml.safe_load((INTEGRATION / "services.yaml").read_text("utf-8"))
+    bad = [
+        f"{action}.{field}: {option}"
+        for action, spec in services.items()
+        for field, field_spec in (spec.get("fields") or {}).items()
+        if "translation_key" in (select := (field_spec.get("selector") or {}).get("select") or {})
+        for option in select["options"]
+        if not HASSFEST_KEY.match(str(option))
+    ]
+    assert bad == []

@@ -10,6 +10,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+import voluptuous as vol
 
 from custom_components.dinstar import ussd
 from custom_components.dinstar.const import DOMAIN
@@ -274,20 +275,29 @@ async def test_call_forwarding(hass: HomeAssistant, init_integration: MockConfig
         init_integration,
         "set_call_forwarding",
         port=1,
-        condition="Busy",
+        condition="busy",
         number="15013828917",
     )
     assert await act(hass, init_integration, "get_call_forwarding", port=1) == {
         "port": 1,
         "forwarding": {"Busy": "15013828917"},
     }
-    await act(hass, init_integration, "set_call_forwarding", port=1, condition="CancelAll")
+    await act(hass, init_integration, "set_call_forwarding", port=1, condition="cancel_all")
     assert await act(hass, init_integration, "get_call_forwarding", port=1) == {
         "port": 1,
         "forwarding": {},
     }
+    # The API's own spelling, which automations of the first versions use, still works.
+    await act(
+        hass, init_integration, "set_call_forwarding", port=1, condition="NoReply", number="1"
+    )
+    assert (await act(hass, init_integration, "get_call_forwarding", port=1))["forwarding"] == {
+        "NoReply": "1"
+    }
+    with pytest.raises(vol.Invalid):
+        await act(hass, init_integration, "set_call_forwarding", port=1, condition="Sometimes")
     with pytest.raises(ServiceValidationError):
-        await act(hass, init_integration, "set_call_forwarding", port=1, condition="Busy")
+        await act(hass, init_integration, "set_call_forwarding", port=1, condition="busy")
 
 
 async def test_records(
