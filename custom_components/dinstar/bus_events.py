@@ -131,10 +131,15 @@ def event_for(event: DirectEvent) -> tuple[str, int | None, dict[str, Any]]:
     assert_never(event)
 
 
+# Events of what the gateway sent: listed on the gateway's device page (its Activity card).
+_GATEWAY_ACTIVITY: Final = frozenset({EVENT_SMS_SENT, EVENT_SMS_DELIVERY})
+
+
 def event_firer(hass: HomeAssistant, entry: ConfigEntry) -> FireEvent:
     """Fire an entry's events, each naming the entry and the port's device.
 
-    An event without a port, or of a port without a device, names the gateway's device.
+    An event without a port, or of a port without a device, names the gateway's device; so do
+    the outcomes of what it sent: the gateway's page lists its activity, the port is in the data.
     """
     serial = entry.unique_id or ""
 
@@ -142,7 +147,7 @@ def event_firer(hass: HomeAssistant, entry: ConfigEntry) -> FireEvent:
     def fire(event_type: str, port: int | None, data: dict[str, Any]) -> None:
         registry = dr.async_get(hass)
         device = None
-        if port is not None:
+        if port is not None and event_type not in _GATEWAY_ACTIVITY:
             device = registry.async_get_device_by_identifier(
                 port_identifier(serial, port), entry.entry_id
             )

@@ -6,14 +6,14 @@ gateway. Options and subentries apply in place and write none; only a new connec
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 import json
 from typing import Any
 from unittest.mock import patch
 
 from homeassistant.components.recorder import Recorder
 from homeassistant.config_entries import SOURCE_USER, ConfigSubentry
-from homeassistant.const import CONF_PASSWORD, CONF_SCAN_INTERVAL, STATE_UNAVAILABLE
+from homeassistant.const import CONF_PASSWORD, CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -38,42 +38,12 @@ from custom_components.dinstar.devices import port_identifier
 from devtools.gateway_simulator import Simulator
 
 from .conftest import SERIAL, WEBHOOK_ID
+from .logbook_reader import Logbook
 
 PREFIX = "sensor.dinstar_da00_0030_1901_2817_port"
 BALANCE = "sensor.dinstar_da00_0030_1901_2817_port_{}_balance"
 CHECK_BUTTON = "button.dinstar_da00_0030_1901_2817_port_{}_check_balance"
 ADA = "+4917612345678"
-
-
-class Logbook:
-    """What the logbook shows from a point on, asked as the frontend asks it."""
-
-    def __init__(self, hass: HomeAssistant, ws_client: WebSocketGenerator) -> None:
-        """Read from now on."""
-        self._hass = hass
-        self._ws_client = ws_client
-        self.start: datetime = dt_util.utcnow()
-
-    async def lines(self) -> list[dict[str, Any]]:
-        """Every line written since ``start``, once the recorder has them."""
-        await self._hass.async_block_till_done(wait_background_tasks=True)
-        await async_wait_recording_done(self._hass)
-        client = await self._ws_client(self._hass)
-        await client.send_json_auto_id(
-            {"type": "logbook/get_events", "start_time": self.start.isoformat()}
-        )
-        response = await client.receive_json()
-        assert response["success"], response
-        lines: list[dict[str, Any]] = response["result"]
-        return lines
-
-    async def unavailable(self) -> list[str]:
-        """The entities the logbook says became unavailable."""
-        return [
-            line["entity_id"]
-            for line in await self.lines()
-            if line.get("state") == STATE_UNAVAILABLE
-        ]
 
 
 @pytest.fixture

@@ -57,10 +57,9 @@ def deliver_status(code: int, *, number: str = NUMBER, port: int = 1) -> dict[st
     }
 
 
-def port_device(device_registry: dr.DeviceRegistry, entry: MockConfigEntry, port: int) -> str:
-    device = device_registry.async_get_device_by_identifier(
-        (DOMAIN, f"{SERIAL}-port-{port}"), entry.entry_id
-    )
+def gateway_device(device_registry: dr.DeviceRegistry, entry: MockConfigEntry) -> str:
+    """Outcomes of what the gateway sent are on its device (its page lists them)."""
+    device = device_registry.async_get_device_by_identifier((DOMAIN, SERIAL), entry.entry_id)
     assert device is not None
     return device.id
 
@@ -88,7 +87,7 @@ async def test_a_result_of_someone_else_s_message_fires_marked(
     )
     expected = {
         "config_entry_id": init_integration.entry_id,
-        "device_id": port_device(device_registry, init_integration, 1),
+        "device_id": gateway_device(device_registry, init_integration),
         "number": NUMBER,
         "user_id": 987654,
         "port": 1,
@@ -117,7 +116,7 @@ async def test_a_report_of_someone_else_s_message_fires_marked(
     )
     expected = {
         "config_entry_id": init_integration.entry_id,
-        "device_id": port_device(device_registry, init_integration, 1),
+        "device_id": gateway_device(device_registry, init_integration),
         "number": NUMBER,
         "user_id": None,
         "port": 1,
@@ -161,7 +160,7 @@ async def test_our_message_fires_once_and_its_late_pushes_nothing(
     )
     ours = {
         "config_entry_id": init_integration.entry_id,
-        "device_id": port_device(device_registry, init_integration, 1),
+        "device_id": gateway_device(device_registry, init_integration),
         "number": NUMBER,
         "user_id": 41,
         "port": 1,
