@@ -21,7 +21,7 @@ from .aiodinstar.limits import MAX_PORT, check_number
 from .assist_policy import normalize_number
 from .phone_numbers import number_key
 from .runtime import DinstarConfigEntry
-from .subentries import CONF_ASSIST, CONF_NUMBER
+from .subentries import CONF_ASSIST, CONF_NUMBER, CONF_POOL, POOL_ALL_GATEWAYS, POOL_THIS_GATEWAY
 
 CONTACT_SCHEMA = vol.Schema(
     {
@@ -32,12 +32,19 @@ CONTACT_SCHEMA = vol.Schema(
         vol.Optional(CONF_PORT): selector.NumberSelector(
             selector.NumberSelectorConfig(min=0, max=MAX_PORT, mode=selector.NumberSelectorMode.BOX)
         ),
+        vol.Optional(CONF_POOL): selector.SelectSelector(
+            selector.SelectSelectorConfig(
+                options=[POOL_ALL_GATEWAYS, POOL_THIS_GATEWAY],
+                translation_key="contact_pool",
+                mode=selector.SelectSelectorMode.DROPDOWN,
+            )
+        ),
         # Off unless chosen: an SMS from this number then reaches Assist (see assist_flow).
         vol.Optional(CONF_ASSIST): bool,
     }
 )
 # What the contact's notify entity is made of; the Assist choice is not among them.
-_ENTITY_KEYS = (CONF_NAME, CONF_NUMBER, CONF_PORT)
+_ENTITY_KEYS = (CONF_NAME, CONF_NUMBER, CONF_PORT, CONF_POOL)
 
 
 class ContactSubentryFlow(ConfigSubentryFlow):

@@ -86,8 +86,7 @@ class SendQueue:
             port = self._state.ports[index]
             try:
                 await self._state.running.wait()  # a rebooting gateway sends nothing
-                while self._state.faults.hold_queue:
-                    await asyncio.sleep(HOLD_POLL)
+                await self._until_released()
                 if index in self._state.faults.unregister_on_send:
                     self._state.set_registration(port, "UNREGISTER")
                 # A USSD on a port that is sending an SMS answers 486 (busy).
@@ -99,6 +98,16 @@ class SendQueue:
             finally:
                 port.sending_sms = False
             self._finish(port, sms)
+
+    async def _until_released(self) -> None:
+        """Return once the ``hold_queue`` fault is off.
+
+        A plain switch, set by tests and the control API alike: looked at now and then.
+        """
+        while True:
+            if not self._state.faults.hold_queue:
+                return
+            await asyncio.sleep(HOLD_POLL)
 
     def _finish(self, port: Port, sms: OutgoingSms) -> None:
         state = self._state

@@ -24,12 +24,19 @@ from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
-from ..aiodinstar import DinstarConnectionError, DinstarError, SmsEncoding, SmsResult, SmsStatus
-from ..bus_events import EVENT_SMS_FINAL, event_firer
-from ..const import DOMAIN, LOGGER
-from ..runtime import DinstarConfigEntry
-from ..sending import async_send_attempt
-from ..tracking import Outcome, TrackedSms, TrackingUpdate
+from custom_components.dinstar.aiodinstar import (
+    DinstarConnectionError,
+    DinstarError,
+    SmsEncoding,
+    SmsResult,
+    SmsStatus,
+)
+from custom_components.dinstar.bus_events import EVENT_SMS_FINAL, event_firer
+from custom_components.dinstar.const import DOMAIN, LOGGER
+from custom_components.dinstar.runtime import DinstarConfigEntry
+from custom_components.dinstar.sending import async_send_attempt
+from custom_components.dinstar.tracking import Outcome, TrackedSms, TrackingUpdate
+
 from .intent import UNRESOLVED, Attempt, AttemptOutcome, Intent, Step
 from .ranking import Preference, failure_reason, rank_ports
 from .report import final_event
@@ -129,8 +136,8 @@ class FailoverPool:
             await self._async_advance(intent)
         return intents
 
-    async def async_wait(self, intents: list[Intent], *, delivered: bool, timeout: float) -> None:
-        """Until each intent is decided (and its delivery known, if asked), or ``timeout``."""
+    async def async_wait(self, intents: list[Intent], *, delivered: bool, seconds: float) -> None:
+        """Until each intent is decided (and its delivery known, if asked), or ``seconds``."""
 
         def reached(intent: Intent) -> bool:
             if intent.final is None:
@@ -149,7 +156,7 @@ class FailoverPool:
                     self._watchers[intent.intent_id].discard(changed)
 
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(seconds):
                 await asyncio.gather(*(one(intent) for intent in intents))
         except TimeoutError:
             return
@@ -347,7 +354,10 @@ class FailoverPool:
         for intent, attempt in attempts:
             record = by_id.get(attempt.user_id)
             if records is not None and record is None:
-                attempt.outcome, attempt.reason = AttemptOutcome.NOT_SENT, "not sent before a restart"
+                attempt.outcome, attempt.reason = (
+                    AttemptOutcome.NOT_SENT,
+                    "not sent before a restart",
+                )
             elif record is not None and record.status in _RESULT_OUTCOMES:
                 if outbox.tracker.is_pending(attempt.user_id):
                     outbox.async_result(record)  # fires its events; the listener hears it
@@ -359,9 +369,7 @@ class FailoverPool:
                 if record is not None:  # in the gateway's queue: a full window from now
                     left = intent.confirm_within
                     if not outbox.tracker.is_pending(attempt.user_id):
-                        outbox.async_track(
-                            [TrackedSms(attempt.user_id, intent.number, attempt.at)]
-                        )
+                        outbox.async_track([TrackedSms(attempt.user_id, intent.number, attempt.at)])
                 self._start_timer(intent, attempt, left)
                 continue
             await self._async_advance(intent)
@@ -380,4 +388,3 @@ class FailoverPool:
 def async_pool(hass: HomeAssistant) -> FailoverPool:
     """The one pool of this Home Assistant (made by the integration's set-up)."""
     return hass.data[DATA_FAILOVER]
-

@@ -98,8 +98,8 @@ def rank_ports(ports: Iterable[PortSnapshot], preference: Preference) -> list[Po
     return sorted((port for port in ports if usable(port, preference)), key=key)
 
 
-def failure_reason(port: PortSnapshot | None) -> str:
-    """A failed result carries no reason: the port's state at the time suggests one."""
+def failure_reason(port: PortSnapshot | None) -> str | None:
+    """A failed result carries no reason: the port's state at the time may suggest one."""
     if port is None or not port.gateway_available:
         return "gateway unavailable"
     if not port.registered:
@@ -108,4 +108,4 @@ def failure_reason(port: PortSnapshot | None) -> str:
         return "no credit"
     if port.allowance_used_up:
         return "allowance used up"
-    return "failed"
+    return None

@@ -19,15 +19,8 @@ def _final_attempt(intent: Intent) -> Attempt | None:
 
 
 def outcome(intent: Intent) -> str:
-    """``pending``, ``sent``, ``delivered``, ``undelivered`` or ``failed``."""
-    if intent.final is None:
-        return "pending"
-    if intent.final is Step.FAILED:
-        return "failed"
-    delivered = intent.delivered
-    if delivered is None:
-        return "sent"
-    return "delivered" if delivered else "undelivered"
+    """``pending`` until decided, then ``sent`` or ``failed``."""
+    return "pending" if intent.final is None else intent.final.value
 
 
 def answer(intent: Intent) -> dict[str, Any]:
@@ -42,6 +35,7 @@ def answer(intent: Intent) -> dict[str, Any]:
         "final_port": None
         if final is None
         else {"config_entry_id": final.entry_id, "gateway": final.gateway, "port": final.port},
+        "delivered": intent.delivered,
         "attempts": [attempt.as_response() for attempt in intent.attempts],
         "both_went": len(intent.sent_attempts) > 1,
     }
@@ -54,7 +48,6 @@ def final_event(intent: Intent, *, revised: bool) -> tuple[str | None, int | Non
     """
     attempt = _final_attempt(intent)
     data = answer(intent)
-    data["outcome"] = "sent" if intent.final is Step.SENT else "failed"
     data["revised"] = revised
     if attempt is None:
         return None, None, data
@@ -62,7 +55,7 @@ def final_event(intent: Intent, *, revised: bool) -> tuple[str | None, int | Non
 
 
 def _where(attempt: dict[str, Any], gateway: str | None) -> str:
-    """"port 1", or "gateway B port 1" when it is not the gateway already named."""
+    """The port ("port 1"), with its gateway when not the one already named ("B port 1")."""
     if attempt.get("gateway") == gateway:
         return f"port {attempt.get('port')}"
     return f"{attempt.get('gateway')} port {attempt.get('port')}"
@@ -77,7 +70,7 @@ def _why(attempt: dict[str, Any]) -> str:
 def logbook_line(data: dict[str, Any]) -> str:
     """The final event in words, every attempt before the one that went named.
 
-    "sent to +49... via gateway B port 3 after port 1 failed (no credit)".
+    For example: sent to +49... via gateway B port 3 after port 1 failed (no credit).
     """
     attempts: list[dict[str, Any]] = list(data.get("attempts") or [])
     final = data.get("final_port")
@@ -98,4 +91,3 @@ def logbook_line(data: dict[str, Any]) -> str:
         return line
     tried = ", ".join(f"{_where(a, None)} {_why(a)}" for a in attempts) or "no port could send it"
     return f"could not send to {number}: {tried}"
-

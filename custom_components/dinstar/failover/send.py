@@ -6,11 +6,12 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 
-from ..aiodinstar import SmsEncoding, fits_gsm_7bit
-from ..const import DOMAIN
-from ..errors import invalid_input
-from ..runtime import DinstarConfigEntry
-from ..sending import check_request, filled
+from custom_components.dinstar.aiodinstar import SmsEncoding, fits_gsm_7bit
+from custom_components.dinstar.const import DOMAIN
+from custom_components.dinstar.errors import invalid_input
+from custom_components.dinstar.runtime import DinstarConfigEntry
+from custom_components.dinstar.sending import check_request, filled
+
 from .pool import DEFAULT_ATTEMPTS, DEFAULT_CONFIRM_WITHIN, async_pool
 from .report import answer
 from .snapshot import loaded_entry
@@ -25,16 +26,17 @@ type PoolMember = tuple[str, list[int]]
 def pool_members(
     hass: HomeAssistant,
     entry: DinstarConfigEntry,
-    ports: list[int],
     pool: str | list[str | dict[str, Any]] | None,
 ) -> list[PoolMember]:
-    """The gateways (and their ports) a message may go from, ``entry`` first with ``ports``.
+    """The gateways (and their ports) a message may go from, ``entry`` first.
 
     ``pool``: ``"all"`` (every gateway), or a list of gateways (a config entry id, or
-    ``{"config_entry_id", "port"}``). Every gateway named must exist; one not loaded now is
-    kept (it is skipped while it is not), ports are checked against a loaded one's.
+    ``{"config_entry_id", "port"}``: only those ports). Every gateway named must exist; one
+    not loaded now is kept (it is skipped while it is not), ports are checked against a
+    loaded one's. ``entry``'s ``ports`` are a preference, not a limit: every port of a
+    gateway may take over unless the pool names its ports.
     """
-    members: dict[str, list[int]] = {entry.entry_id: list(ports)}
+    members: dict[str, list[int]] = {entry.entry_id: []}
     if pool == POOL_ALL:
         others = sorted(hass.config_entries.async_entries(DOMAIN), key=lambda e: e.title)
         members.update((other.entry_id, []) for other in others if other.entry_id not in members)
@@ -72,7 +74,7 @@ async def async_send_pooled(  # noqa: PLR0913 - the action's fields
     status_report: bool,
     params: dict[str, list[str]],
     wait: str | None = None,
-    timeout: float = 0,
+    wait_seconds: float = 0,
     attempts: int = DEFAULT_ATTEMPTS,
     confirm_within: float = DEFAULT_CONFIRM_WITHIN,
 ) -> dict[str, Any]:
@@ -98,7 +100,7 @@ async def async_send_pooled(  # noqa: PLR0913 - the action's fields
         confirm_within=confirm_within,
     )
     if wait is not None:
-        await pool.async_wait(intents, delivered=wait == "delivered", timeout=timeout)
+        await pool.async_wait(intents, delivered=wait == "delivered", seconds=wait_seconds)
     return {
         "encoding": encoding.name.lower(),
         "messages": [answer(intent) for intent in intents],

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 
-from ..aiodinstar import PortInfo, RegistrationState
-from ..const import DOMAIN
-from ..devices import visible_ports
-from ..runtime import DinstarConfigEntry
+from custom_components.dinstar.aiodinstar import PortInfo, RegistrationState
+from custom_components.dinstar.const import DOMAIN
+from custom_components.dinstar.devices import visible_ports
+from custom_components.dinstar.runtime import DinstarConfigEntry
+
 from .ranking import PortSnapshot
 
 

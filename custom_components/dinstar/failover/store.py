@@ -10,7 +10,8 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
-from ..const import DOMAIN
+from custom_components.dinstar.const import DOMAIN
+
 from .intent import Intent
 
 STORAGE_VERSION = 1

@@ -79,13 +79,13 @@ async def _send_through_pool(call: ServiceCall, entry: DinstarConfigEntry) -> Se
         entry,
         call.data[ATTR_NUMBER],
         call.data[ATTR_MESSAGE],
-        members=pool_members(call.hass, entry, ports, call.data.get(ATTR_POOL)),
+        members=pool_members(call.hass, entry, call.data.get(ATTR_POOL)),
         preferred=(entry.entry_id, ports[0]) if ports else None,
         encoding=_ENCODINGS[call.data[ATTR_ENCODING]],
         status_report=status_report,
         params=call.data.get(ATTR_PARAMS, {}),
         wait=None if wait == WAIT_NONE else wait,
-        timeout=check_in_range(
+        wait_seconds=check_in_range(
             ATTR_TIMEOUT, call.data.get(ATTR_TIMEOUT, DEFAULT_WAIT_TIMEOUT), 1, MAX_WAIT
         ),
         attempts=check_in_range(

@@ -86,4 +86,4 @@ def test_failure_reasons_from_the_port_state() -> None:
     assert failure_reason(port(A, 0, balance_low=True)) == "no credit"
     assert failure_reason(port(A, 0, problems=frozenset({"low_balance"}))) == "no credit"
     assert failure_reason(port(A, 0, allowance_used_up=True)) == "allowance used up"
-    assert failure_reason(port(A, 0, problems=frozenset({"weak_signal"}))) == "failed"
+    assert failure_reason(port(A, 0, problems=frozenset({"weak_signal"}))) is None
