@@ -10,7 +10,7 @@ restart reads back each attempt that was out by its user_id before anything is s
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import timedelta
 from functools import partial
 import time
@@ -51,6 +51,7 @@ FOLLOW_FOR = timedelta(hours=6)
 # After a start, attempts on a gateway that never loaded are taken as timed out.
 RESUME_GRACE = timedelta(minutes=5)
 UNREACHABLE = "gateway unreachable"
+RETRIES_IN_A_ROW = 2
 _RESULT_OUTCOMES = {
     SmsStatus.SENT_OK: AttemptOutcome.SENT,
     SmsStatus.DELIVERED: AttemptOutcome.SENT,
@@ -179,9 +180,12 @@ class FailoverPool:
 
     async def _async_attempt(self, intent: Intent) -> bool:
         """Send from the best port left; ``False`` when no port is left."""
+        per_gateway = Counter(a.entry_id for a in intent.attempts)
         preference = Preference(
             preferred=intent.preferred,
             home=intent.attempts[-1].entry_id if intent.attempts else intent.members[0][0],
+            # The next best port of the same gateway once, then the next gateway.
+            demoted=frozenset(e for e, count in per_gateway.items() if count >= RETRIES_IN_A_ROW),
             order=tuple(entry_id for entry_id, _ports in intent.members),
             tried=frozenset(
                 (a.entry_id, a.port)

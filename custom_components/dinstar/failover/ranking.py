@@ -55,6 +55,7 @@ class Preference:
     attempt: a retry on the same gateway is one request, and its queue is known). ``order``:
     the pool's gateways in the order named, the last tie-breaker. ``tried``: ports never used
     again for this message. ``skipped``: gateways that did not take a request for it.
+    ``demoted``: gateways that failed it more than once already: others' ports come first.
     """
 
     preferred: PortKey | None = None
@@ -62,6 +63,7 @@ class Preference:
     order: tuple[str, ...] = ()
     tried: frozenset[PortKey] = frozenset()
     skipped: frozenset[str] = frozenset()
+    demoted: frozenset[str] = frozenset()
 
 
 def usable(port: PortSnapshot, preference: Preference) -> bool:
@@ -77,16 +79,17 @@ def usable(port: PortSnapshot, preference: Preference) -> bool:
 def rank_ports(ports: Iterable[PortSnapshot], preference: Preference) -> list[PortSnapshot]:
     """The usable ports, best first.
 
-    Healthy before troubled before those that cannot pay; then the preferred port, the home
-    gateway's ports, the shorter queue, the stronger signal (unknown last), the pool's order
+    Healthy before troubled before those that cannot pay; then those of gateways not demoted,
+    the preferred port, the home gateway's ports, the shorter queue, the stronger signal (unknown last), the pool's order
     and the port number, so that the same state always gives the same choice.
     """
     order = {entry_id: index for index, entry_id in enumerate(preference.order)}
 
-    def key(port: PortSnapshot) -> tuple[bool, bool, bool, bool, int, float, int, int]:
+    def key(port: PortSnapshot) -> tuple[bool, bool, bool, bool, bool, int, float, int, int]:
         return (
             port.cannot_pay,
             port.troubled,
+            port.entry_id in preference.demoted,
             port.key != preference.preferred,
             port.entry_id != preference.home,
             port.queue,

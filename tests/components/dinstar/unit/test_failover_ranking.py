@@ -87,3 +87,13 @@ def test_failure_reasons_from_the_port_state() -> None:
     assert failure_reason(port(A, 0, problems=frozenset({"low_balance"}))) == "no credit"
     assert failure_reason(port(A, 0, allowance_used_up=True)) == "allowance used up"
     assert failure_reason(port(A, 0, problems=frozenset({"weak_signal"}))) is None
+
+
+def test_a_demoted_gateway_comes_after_the_others() -> None:
+    """Two failures on one gateway: the other gateway's ports first, even the home's aside."""
+    ports = [port(A, 1), port(A, 2, signal_dbm=-50), port(B, 1, signal_dbm=-100)]
+    ranked = rank_ports(ports, Preference(home=A, preferred=(A, 2), demoted=frozenset({A})))
+    assert keys(ranked) == [(B, 1), (A, 2), (A, 1)]
+    # Health still comes first: a demoted gateway's healthy port beats one that cannot pay.
+    ports = [port(A, 1), port(B, 1, balance_low=True)]
+    assert keys(rank_ports(ports, Preference(demoted=frozenset({A})))) == [(A, 1), (B, 1)]
