@@ -172,13 +172,12 @@ async def test_a_hung_queue_times_out_then_both_went_is_told(
     ]
     simulator.state.faults.hold_queue = False
     async with asyncio.timeout(5):
-        while len(finals) < 3:  # failed, then sent, then both went
+        # Both results may be read back together: one revised event, or two.
+        while not finals[-1].data["both_went"]:
             await asyncio.sleep(0.05)
-    assert [(e.data["outcome"], e.data["revised"], e.data["both_went"]) for e in finals] == [
-        ("failed", False, False),
-        ("sent", True, False),
-        ("sent", True, True),
-    ]
+    assert finals[0].data["outcome"] == "failed"
+    assert all(e.data["outcome"] == "sent" and e.data["revised"] for e in finals[1:])
+    assert [a["outcome"] for a in finals[-1].data["attempts"]] == ["sent", "sent"]
     assert sorted(went(simulator)) == [(SECOND, NUMBER), (BEST, NUMBER)]
 
 
