@@ -30,6 +30,7 @@ from .const import (
 from .coordinator import DinstarCoordinator
 from .devices import PortTracker, async_forget_port, gateway_device_info, port_from_identifiers
 from .entry_updates import async_follow_entry_updates
+from .failover.pool import DATA_FAILOVER, FailoverPool, async_pool
 from .inbox_sync import InboxSync
 from .messaging import Messaging
 from .notify import DISCOVERY_ENTRY_ID
@@ -61,6 +62,10 @@ PLATFORMS: list[Platform] = [
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions, which name their gateway by config entry."""
     hass.data[DATA_HASS_CONFIG] = config
+    # One pool for every gateway: a message may fail over from one to another.
+    pool = FailoverPool(hass)
+    await pool.async_load()
+    hass.data[DATA_FAILOVER] = pool
     async_setup_services(hass)
     return True
 
@@ -144,6 +149,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> b
     entry.async_on_unload(coordinator.async_add_listener(messaging.async_after_refresh))
     _start_sim_features(hass, entry)
     async_follow_entry_updates(entry)
+    entry.async_on_unload(async_pool(hass).async_entry_loaded(entry))
     if not baseline_now:
         # Whatever arrived while Home Assistant was away is read once, in the background.
         entry.async_create_background_task(

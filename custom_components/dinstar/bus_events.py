@@ -18,6 +18,7 @@ from .devices import port_identifier
 EVENT_SMS_RECEIVED: Final = "dinstar_sms_received"
 EVENT_SMS_SENT: Final = "dinstar_sms_sent"
 EVENT_SMS_DELIVERY: Final = "dinstar_sms_delivery"
+EVENT_SMS_FINAL: Final = "dinstar_sms_final"
 EVENT_USSD_RECEIVED: Final = "dinstar_ussd_received"
 EVENT_SIM_REGISTRATION: Final = "dinstar_sim_registration"
 EVENT_CALL_RECORD: Final = "dinstar_call_record"
@@ -30,6 +31,7 @@ ALL_EVENTS: Final = (
     EVENT_SMS_RECEIVED,
     EVENT_SMS_SENT,
     EVENT_SMS_DELIVERY,
+    EVENT_SMS_FINAL,
     EVENT_USSD_RECEIVED,
     EVENT_SIM_REGISTRATION,
     EVENT_CALL_RECORD,

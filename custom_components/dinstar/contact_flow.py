@@ -20,7 +20,7 @@ from .aiodinstar import DinstarValidationError, check_number, number_key
 from .assist_policy import normalize_number
 from .port_picker import async_port_selector
 from .runtime import DinstarConfigEntry
-from .subentries import CONF_ASSIST, CONF_NUMBER
+from .subentries import CONF_ASSIST, CONF_NUMBER, CONF_POOL, POOL_ALL_GATEWAYS, POOL_THIS_GATEWAY
 
 
 async def _async_schema(hass: HomeAssistant, entry: DinstarConfigEntry) -> vol.Schema:
@@ -39,6 +39,13 @@ async def _async_schema(hass: HomeAssistant, entry: DinstarConfigEntry) -> vol.S
                 selector.TextSelectorConfig(type=selector.TextSelectorType.TEL)
             ),
             **port,
+            vol.Optional(CONF_POOL): selector.SelectSelector(
+                selector.SelectSelectorConfig(
+                    options=[POOL_ALL_GATEWAYS, POOL_THIS_GATEWAY],
+                    translation_key="contact_pool",
+                    mode=selector.SelectSelectorMode.DROPDOWN,
+                )
+            ),
             # Off unless chosen: an SMS from this number then reaches Assist (see assist_flow).
             vol.Optional(CONF_ASSIST): bool,
         }

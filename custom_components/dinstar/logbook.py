@@ -25,9 +25,11 @@ from .bus_events import (
     EVENT_LOW_BALANCE,
     EVENT_PORT_EXCEPTION,
     EVENT_SMS_DELIVERY,
+    EVENT_SMS_FINAL,
     EVENT_SMS_SENT,
 )
 from .const import DOMAIN
+from .failover.report import logbook_line
 
 # Each event's line and its icon: without one the logbook shows an empty space.
 _LINES: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
@@ -43,6 +45,10 @@ _LINES: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
             f"could not deliver an SMS to {d.get('number')} (status {d.get('status_code')})",
             "mdi:message-alert-outline",
         )
+    ),
+    EVENT_SMS_FINAL: lambda d: (
+        logbook_line(d),
+        "mdi:message-fast" if d.get("outcome") == "sent" else "mdi:message-alert",
     ),
     EVENT_CALL_RECORD: lambda d: (
         f"recorded a {d.get('duration')} s call from {d.get('caller')} to {d.get('callee')}",

@@ -28,9 +28,10 @@ from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 from .const import DOMAIN
 from .entity import DinstarEntity
 from .errors import invalid_input
+from .failover.send import POOL_ALL, async_send_pooled, pool_members
 from .runtime import DinstarConfigEntry
 from .sending import async_send_sms
-from .subentries import CONF_NUMBER, SUBENTRY_CONTACT
+from .subentries import CONF_NUMBER, CONF_POOL, POOL_ALL_GATEWAYS, SUBENTRY_CONTACT
 
 PARALLEL_UPDATES = 1
 DISCOVERY_ENTRY_ID = "entry_id"
@@ -152,27 +153,48 @@ class DinstarContactNotify(DinstarEntity, NotifyEntity):
         self._entry = entry
         self._number: str = subentry.data[CONF_NUMBER]
         self._port: int | None = subentry.data.get(CONF_PORT)
+        self._pool: str | None = subentry.data.get(CONF_POOL)
 
     @callback
     def async_follow(self, subentry: ConfigSubentry) -> None:
-        """The contact changed: its number and port from now on; its device takes a new name.
+        """The contact changed: its number, port and pool from now on; its device's new name.
 
         The entity keeps its ID; its name follows the device's, as it is the device's name
         followed by "SMS".
         """
         self._number = subentry.data[CONF_NUMBER]
         self._port = subentry.data.get(CONF_PORT)
+        self._pool = subentry.data.get(CONF_POOL)
         if self.device_entry is not None and self.device_entry.name != subentry.title:
             dr.async_get(self.hass).async_update_device(self.device_entry.id, name=subentry.title)
 
     async def async_send_message(self, message: str, title: str | None = None) -> None:
-        """Send the message (the title, if any, as its first line)."""
-        await async_send_sms(
+        """Send the message (the title, if any, as its first line), failing over if chosen."""
+        text = f"{title}\n{message}" if title else message
+        pool = self._pool
+        if pool is None and len(self.hass.config_entries.async_entries(DOMAIN)) > 1:
+            pool = POOL_ALL_GATEWAYS
+        if pool is None:
+            await async_send_sms(
+                self.hass,
+                self._entry,
+                [self._number],
+                text,
+                ports=[] if self._port is None else [self._port],
+                encoding=None,
+                status_report=True,
+                params={},
+            )
+            return
+        await async_send_pooled(
             self.hass,
             self._entry,
             [self._number],
-            f"{title}\n{message}" if title else message,
-            ports=[] if self._port is None else [self._port],
+            text,
+            members=pool_members(
+                self.hass, self._entry, POOL_ALL if pool == POOL_ALL_GATEWAYS else None
+            ),
+            preferred=None if self._port is None else (self._entry.entry_id, self._port),
             encoding=None,
             status_report=True,
             params={},

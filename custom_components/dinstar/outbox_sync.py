@@ -17,7 +17,7 @@ import time
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
@@ -94,6 +94,13 @@ class OutboxSync:
         self._next_poll = time.monotonic()  # due at once
         self._finished: RecentKeys[tuple[int, str]] = RecentKeys(FINISHED_REMEMBERED)
         self._foreign_fired: RecentKeys[tuple[object, ...]] = RecentKeys(FOREIGN_REMEMBERED)
+        self._outcome_listeners: list[Callable[[TrackingUpdate], None]] = []
+
+    @callback
+    def async_listen_outcomes(self, listener: Callable[[TrackingUpdate], None]) -> CALLBACK_TYPE:
+        """Hear each outcome of a message Home Assistant sent, as its event fires (failover)."""
+        self._outcome_listeners.append(listener)
+        return lambda: self._outcome_listeners.remove(listener)
 
     async def async_load(self) -> None:
         """Restore messages still followed and the counters."""
@@ -335,6 +342,8 @@ class OutboxSync:
             return
         for update in updates:
             self._fire(update)
+            for listener in list(self._outcome_listeners):
+                listener(update)
             if update.sms.port is not None:
                 self._finished.add((update.sms.port, update.sms.number))
         self._store.async_delay_save(self._as_dict, SAVE_DELAY)

@@ -60,6 +60,33 @@ def clean_recipients(numbers: list[str]) -> list[str]:
     return list(cleaned)
 
 
+def check_request(
+    entry: DinstarConfigEntry,
+    numbers: list[str],
+    message: str,
+    *,
+    ports: list[int],
+    params: dict[str, list[str]],
+) -> tuple[list[str], dict[str, list[str]]]:
+    """The numbers and their ``#param#`` values as sent, or a translated error naming the input."""
+    if not message.strip():
+        raise invalid_input("empty_message")
+    if len(numbers) > MAX_RECIPIENTS_PER_CALL:
+        raise invalid_input(
+            "too_many_recipients", count=str(len(numbers)), limit=str(MAX_RECIPIENTS_PER_CALL)
+        )
+    numbers = clean_recipients(numbers)
+    params = {normalize_number(number.strip()): values for number, values in params.items()}
+    if len(message.encode()) > MAX_TEXT_BYTES:
+        raise invalid_input("message_too_long", limit=str(MAX_TEXT_BYTES))
+    gateway_ports = entry.runtime_data.coordinator.data.ports
+    if unknown := sorted(set(ports) - set(gateway_ports)):
+        raise unknown_port("port", ", ".join(map(str, unknown)), gateway_ports)
+    if stray := sorted(set(params) - set(numbers)):
+        raise invalid_input("params_without_number", number=", ".join(stray))
+    return numbers, params
+
+
 async def async_send_sms(  # noqa: PLR0913 - the action's fields
     hass: HomeAssistant,
     entry: DinstarConfigEntry,
@@ -78,26 +105,13 @@ async def async_send_sms(  # noqa: PLR0913 - the action's fields
     characters a part).
     """
     runtime = entry.runtime_data
-    if not message.strip():
-        raise invalid_input("empty_message")
-    if len(numbers) > MAX_RECIPIENTS_PER_CALL:
-        raise invalid_input(
-            "too_many_recipients", count=str(len(numbers)), limit=str(MAX_RECIPIENTS_PER_CALL)
-        )
-    numbers = clean_recipients(numbers)
-    params = {normalize_number(number.strip()): values for number, values in params.items()}
-    if len(message.encode()) > MAX_TEXT_BYTES:
-        raise invalid_input("message_too_long", limit=str(MAX_TEXT_BYTES))
-    if unknown := sorted(set(ports) - set(runtime.coordinator.data.ports)):
-        raise unknown_port("port", ", ".join(map(str, unknown)), runtime.coordinator.data.ports)
-    if stray := sorted(set(params) - set(numbers)):
-        raise invalid_input("params_without_number", number=", ".join(stray))
+    numbers, params = check_request(entry, numbers, message, ports=ports, params=params)
     user_ids = await runtime.user_ids.async_allocate(len(numbers))
     recipients = [
         SmsRecipient(number, user_id, tuple(params.get(number, ())))
         for number, user_id in zip(numbers, user_ids, strict=True)
     ]
-    texts = [_filled(message, recipient.text_param) for recipient in recipients]
+    texts = [filled(message, recipient.text_param) for recipient in recipients]
     encoding = encoding or (
         SmsEncoding.GSM_7BIT if all(fits_gsm_7bit(text) for text in texts) else SmsEncoding.UNICODE
     )
@@ -153,7 +167,37 @@ def _track(entry: DinstarConfigEntry, accepted: list[TrackedSms]) -> None:
     entry.runtime_data.outbox.async_track(accepted)
 
 
-def _filled(text: str, values: tuple[str, ...]) -> str:
+async def async_send_attempt(  # noqa: PLR0913 - one message's request
+    entry: DinstarConfigEntry,
+    number: str,
+    text: str,
+    *,
+    port: int,
+    user_id: int,
+    encoding: SmsEncoding | None,
+    status_report: bool,
+) -> int:
+    """One text to one number from one port, followed to its outcome; its parts.
+
+    The failover pool's request: the caller chose the port and stored the attempt first, and
+    handles the client's errors itself (a refused attempt is one more reason to go on).
+    """
+    encoding = encoding or (SmsEncoding.GSM_7BIT if fits_gsm_7bit(text) else SmsEncoding.UNICODE)
+    parts = plan_sms(text, encoding).parts
+    tracked = TrackedSms(user_id, number, time.time(), parts=parts, wants_report=status_report)
+    await entry.runtime_data.client.send_sms(
+        text,
+        [SmsRecipient(number, user_id)],
+        ports=[port],
+        encoding=encoding,
+        request_status_report=status_report,
+    )
+    _track(entry, [tracked])
+    return parts
+
+
+def filled(text: str, values: tuple[str, ...]) -> str:
+    """The text with each ``#param#`` replaced by the next value."""
     for value in values:
         text = text.replace("#param#", value, 1)
     return text

@@ -23,6 +23,7 @@ from homeassistant.const import (
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.event import async_track_time_change
 from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.util import dt as dt_util
 
@@ -38,6 +39,7 @@ from .entity import (
     PortEventRouter,
     async_add_port_entities,
 )
+from .failover.pool import async_pool, failover_signal
 from .runtime import DinstarConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -275,6 +277,7 @@ async def async_setup_entry(
 ) -> None:
     """Add the gateway's sensors now and each port's as its port is shown."""
     async_add_entities(DinstarGatewaySensor(entry, description) for description in GATEWAY_SENSORS)
+    async_add_entities([DinstarFailoverSensor(entry, FAILOVER_SENSOR)])
     routers = {
         description.key: PortEventRouter(hass, entry, description.event_type)
         for description in MESSAGE_SENSORS
@@ -316,6 +319,38 @@ class DinstarGatewaySensor(DinstarEntity, SensorEntity):
         return self.entity_description.value_fn(
             self.coordinator.data, self.coordinator.config_entry
         )
+
+
+FAILOVER_SENSOR = SensorEntityDescription(key="failovers_today", translation_key="failovers_today")
+
+
+class DinstarFailoverSensor(DinstarEntity, SensorEntity):
+    """Messages whose first attempt was on this gateway and that needed another, today.
+
+    The count of every gateway (the "all" pool) is its ``all_gateways`` attribute.
+    """
+
+    async def async_added_to_hass(self) -> None:
+        """Written when a failover is counted, and at midnight when the count starts again."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(self.hass, failover_signal(), self.async_write_ha_state)
+        )
+        self.async_on_remove(
+            async_track_time_change(
+                self.hass, lambda _now: self.async_write_ha_state(), hour=0, minute=0, second=0
+            )
+        )
+
+    @property
+    def native_value(self) -> int:
+        """Today's count of this gateway."""
+        return async_pool(self.hass).failovers_today(self.coordinator.config_entry.entry_id)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Today's count of every gateway."""
+        return {"all_gateways": async_pool(self.hass).failovers_today()}
 
 
 class DinstarPortSensor(DinstarPortEntity, SensorEntity):

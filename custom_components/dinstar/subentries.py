@@ -11,6 +11,11 @@ from typing import Final
 SUBENTRY_CONTACT: Final = "contact"
 CONF_NUMBER: Final = "number"
 CONF_ASSIST: Final = "assist"  # a contact's choice: may talk to Assist
+# A contact's failover: "all" (every gateway) or "this_gateway"; absent, every gateway when
+# there are several, else none (as before failover existed).
+CONF_POOL: Final = "pool"
+POOL_ALL_GATEWAYS: Final = "all"
+POOL_THIS_GATEWAY: Final = "this_gateway"
 
 SUBENTRY_BALANCE: Final = "balance"
 CONF_CODE: Final = "code"

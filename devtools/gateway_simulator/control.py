@@ -84,6 +84,14 @@ def _numbers(value: Any) -> list[str]:
     return list(value)
 
 
+def _port_numbers(value: Any) -> list[int]:
+    if not isinstance(value, list) or not all(
+        isinstance(port, int) and not isinstance(port, bool) and port >= 0 for port in value
+    ):
+        raise TypeError("a list of port numbers")
+    return list(value)
+
+
 def _delivery_failures(value: Any) -> dict[str, int]:
     if not isinstance(value, dict) or not all(
         isinstance(code, int)
@@ -186,6 +194,9 @@ FAULTS: dict[str, Callable[[Any], Any]] = {
     "stk_input_type_int": _bool,
     "send_mms_202": _bool,
     "ussd_reply_kept": _bool,
+    "no_credit_ports": _port_numbers,
+    "unregister_on_send": _port_numbers,
+    "hold_queue": _bool,
 }
 
 

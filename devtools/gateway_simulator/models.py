@@ -274,6 +274,14 @@ class Faults:
     port_info_table_names: bool = False  # the table's remain_daily_calltime, ... spellings
     stk_input_type_int: bool = False  # GetSTKView's input_type as the table's Integer
     send_mms_202: bool = False  # send_mms answers the table's 202, not the example's 200
+    # SIMs out of credit, by port: the network refuses their SMS, which end FAILED, no part sent.
+    no_credit_ports: list[int] = field(default_factory=list)
+    # Ports whose module loses its network as their next SMS goes on the air: that SMS and
+    # the later ones fail, and the registration drop is pushed.
+    unregister_on_send: list[int] = field(default_factory=list)
+    # Accept SMS but neither send nor report them while on (a hung queue); they go, and are
+    # reported, once it is turned off.
+    hold_queue: bool = False
     # query_ussd_reply keeps a port's last reply until the next one comes, instead of showing
     # "" (no reply) from the moment a code is sent: the spec says neither.
     ussd_reply_kept: bool = False

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .state import GatewayState
 
 DELIVERED_STATUS_CODE = 0  # delivery report status_code: received by the peer
+HOLD_POLL = 0.02  # how often a held queue looks whether it may go on
 
 
 class SendQueue:
@@ -85,6 +86,9 @@ class SendQueue:
             port = self._state.ports[index]
             try:
                 await self._state.running.wait()  # a rebooting gateway sends nothing
+                await self._until_released()
+                if index in self._state.faults.unregister_on_send:
+                    self._state.set_registration(port, "UNREGISTER")
                 # A USSD on a port that is sending an SMS answers 486 (busy).
                 port.sending_sms = True
                 await asyncio.sleep(self._state.config.send_delay * sms.count)
@@ -95,6 +99,16 @@ class SendQueue:
                 port.sending_sms = False
             self._finish(port, sms)
 
+    async def _until_released(self) -> None:
+        """Return once the ``hold_queue`` fault is off.
+
+        A plain switch, set by tests and the control API alike: looked at now and then.
+        """
+        while True:
+            if not self._state.faults.hold_queue:
+                return
+            await asyncio.sleep(HOLD_POLL)
+
     def _finish(self, port: Port, sms: OutgoingSms) -> None:
         state = self._state
         sms.time = now_text()
@@ -102,7 +116,12 @@ class SendQueue:
         sms.ref_id = port.take_ref_ids(sms.count)
         rate = state.faults.failure_rate
         unlucky = rate > 0 and state.runtime_rng.random() < rate
-        if port.registered and sms.number not in state.faults.failing_numbers and not unlucky:
+        if (
+            port.registered
+            and port.index not in state.faults.no_credit_ports
+            and sms.number not in state.faults.failing_numbers
+            and not unlucky
+        ):
             sms.status, sms.succ_count = "SENT_OK", sms.count
         else:
             sms.status, sms.succ_count = "FAILED", 0

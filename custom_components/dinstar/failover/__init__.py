@@ -1,0 +1,1 @@
+"""Sending that fails over across SIM ports and gateways (see docs/failover.md)."""

@@ -1,0 +1,214 @@
+"""Failover on one gateway: a message that fails on one port goes out once from another."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.dinstar.bus_events import EVENT_SMS_FINAL
+from custom_components.dinstar.const import DOMAIN
+from devtools.gateway_simulator import Simulator
+
+from .conftest import WEBHOOK_ID
+
+NUMBER = "+4917612345678"
+# The seeded gateway's registered ports, strongest signal first: 6, 1, 2, 4, 0, 5.
+BEST, SECOND, THIRD = 6, 1, 2
+
+
+@pytest.fixture
+async def gateway(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> MockConfigEntry:
+    """The gateway pushing its results to the entry's webhook."""
+    client = await hass_client_no_auth()
+    simulator.push_url = str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
+    return init_integration
+
+
+async def send(hass: HomeAssistant, entry: MockConfigEntry, **data: Any) -> dict[str, Any]:
+    response = await hass.services.async_call(
+        DOMAIN,
+        "send_sms",
+        {"config_entry_id": entry.entry_id, "number": NUMBER, "message": "Alarm", **data},
+        blocking=True,
+        return_response=True,
+    )
+    assert isinstance(response, dict)
+    return response
+
+
+def went(simulator: Simulator) -> list[tuple[int, str]]:
+    """Each message the gateway got out: port and number."""
+    return [
+        (sms.port, sms.number)
+        for sms in simulator.state.sent_messages
+        if sms.status in ("SENT_OK", "DELIVERED")
+    ]
+
+
+def tried(message: dict[str, Any]) -> list[tuple[int, str]]:
+    return [(attempt["port"], attempt["outcome"]) for attempt in message["attempts"]]
+
+
+async def test_a_sim_out_of_credit_is_passed_over_once(
+    hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
+) -> None:
+    finals = async_capture_events(hass, EVENT_SMS_FINAL)
+    simulator.state.faults.no_credit_ports = [BEST]
+    response = await send(hass, gateway, pool="all", wait="sent", timeout=10)
+    (message,) = response["messages"]
+    assert message["outcome"] == "sent"
+    assert tried(message) == [(BEST, "failed"), (SECOND, "sent")]
+    assert message["final_port"] == {
+        "config_entry_id": gateway.entry_id,
+        "gateway": gateway.title,
+        "port": SECOND,
+    }
+    assert went(simulator) == [(SECOND, NUMBER)]
+    await hass.async_block_till_done()
+    (final,) = finals
+    assert final.data["outcome"] == "sent"
+    assert final.data["revised"] is False
+    assert [a["port"] for a in final.data["attempts"]] == [BEST, SECOND]
+
+
+async def test_every_attempt_listed_when_none_gets_out(
+    hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Three SIMs without credit: three ports tried once each, then failed, nothing went."""
+    finals = async_capture_events(hass, EVENT_SMS_FINAL)
+    simulator.state.faults.no_credit_ports = [BEST, SECOND, THIRD]
+    response = await send(hass, gateway, pool="all", wait="sent", timeout=10)
+    (message,) = response["messages"]
+    assert message["outcome"] == "failed"
+    assert message["final_port"] is None
+    assert tried(message) == [(BEST, "failed"), (SECOND, "failed"), (THIRD, "failed")]
+    assert went(simulator) == []
+    assert len(simulator.state.sent_messages) == 3
+    await hass.async_block_till_done()
+    assert [event.data["outcome"] for event in finals] == ["failed"]
+
+
+async def test_a_port_losing_its_network_mid_send(
+    hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
+) -> None:
+    simulator.state.faults.unregister_on_send = [BEST]
+    response = await send(hass, gateway, port=[BEST], attempts=2, wait="delivered", timeout=10)
+    # Preferred, the port was tried first; its successor is the best port left.
+    (message,) = response["messages"]
+    assert (message["outcome"], message["delivered"]) == ("sent", True)
+    assert tried(message) == [(BEST, "failed"), (SECOND, "sent")]
+    assert went(simulator) == [(SECOND, NUMBER)]
+
+
+async def test_without_waiting_it_answers_at_once_and_the_final_event_tells(
+    hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
+) -> None:
+    finals = async_capture_events(hass, EVENT_SMS_FINAL)
+    simulator.state.faults.no_credit_ports = [BEST]
+    response = await send(hass, gateway, pool="all")
+    (message,) = response["messages"]
+    assert message["outcome"] == "pending"
+    assert tried(message) == [(BEST, "pending")]
+    assert message["user_id"] == 1
+    async with asyncio.timeout(5):
+        while not finals:
+            await asyncio.sleep(0.01)
+    (final,) = finals
+    assert (final.data["number"], final.data["outcome"]) == (NUMBER, "sent")
+    assert [(a["port"], a["outcome"]) for a in final.data["attempts"]] == [
+        (BEST, "failed"),
+        (SECOND, "sent"),
+    ]
+    assert went(simulator) == [(SECOND, NUMBER)]
+
+
+async def test_no_pool_sends_as_before(
+    hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
+) -> None:
+    """No failover field: one request, the answer of old, and no final event."""
+    finals = async_capture_events(hass, EVENT_SMS_FINAL)
+    simulator.state.faults.no_credit_ports = [BEST]
+    response = await send(hass, gateway, port=[BEST])
+    assert set(response) == {"task_ids", "sms_in_queue", "encoding", "messages"}
+    await simulator.drain_pushes()
+    await hass.async_block_till_done()
+    assert [sms.port for sms in simulator.state.sent_messages] == [BEST]
+    assert finals == []
+
+
+async def test_a_hung_queue_times_out_then_both_went_is_told(
+    hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
+) -> None:
+    """No outcome within the time set: the next port; a late "sent" afterwards is reported."""
+    finals = async_capture_events(hass, EVENT_SMS_FINAL)
+    simulator.state.faults.hold_queue = True
+    response = await send(hass, gateway, pool="all", attempts=2, confirm_within=30)
+    assert tried(response["messages"][0]) == [(BEST, "pending")]
+    for _ in range(2):
+        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
+        await hass.async_block_till_done()
+    (final,) = finals
+    assert final.data["outcome"] == "failed"
+    assert [(a["port"], a["outcome"], a["reason"]) for a in final.data["attempts"]] == [
+        (BEST, "timed_out", "no outcome within 30 s"),
+        (SECOND, "timed_out", "no outcome within 30 s"),
+    ]
+    simulator.state.faults.hold_queue = False
+    async with asyncio.timeout(5):
+        # Both results may be read back together: one revised event, or two.
+        while not finals[-1].data["both_went"]:
+            await asyncio.sleep(0.05)
+    assert finals[0].data["outcome"] == "failed"
+    assert all(e.data["outcome"] == "sent" and e.data["revised"] for e in finals[1:])
+    assert [a["outcome"] for a in finals[-1].data["attempts"]] == ["sent", "sent"]
+    assert sorted(went(simulator)) == [(SECOND, NUMBER), (BEST, NUMBER)]
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"pool": ["not-an-entry"]}, "unknown_pool_gateway"),
+        ({"wait": "delivered", "status_report": False}, "wait_needs_report"),
+        ({"attempts": 0}, "field_out_of_range"),
+        ({"confirm_within": 5}, "field_out_of_range"),
+        ({"wait": "sent", "timeout": 7200}, "field_out_of_range"),
+        ({"pool": "all", "port": [40]}, "invalid_port"),
+    ],
+)
+async def test_bad_input_is_refused_naming_it(
+    hass: HomeAssistant,
+    gateway: MockConfigEntry,
+    simulator: Simulator,
+    data: dict[str, Any],
+    key: str,
+) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await send(hass, gateway, **data)
+    assert err.value.translation_key == key
+    assert simulator.state.sent_messages == []
+
+
+async def test_a_pool_port_the_gateway_lacks_is_refused(
+    hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
+) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await send(hass, gateway, pool=[{"config_entry_id": gateway.entry_id, "port": [9]}])
+    assert err.value.translation_key == "invalid_pool_port"
+    assert err.value.translation_placeholders == {"gateway": gateway.title, "port": "9"}

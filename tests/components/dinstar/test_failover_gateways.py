@@ -1,0 +1,189 @@
+"""Failover across two gateways in one Home Assistant: the message gets out once, elsewhere."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from homeassistant.const import CONF_PORT, CONF_WEBHOOK_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.dinstar.bus_events import EVENT_SMS_FINAL
+from custom_components.dinstar.const import DOMAIN
+from custom_components.dinstar.failover.pool import async_pool
+from devtools.gateway_simulator import Simulator, SimulatorConfig
+
+from .conftest import WEBHOOK_ID
+
+NUMBER = "+4917612345678"
+SECOND_SERIAL = "da00-0030-1901-9999"
+SECOND_WEBHOOK_ID = "dinstar-test-webhook-second"
+# Registered ports by signal: first gateway 6, 1, 2, 4, 0, 5; second 1, 6, 0, 5, 2, 4.
+FIRST_PORTS = [6, 1, 2, 4, 0, 5]
+
+
+@pytest.fixture
+async def other(simulator_config: SimulatorConfig) -> AsyncIterator[Simulator]:
+    """A second gateway, with SIMs of its own."""
+    sim = Simulator(replace(simulator_config, serial=SECOND_SERIAL, seed=2))
+    await sim.start()
+    try:
+        yield sim
+    finally:
+        await sim.stop()
+
+
+@pytest.fixture
+async def gateways(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    other: Simulator,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> tuple[MockConfigEntry, MockConfigEntry]:
+    """Both gateways set up, each pushing to its own webhook."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Gateway B",
+        unique_id=SECOND_SERIAL,
+        data={**init_integration.data, CONF_PORT: other.port, CONF_WEBHOOK_ID: SECOND_WEBHOOK_ID},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    client = await hass_client_no_auth()
+    simulator.push_url = str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
+    other.push_url = str(client.make_url(f"/api/webhook/{SECOND_WEBHOOK_ID}"))
+    return init_integration, entry
+
+
+async def send(hass: HomeAssistant, entry: MockConfigEntry, **data: Any) -> dict[str, Any]:
+    response = await hass.services.async_call(
+        DOMAIN,
+        "send_sms",
+        {"config_entry_id": entry.entry_id, "number": NUMBER, "message": "Alarm", **data},
+        blocking=True,
+        return_response=True,
+    )
+    assert isinstance(response, dict)
+    return response
+
+
+def went(simulator: Simulator) -> list[int]:
+    return [
+        sms.port for sms in simulator.state.sent_messages if sms.status in ("SENT_OK", "DELIVERED")
+    ]
+
+
+def tried(message: dict[str, Any]) -> list[tuple[str, int, str]]:
+    return [(a["gateway"], a["port"], a["outcome"]) for a in message["attempts"]]
+
+
+async def test_when_one_gateway_cannot_send_the_other_does(
+    hass: HomeAssistant,
+    gateways: tuple[MockConfigEntry, MockConfigEntry],
+    simulator: Simulator,
+    other: Simulator,
+) -> None:
+    """Two ports of the first fail; the third attempt, the other gateway's, goes."""
+    first, second = gateways
+    simulator.state.faults.no_credit_ports = FIRST_PORTS
+    response = await send(
+        hass,
+        first,
+        pool=[first.entry_id, {"config_entry_id": second.entry_id, "port": [5]}],
+        wait="sent",
+        timeout=10,
+    )
+    (message,) = response["messages"]
+    assert message["outcome"] == "sent"
+    assert tried(message) == [
+        (first.title, 6, "failed"),
+        (first.title, 1, "failed"),
+        ("Gateway B", 5, "sent"),
+    ]
+    assert message["final_port"]["config_entry_id"] == second.entry_id
+    assert (went(simulator), went(other)) == ([], [5])
+    await hass.async_block_till_done()
+    pool = async_pool(hass)
+    assert (pool.failovers_today(first.entry_id), pool.failovers_today(second.entry_id)) == (1, 0)
+    sensor = hass.states.get("sensor.dinstar_da00_0030_1901_2817_sms_failed_over_today")
+    assert sensor is not None
+    assert (sensor.state, sensor.attributes["all_gateways"]) == ("1", 1)
+
+
+async def test_a_stopped_gateway_is_skipped_at_once(
+    hass: HomeAssistant,
+    gateways: tuple[MockConfigEntry, MockConfigEntry],
+    simulator: Simulator,
+    other: Simulator,
+) -> None:
+    """Its request cannot connect: the next attempt is the other gateway's, with no wait."""
+    first, _second = gateways
+    finals = async_capture_events(hass, EVENT_SMS_FINAL)
+    await simulator.stop()
+    response = await send(hass, first, pool="all", wait="sent", timeout=10)
+    (message,) = response["messages"]
+    assert message["outcome"] == "sent"
+    assert [(a["gateway"], a["outcome"], a["reason"]) for a in message["attempts"]] == [
+        (first.title, "timed_out", "gateway unreachable"),
+        ("Gateway B", "sent", None),
+    ]
+    assert went(other) == [1]
+    await hass.async_block_till_done()
+    assert [event.data["outcome"] for event in finals] == ["sent"]
+
+
+async def test_an_unavailable_gateway_is_not_even_tried(
+    hass: HomeAssistant,
+    gateways: tuple[MockConfigEntry, MockConfigEntry],
+    simulator: Simulator,
+    other: Simulator,
+) -> None:
+    """Its last refresh failed: the pool starts with the other gateway."""
+    first, _second = gateways
+    simulator.state.go_offline(None)
+    await first.runtime_data.coordinator.async_refresh()
+    assert not first.runtime_data.coordinator.last_update_success
+    response = await send(hass, first, pool="all", wait="sent", timeout=10)
+    assert tried(response["messages"][0]) == [("Gateway B", 1, "sent")]
+    simulator.state.go_online()
+
+
+async def test_a_gateway_that_accepts_but_never_reports(
+    hass: HomeAssistant,
+    gateways: tuple[MockConfigEntry, MockConfigEntry],
+    simulator: Simulator,
+    other: Simulator,
+) -> None:
+    """The first gateway holds it without a word: after the time set, the other sends it."""
+    first, _second = gateways
+    simulator.state.faults.hold_queue = True
+    pool = [{"config_entry_id": first.entry_id, "port": [6]}, _second.entry_id]
+    response = await send(hass, first, pool=pool, attempts=2, confirm_within=10)
+    assert tried(response["messages"][0]) == [(first.title, 6, "pending")]
+    finals = async_capture_events(hass, EVENT_SMS_FINAL)
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
+    await hass.async_block_till_done()
+    async with asyncio.timeout(5):
+        while not finals:
+            await asyncio.sleep(0.02)
+    (final,) = finals
+    assert [(a["gateway"], a["outcome"]) for a in final.data["attempts"]] == [
+        (first.title, "timed_out"),
+        ("Gateway B", "sent"),
+    ]
+    assert (went(simulator), went(other)) == ([], [1])
+    # Never released here: the message the first gateway holds is not sent twice by us.
+    assert len(simulator.state.sent_messages) == 1
