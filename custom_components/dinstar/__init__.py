@@ -35,6 +35,7 @@ from .const import (
 from .coordinator import DinstarCoordinator
 from .devices import PortTracker, async_forget_port, gateway_device_info, port_from_identifiers
 from .inbox_sync import InboxSync
+from .messages import async_remove_messages, async_setup_messages
 from .messaging import Messaging
 from .notify import DISCOVERY_ENTRY_ID
 from .outbox_sync import OutboxSync
@@ -63,9 +64,10 @@ PLATFORMS: list[Platform] = [
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions, which name their gateway by config entry."""
+    """Register the actions (which name their gateway by config entry) and the Messages panel."""
     hass.data[DATA_HASS_CONFIG] = config
     async_setup_services(hass)
+    await async_setup_messages(hass)
     return True
 
 
@@ -230,8 +232,9 @@ async def async_migrate_entry(hass: HomeAssistant, entry: DinstarConfigEntry) ->
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
-    """A deleted gateway leaves nothing behind: its stores and its repair issues."""
+    """A deleted gateway leaves nothing behind: its stores, its messages, its repair issues."""
     async_delete_issues(hass, entry)
+    await async_remove_messages(hass, entry.entry_id)
     for name in STORED_PER_ENTRY:
         await Store[Any](hass, 1, storage_key(entry.entry_id, name)).async_remove()
 
