@@ -54,14 +54,19 @@ class MessageStore:
         self._hass = hass
         self._store = Store[dict[str, Any]](hass, STORAGE_VERSION, STORAGE_KEY)
         self._listeners: list[Listener] = []
+        self._save_pending = False
         self.history = History()
 
     async def async_load(self) -> None:
-        """Read the stored history; messages of gateways deleted meanwhile are dropped."""
+        """Read the stored history; drop what is past its bounds, or of gateways deleted meanwhile.
+
+        Home Assistant may have been off for weeks: what expired then goes now.
+        """
         if data := await self._store.async_load():
             self.history.load(data)
         entries = {entry.entry_id for entry in self._hass.config_entries.async_entries(DOMAIN)}
-        if self.history.remove(lambda message: message.entry_id not in entries):
+        orphans = self.history.remove(lambda message: message.entry_id not in entries)
+        if orphans + self.async_prune(time.time()):
             self._schedule_save()
 
     @callback
@@ -119,8 +124,13 @@ class MessageStore:
         return int(entry.options.get(CONF_MESSAGES_DAYS, DEFAULT_MESSAGES_DAYS))
 
     def _schedule_save(self) -> None:
-        self._store.async_delay_save(self._data_to_save, SAVE_DELAY)
+        # Asked again, Home Assistant's delayed save would wait again: under a steady stream
+        # of messages it would never write. Once scheduled, later changes ride along.
+        if not self._save_pending:
+            self._save_pending = True
+            self._store.async_delay_save(self._data_to_save, SAVE_DELAY)
 
     def _data_to_save(self) -> dict[str, Any]:
+        self._save_pending = False
         self.async_prune(time.time())
         return self.history.as_dict()
