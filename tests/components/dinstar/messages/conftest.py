@@ -11,9 +11,8 @@ from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.messages import DATA_MESSAGES
 from custom_components.dinstar.messages.history import History
 from devtools.gateway_simulator import Simulator
-
-from ..pushes import URL, settle
-from ..test_outbox import worked_off as outbox_worked_off
+from tests.components.dinstar.pushes import URL, settle
+from tests.components.dinstar.test_outbox import worked_off as outbox_worked_off
 
 NUMBER = "+4917612345678"
 

@@ -17,11 +17,7 @@ from custom_components.dinstar.bus_events import (
     EVENT_SMS_RECEIVED,
     EVENT_SMS_SENT,
 )
-from custom_components.dinstar.const import (
-    CONF_MESSAGES_DAYS,
-    CONF_PRIVATE_SMS,
-    DOMAIN,
-)
+from custom_components.dinstar.const import CONF_MESSAGES_DAYS, CONF_PRIVATE_SMS, DOMAIN
 from custom_components.dinstar.messages.history import Kind, Status
 from custom_components.dinstar.messages.store import (
     MAX_MESSAGES_PER_GATEWAY,
@@ -29,8 +25,8 @@ from custom_components.dinstar.messages.store import (
     STORAGE_KEY,
 )
 from devtools.gateway_simulator import Simulator
+from tests.components.dinstar.pushes import post
 
-from ..pushes import post
 from .conftest import NUMBER, history, receive, send, worked_off
 
 

@@ -7,10 +7,7 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import (
-    MockHAClientWebSocket,
-    WebSocketGenerator,
-)
+from pytest_homeassistant_custom_component.typing import MockHAClientWebSocket, WebSocketGenerator
 
 from custom_components.dinstar.const import CONF_MESSAGES_ALL_USERS, CONF_PRIVATE_SMS
 from devtools.gateway_simulator import Simulator

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from custom_components.dinstar.messages.history import (
-    History,
-    Kind,
-    Message,
-    Status,
-    oldest_beyond,
-)
+from custom_components.dinstar.messages.history import History, Kind, Message, Status, oldest_beyond
 
 
 def everything(_message: Message) -> bool:
