@@ -7,6 +7,7 @@ Whoever changes the history tells the store, which writes and tells its listener
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 import time
@@ -58,15 +59,13 @@ class MessageStore:
         self.history = History()
 
     async def async_load(self) -> None:
-        """Read the stored history; drop what is past its bounds, or of gateways deleted meanwhile.
+        """Read the stored history, and drop what went past its bounds meanwhile.
 
-        Home Assistant may have been off for weeks: what expired then goes now.
+        Home Assistant may have been off for weeks, or a gateway deleted while it was.
         """
         if data := await self._store.async_load():
             self.history.load(data)
-        entries = {entry.entry_id for entry in self._hass.config_entries.async_entries(DOMAIN)}
-        orphans = self.history.remove(lambda message: message.entry_id not in entries)
-        if orphans + self.async_prune(time.time()):
+        if self.async_prune(time.time()):
             self._schedule_save()
 
     @callback
@@ -100,14 +99,19 @@ class MessageStore:
 
     @callback
     def async_prune(self, now: float) -> int:
-        """Drop what is past its gateway's days, then the oldest past the cap; how many."""
-        oldest: dict[str, float] = {}
-        counts: dict[str, int] = {}
-        for message in self.history:
-            counts[message.entry_id] = counts.get(message.entry_id, 0) + 1
-            if message.entry_id not in oldest:
-                oldest[message.entry_id] = now - self._days(message.entry_id) * _DAY
-        removed = self.history.remove(lambda message: message.at < oldest[message.entry_id])
+        """Drop what is past its gateway's days, then the oldest past the cap; how many.
+
+        Messages of a gateway that is no longer there go too.
+        """
+        since = {
+            entry.entry_id: now
+            - entry.options.get(CONF_MESSAGES_DAYS, DEFAULT_MESSAGES_DAYS) * _DAY
+            for entry in self._hass.config_entries.async_entries(DOMAIN)
+        }
+        removed = self.history.remove(
+            lambda message: message.entry_id not in since or message.at < since[message.entry_id]
+        )
+        counts = Counter(message.entry_id for message in self.history)
         beyond: set[int] = set()
         for entry_id, count in counts.items():
             if count > MAX_MESSAGES_PER_GATEWAY:
@@ -116,12 +120,6 @@ class MessageStore:
                     MAX_MESSAGES_PER_GATEWAY,
                 )
         return removed + self.history.remove(lambda message: message.id in beyond)
-
-    def _days(self, entry_id: str) -> int:
-        entry = self._hass.config_entries.async_get_entry(entry_id)
-        if entry is None:
-            return DEFAULT_MESSAGES_DAYS
-        return int(entry.options.get(CONF_MESSAGES_DAYS, DEFAULT_MESSAGES_DAYS))
 
     def _schedule_save(self) -> None:
         # Asked again, Home Assistant's delayed save would wait again: under a steady stream

@@ -78,6 +78,14 @@ def _contacts(hass: HomeAssistant, entries: dict[str, ConfigEntry]) -> dict[str,
     }
 
 
+def _contact_list(names: dict[str, str]) -> list[dict[str, str]]:
+    """What "new message" offers: every contact, by name."""
+    return [
+        {"name": name, "number": thread}
+        for thread, name in sorted(names.items(), key=lambda item: item[1].casefold())
+    ]
+
+
 def _gateways(entries: dict[str, ConfigEntry]) -> list[dict[str, Any]]:
     """What the filters and the reply box offer: each gateway, its ports, its privacy."""
     gateways = []
@@ -140,6 +148,7 @@ def _threads_command(store: MessageStore) -> WebSocketCommandHandler:
                 ],
                 "unread": _unread_total(store, _visible(entries, {})),
                 "gateways": _gateways(entries),
+                "contacts": _contact_list(names),
             },
         )
 

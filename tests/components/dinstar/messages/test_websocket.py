@@ -9,7 +9,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import MockHAClientWebSocket, WebSocketGenerator
 
-from custom_components.dinstar.const import CONF_MESSAGES_ALL_USERS, CONF_PRIVATE_SMS
+from custom_components.dinstar.bus_events import EVENT_SMS_RECEIVED
+from custom_components.dinstar.const import CONF_MESSAGES_ALL_USERS, CONF_PRIVATE_SMS, DOMAIN
 from devtools.gateway_simulator import Simulator
 
 from .conftest import NUMBER, receive, send, worked_off
@@ -94,6 +95,7 @@ async def test_threads_with_names_unread_and_live_updates(
             "private": False,
         }
     ]
+    assert threads["contacts"] == [{"name": "Alice", "number": NUMBER}]
     # Filtered by port, and searched by text, number or contact name.
     by_port = await result(ws, "threads", entry_id=live.entry_id, port=2)
     assert [t["thread"] for t in by_port["threads"]] == ["BANK"]
@@ -224,6 +226,37 @@ async def test_other_users_are_refused_unless_a_gateway_is_opened_to_them(
     threads = await result(user, "threads")
     assert [t["last"]["text"] for t in threads["threads"]] == ["for admins"]
     await result(user, "send", **send)
+
+
+async def test_live_updates_follow_what_the_user_may_see(
+    hass: HomeAssistant,
+    live: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+    hass_read_only_access_token: str,
+) -> None:
+    """Another gateway's messages, or all once the option is closed again, are not sent."""
+    closed = MockConfigEntry(domain=DOMAIN, title="Closed gateway")
+    closed.add_to_hass(hass)
+    hass.config_entries.async_update_entry(live, options={CONF_MESSAGES_ALL_USERS: True})
+    await hass.async_block_till_done()
+    user = await hass_ws_client(hass, hass_read_only_access_token)
+    await subscribed(user)
+
+    def sms(entry: MockConfigEntry, text: str) -> None:
+        data = {"config_entry_id": entry.entry_id, "port": 1, "sender": NUMBER, "text": text}
+        hass.bus.async_fire(EVENT_SMS_RECEIVED, data)
+
+    sms(closed, "not for users")
+    sms(live, "for everyone")
+    await hass.async_block_till_done()
+    [update] = await updates(user, 1)
+    assert update["message"]["text"] == "for everyone"
+    assert update["unread"] == 1  # the other gateway's message is not counted either
+    hass.config_entries.async_update_entry(live, options={CONF_MESSAGES_ALL_USERS: False})
+    sms(live, "for admins again")
+    await hass.async_block_till_done()
+    # The next thing the user hears is the answer to this, not the message.
+    assert (await error(user, "threads"))["code"] == "unauthorized"
 
 
 async def test_a_private_gateway_shows_senders_and_times_only(
