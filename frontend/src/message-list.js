@@ -46,8 +46,10 @@ export class MessageList extends LitElement {
       border-radius: 16px;
       background: var(--secondary-background-color);
       color: var(--primary-text-color);
-      white-space: pre-wrap;
       overflow-wrap: anywhere;
+    }
+    .text {
+      white-space: pre-wrap;
     }
     .sent .bubble {
       background: var(--primary-color);
@@ -182,11 +184,10 @@ export class MessageList extends LitElement {
 
   _row(message) {
     const { text, meta, failed } = this.describe(message);
+    const body =
+      text === null ? html`<span class="private">Text not kept</span>` : html`<span class="text">${text}</span>`;
     return html`<div class="row ${message.kind}" data-id=${message.id}>
-      <div class="bubble">
-        ${text === null ? html`<span class="private">Text not kept</span>` : text}
-        <div class="meta ${failed ? "failed" : ""}">${meta}</div>
-      </div>
+      <div class="bubble">${body}<div class="meta ${failed ? "failed" : ""}">${meta}</div></div>
     </div>`;
   }
 }

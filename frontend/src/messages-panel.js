@@ -338,7 +338,8 @@ class MessagesPanel extends LitElement {
     :host {
       display: flex;
       flex-direction: column;
-      height: 100%;
+      height: 100vh;
+      height: 100dvh;
       background: var(--primary-background-color);
       color: var(--primary-text-color);
       font-family: var(--ha-font-family-body, Roboto, Noto, sans-serif);
