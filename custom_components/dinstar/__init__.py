@@ -32,6 +32,7 @@ from .devices import PortTracker, async_forget_port, gateway_device_info, port_f
 from .entry_updates import async_follow_entry_updates
 from .failover.pool import DATA_FAILOVER, FailoverPool, async_pool
 from .inbox_sync import InboxSync
+from .messages import async_remove_messages, async_setup_messages
 from .messaging import Messaging
 from .notify import DISCOVERY_ENTRY_ID
 from .outbox_sync import OutboxSync
@@ -60,13 +61,14 @@ PLATFORMS: list[Platform] = [
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions, which name their gateway by config entry."""
+    """Register the actions (which name their gateway by config entry) and the Messages panel."""
     hass.data[DATA_HASS_CONFIG] = config
     # One pool for every gateway: a message may fail over from one to another.
     pool = FailoverPool(hass)
     await pool.async_load()
     hass.data[DATA_FAILOVER] = pool
     async_setup_services(hass)
+    await async_setup_messages(hass)
     return True
 
 
@@ -216,8 +218,9 @@ async def async_migrate_entry(hass: HomeAssistant, entry: DinstarConfigEntry) ->
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
-    """A deleted gateway leaves nothing behind: its stores and its repair issues."""
+    """A deleted gateway leaves nothing behind: its stores, its messages, its repair issues."""
     async_delete_issues(hass, entry)
+    await async_remove_messages(hass, entry.entry_id)
     for name in STORED_PER_ENTRY:
         await Store[Any](hass, 1, storage_key(entry.entry_id, name)).async_remove()
 

@@ -16,6 +16,7 @@ from .const import DOMAIN
 from .devices import port_identifier
 
 EVENT_SMS_RECEIVED: Final = "dinstar_sms_received"
+EVENT_SMS_QUEUED: Final = "dinstar_sms_queued"
 EVENT_SMS_SENT: Final = "dinstar_sms_sent"
 EVENT_SMS_DELIVERY: Final = "dinstar_sms_delivery"
 EVENT_SMS_FINAL: Final = "dinstar_sms_final"
@@ -29,6 +30,7 @@ EVENT_ASSIST_EXCHANGE: Final = "dinstar_assist_exchange"
 EVENT_ASSIST_LIMIT: Final = "dinstar_assist_limit"
 ALL_EVENTS: Final = (
     EVENT_SMS_RECEIVED,
+    EVENT_SMS_QUEUED,
     EVENT_SMS_SENT,
     EVENT_SMS_DELIVERY,
     EVENT_SMS_FINAL,

@@ -23,12 +23,16 @@ CONF_PORTS: Final = "ports"
 CONF_WEBHOOK_LOCAL_ONLY: Final = "webhook_local_only"
 CONF_REMOVED_PORTS: Final = "removed_ports"
 CONF_PRIVATE_SMS: Final = "private_sms"
+CONF_MESSAGES_DAYS: Final = "messages_days"
+CONF_MESSAGES_ALL_USERS: Final = "messages_all_users"
 
 DEFAULT_USERNAME: Final = "admin"
 DEFAULT_PASSWORD: Final = "admin"  # noqa: S105 - the factory default we warn about
 DEFAULT_SCAN_INTERVAL: Final = 30
 MIN_SCAN_INTERVAL: Final = 10
 MAX_SCAN_INTERVAL: Final = 3600
+DEFAULT_MESSAGES_DAYS: Final = 90
+MAX_MESSAGES_DAYS: Final = 3650
 PUSH_SILENCE_LIMIT: Final = timedelta(days=1)
 MANUFACTURER: Final = "Dinstar"
 # What an entry keeps in Home Assistant's storage, each as ``dinstar.<entry_id>.<name>``.

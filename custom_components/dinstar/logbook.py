@@ -3,6 +3,7 @@
 Received SMS, USSD replies and SIM registrations are not described: the port's "Last SMS",
 "Last USSD reply" and "Registration" sensors already write one line each, naming the port's
 device (gateway and port) and what happened. A second line for the same thing is noise.
+Nor is a queued SMS: the line of its outcome (sent or failed) follows.
 """
 
 from __future__ import annotations

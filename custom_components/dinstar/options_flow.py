@@ -1,4 +1,7 @@
-"""The options of a gateway: how often it is read, how SMS arrive, which ports are shown.
+"""The options of a gateway: reading, SMS, ports shown, and the Messages panel's.
+
+How often it is read, how SMS arrive, which ports are shown, how long the Messages panel keeps
+messages and who sees them.
 
 Saved options apply to the running gateway in place (see entry_updates.py): none of them
 needs a new connection.
@@ -15,11 +18,15 @@ import probatio as vol
 
 from .const import (
     CONF_INCOMING_MODE,
+    CONF_MESSAGES_ALL_USERS,
+    CONF_MESSAGES_DAYS,
     CONF_PORTS,
     CONF_PRIVATE_SMS,
     CONF_REMOVED_PORTS,
     CONF_WEBHOOK_LOCAL_ONLY,
+    DEFAULT_MESSAGES_DAYS,
     DEFAULT_SCAN_INTERVAL,
+    MAX_MESSAGES_DAYS,
     MAX_SCAN_INTERVAL,
     MIN_SCAN_INTERVAL,
     IncomingMode,
@@ -79,6 +86,20 @@ class DinstarOptionsFlow(OptionsFlow):
                 ): selector.BooleanSelector(),
                 vol.Required(
                     CONF_WEBHOOK_LOCAL_ONLY, default=webhook_local_only(entry)
+                ): selector.BooleanSelector(),
+                vol.Required(
+                    CONF_MESSAGES_DAYS,
+                    default=options.get(CONF_MESSAGES_DAYS, DEFAULT_MESSAGES_DAYS),
+                ): selector.NumberSelector(
+                    selector.NumberSelectorConfig(
+                        min=1,
+                        max=MAX_MESSAGES_DAYS,
+                        unit_of_measurement="d",
+                        mode=selector.NumberSelectorMode.BOX,
+                    )
+                ),
+                vol.Required(
+                    CONF_MESSAGES_ALL_USERS, default=options.get(CONF_MESSAGES_ALL_USERS, False)
                 ): selector.BooleanSelector(),
             }
         )

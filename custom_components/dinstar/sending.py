@@ -25,6 +25,7 @@ from .aiodinstar import (
     plan_sms,
 )
 from .assist_policy import normalize_number
+from .bus_events import EVENT_SMS_QUEUED, event_firer
 from .const import LOGGER
 from .errors import gateway_error, gateway_errors, invalid_input, unknown_port
 from .runtime import DinstarConfigEntry
@@ -131,7 +132,7 @@ async def async_send_sms(  # noqa: PLR0913 - the action's fields
                 request_status_report=status_report,
             )
         except DinstarPartialSendError as err:
-            _track(entry, planned[: err.accepted])
+            _track(hass, entry, planned[: err.accepted], texts, ports)
             LOGGER.warning(
                 "The gateway accepted %s SMS, then failed (%s); not sent to: %s",
                 err.accepted,
@@ -144,7 +145,7 @@ async def async_send_sms(  # noqa: PLR0913 - the action's fields
                 failed=str(len(err.not_sent)),
                 numbers=", ".join(err.not_sent),
             ) from err
-    _track(entry, planned)
+    _track(hass, entry, planned, texts, ports)
     return {
         "task_ids": list(result.task_ids),
         "sms_in_queue": result.sms_in_queue,
@@ -161,10 +162,34 @@ async def async_send_sms(  # noqa: PLR0913 - the action's fields
     }
 
 
-def _track(entry: DinstarConfigEntry, accepted: list[TrackedSms]) -> None:
-    """Follow what the gateway accepted to its outcome; its queue is worth reading again."""
+def _track(
+    hass: HomeAssistant,
+    entry: DinstarConfigEntry,
+    accepted: list[TrackedSms],
+    texts: list[str],
+    ports: list[int],
+) -> None:
+    """Follow what the gateway accepted to its outcome; its queue is worth reading again.
+
+    Each accepted message is told as queued, with its text: the outcome events that follow
+    carry only its user_id. The port is known now only when one was asked for.
+    """
     entry.runtime_data.coordinator.queue_may_have_messages = True
     entry.runtime_data.outbox.async_track(accepted)
+    fire = event_firer(hass, entry)
+    port = ports[0] if len(ports) == 1 else None
+    for sms, text in zip(accepted, texts, strict=False):
+        fire(
+            EVENT_SMS_QUEUED,
+            port,
+            {
+                "number": sms.number,
+                "user_id": sms.user_id,
+                "port": port,
+                "parts": sms.parts,
+                "text": text,
+            },
+        )
 
 
 async def async_send_attempt(  # noqa: PLR0913 - one message's request
@@ -192,7 +217,8 @@ async def async_send_attempt(  # noqa: PLR0913 - one message's request
         encoding=encoding,
         request_status_report=status_report,
     )
-    _track(entry, [tracked])
+    # Queued with its text, as every message is (the Messages panel shows what was sent).
+    _track(entry.runtime_data.coordinator.hass, entry, [tracked], [text], [port])
     return parts
 
 

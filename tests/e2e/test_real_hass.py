@@ -309,3 +309,47 @@ async def _check_in_the_browser(
     assert process.returncode == 0, f"the browser check failed:\n{printed.decode()}"
     report: dict[str, Any] = json.loads(printed.decode().strip().splitlines()[-1])
     return report
+
+
+MESSAGES_CHECK = ROOT / "devtools" / "hass_runner" / "browser" / "messages.mjs"
+
+
+async def test_the_messages_panel(stack: Stack, output: Path) -> None:
+    """Chromium in the Messages panel: a pushed SMS live, a reply delivered, read after a reload.
+
+    See browser/messages.mjs; afterwards the websocket commands agree with what it saw.
+    """
+    sender = "+4915112345678"
+    await stack.control("config", {"push_url": stack.entry["webhook_url"]})
+    node = shutil.which("node")
+    assert node, "node is not installed: scripts/setup installs it"
+    process = await asyncio.create_subprocess_exec(
+        node,
+        str(MESSAGES_CHECK),
+        cwd=MESSAGES_CHECK.parent,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        env={
+            **os.environ,
+            "HA_URL": stack.ha_url,
+            "HA_USERNAME": USER.username,
+            "HA_PASSWORD": USER.password,
+            "SIM_SMS_URL": f"{stack.sim_url}/_sim/sms",
+            "NUMBER": sender,
+            "OUT_DIR": str(output),
+        },
+    )
+    printed, _ = await process.communicate()
+    assert process.returncode == 0, f"the panel check failed:\n{printed.decode()}"
+    async with stack.api.websocket() as socket:
+        threads = await socket.command("dinstar/messages/threads")
+        page = await socket.command("dinstar/messages/thread", thread=sender)
+    assert threads["unread"] == 0
+    assert [(m["kind"], m["port"], m.get("status")) for m in page["messages"]] == [
+        ("received", 2, None),
+        ("sent", 2, "delivered"),
+    ]
+    sent = (await stack.control("state"))["sent_messages"]
+    assert [(message["number"], message["text"]) for message in sent] == [(sender, "Yes\nat eight")]
+    for picture in ("messages-light.png", "messages-dark.png", "messages-phone.png"):
+        assert (output / picture).stat().st_size > 10_000, picture

@@ -1,0 +1,1 @@
+"""Tests of the Messages panel: its history, its websocket commands, the panel itself."""
