@@ -19,7 +19,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import Unauthorized
 import probatio as vol
 
-from custom_components.dinstar.aiodinstar.limits import MAX_PORT, MAX_TEXT_BYTES
+from custom_components.dinstar.aiodinstar import MAX_PORT, MAX_TEXT_BYTES
 from custom_components.dinstar.const import CONF_PRIVATE_SMS
 from custom_components.dinstar.errors import invalid_input
 from custom_components.dinstar.sending import async_send_sms
