@@ -16,17 +16,10 @@ from homeassistant.util.hass_dict import HassKey
 
 from .aiodinstar import AuthScheme
 from .assist_sms import AssistResponder
-from .balance import BalanceChecker, balance_signal
+from .balance import BalanceChecker
 from .bus_events import event_firer
 from .connection import create_client, create_session
-from .const import (
-    CONF_AUTH_SCHEME,
-    DOMAIN,
-    LOGGER,
-    STORED_PER_ENTRY,
-    pushed_state_signal,
-    storage_key,
-)
+from .const import CONF_AUTH_SCHEME, DOMAIN, LOGGER, STORED_PER_ENTRY, storage_key
 from .coordinator import DinstarCoordinator
 from .devices import PortTracker, async_forget_port, gateway_device_info, port_from_identifiers
 from .entry_updates import async_follow_entry_updates
@@ -41,6 +34,7 @@ from .repairs import async_check_default_password, async_delete_issues
 from .runtime import DinstarConfigEntry, DinstarRuntimeData
 from .sending import async_send_reply
 from .services import async_setup_services
+from .signals import balance_signal, pushed_state_signal
 from .sim_watch import SimWatch
 from .user_ids import UserIdAllocator
 from .ussd import UssdSessions

@@ -27,9 +27,10 @@ from homeassistant.util import dt as dt_util
 from .aiodinstar import CallState, DinstarError, parse_balance
 from .assist_policy import normalize_number
 from .bus_events import EVENT_LOW_BALANCE, EVENT_SMS_RECEIVED, FireEvent
-from .const import DOMAIN, LOGGER
+from .const import LOGGER
 from .coordinator import DinstarCoordinator
 from .errors import gateway_error
+from .signals import balance_signal
 from .subentries import (
     CONF_BALANCE_PORTS,
     CONF_CODE,
@@ -49,11 +50,6 @@ FIRST_RETRY = timedelta(minutes=2)
 LONGEST_RETRY = timedelta(hours=1)
 USSD_WAIT = 30.0
 _NEVER = datetime.min.replace(tzinfo=UTC)
-
-
-def balance_signal(entry_id: str) -> str:
-    """Dispatcher signal: a port's balance (or its last reply) changed."""
-    return f"{DOMAIN}_{entry_id}_balance"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .aiodinstar import PortInfo
 from .entity import DinstarPortEntity, async_add_port_entities
 from .runtime import DinstarConfigEntry
+from .signals import health_signal
 from .sim_health import Problem
-from .sim_watch import health_signal
 
 ATTR_PROBLEMS = "problems"
 

@@ -12,8 +12,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .aiodinstar import DinstarClient
-from .balance_entities import CHECK_BUTTON, DinstarCheckBalanceButton, async_add_balance_entities
-from .entity import DinstarPortEntity, async_add_port_entities
+from .entity import DinstarPortEntity, async_add_balance_entities, async_add_port_entities
 from .errors import gateway_errors
 from .runtime import DinstarConfigEntry
 
@@ -36,6 +35,7 @@ BUTTONS: tuple[DinstarButtonEntityDescription, ...] = (
         press_fn=lambda client, port: client.reset_port(port),
     ),
 )
+CHECK_BUTTON = ButtonEntityDescription(key="check_balance", translation_key="check_balance")
 
 
 async def async_setup_entry(
@@ -61,6 +61,18 @@ class DinstarPortButton(DinstarPortEntity, ButtonEntity):
 
     async def async_press(self) -> None:
         """Ask the gateway, then read the port again."""
-        with gateway_errors(self.hass, self.coordinator.config_entry, self.entity_description.key):
-            await self.entity_description.press_fn(self.coordinator.client, self.port)
-        await self.coordinator.async_request_refresh()
+        await self.async_port_command(self.entity_description.press_fn)
+
+
+class DinstarCheckBalanceButton(DinstarPortEntity, ButtonEntity):
+    """Ask a port's balance now."""
+
+    def __init__(self, entry: DinstarConfigEntry, port: int) -> None:
+        """A button of the port's device."""
+        super().__init__(entry, port, CHECK_BUTTON)
+        self._checker = entry.runtime_data.balance
+
+    async def async_press(self) -> None:
+        """Send the balance code and wait for the reply (after the user's own USSD codes)."""
+        with gateway_errors(self.hass, self.coordinator.config_entry, CHECK_BUTTON.key):
+            await self._checker.async_check(self.port)

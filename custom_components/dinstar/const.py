@@ -44,11 +44,6 @@ def storage_key(entry_id: str, name: str) -> str:
     return f"{DOMAIN}.{entry_id}.{name}"
 
 
-def pushed_state_signal(entry_id: str) -> str:
-    """Dispatcher signal: the push-fed gateway sensors (last push, SMS counters) have news."""
-    return f"{DOMAIN}_{entry_id}_pushed_state"
-
-
 class CertificateMode(StrEnum):
     """How an HTTPS gateway's certificate is trusted."""
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .aiodinstar import PortInfo
+from .aiodinstar import DinstarClient, PortInfo
 from .coordinator import DinstarCoordinator
 from .devices import gateway_device_info
+from .errors import gateway_errors
 from .runtime import DinstarConfigEntry
 
 
@@ -54,6 +56,17 @@ class DinstarPortEntity(CoordinatorEntity[DinstarCoordinator]):
     def available(self) -> bool:
         """Unavailable with the gateway, or when the port is gone from its answer."""
         return super().available and self.port_info is not None
+
+    async def async_port_command(
+        self, command: Callable[[DinstarClient, int], Awaitable[None]]
+    ) -> None:
+        """Ask the gateway for a change of this port, then read the port again.
+
+        The gateway's errors become Home Assistant's, named after this entity's key.
+        """
+        with gateway_errors(self.hass, self.coordinator.config_entry, self.entity_description.key):
+            await command(self.coordinator.client, self.port)
+        await self.coordinator.async_request_refresh()
 
 
 class DinstarPortEventEntity(DinstarPortEntity):
@@ -100,6 +113,45 @@ def async_add_port_entities(
         )
 
     entry.runtime_data.ports.async_add_listener(add_ports)
+
+
+@callback
+def async_add_balance_entities(
+    entry: DinstarConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    description: EntityDescription,
+    make: Callable[[DinstarConfigEntry, int], Entity],
+) -> None:
+    """Add an entity for each shown port a balance check names; drop those no check names.
+
+    They live on the port's device, which belongs to the gateway, not to a subentry: when a
+    check is added, changed or deleted, its ports' entities come and go here, the gateway
+    running on.
+    """
+    checker = entry.runtime_data.balance
+    shown = entry.runtime_data.ports
+    registry = er.async_get(entry.runtime_data.coordinator.hass)
+    suffix = f"-{description.key}"
+
+    @callback
+    def remove_unchecked() -> None:
+        checked = {f"{entry.unique_id or ''}-{port}{suffix}" for port in checker.groups}
+        for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
+            if entity.unique_id.endswith(suffix) and entity.unique_id not in checked:
+                registry.async_remove(entity.entity_id)
+
+    @callback
+    def add_ports(ports: set[int]) -> None:
+        async_add_entities(make(entry, port) for port in sorted(ports & set(checker.groups)))
+
+    @callback
+    def follow_checks(newly_checked: set[int]) -> None:
+        remove_unchecked()
+        add_ports(newly_checked & shown.visible)
+
+    remove_unchecked()
+    shown.async_add_listener(add_ports)
+    checker.async_add_listener(follow_checks)
 
 
 class PortEventRouter:

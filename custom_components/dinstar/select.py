@@ -12,7 +12,6 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .aiodinstar import MAX_SLOT, DinstarClient, PortInfo
 from .entity import DinstarPortEntity, async_add_port_entities
-from .errors import gateway_errors
 from .runtime import DinstarConfigEntry
 
 PARALLEL_UPDATES = 1
@@ -71,6 +70,5 @@ class DinstarPortSelect(DinstarPortEntity, SelectEntity):
 
     async def async_select_option(self, option: str) -> None:
         """Ask the gateway for another option, then read the port again."""
-        with gateway_errors(self.hass, self.coordinator.config_entry, self.entity_description.key):
-            await self.entity_description.select_fn(self.coordinator.client, self.port, option)
-        await self.coordinator.async_request_refresh()
+        select_fn = self.entity_description.select_fn
+        await self.async_port_command(lambda client, port: select_fn(client, port, option))

@@ -1,16 +1,24 @@
-"""Sensors: each SIM port's signal, registration, network, credit and last messages; the gateway's load."""
+"""Sensors: each SIM port's signal, registration, network, credit and last messages; the gateway's load.
+
+A balance sensor, on each port a balance check names, keeps its balance, reply and check time
+across restarts, so a restart does not ask again early, and the ICCID of the SIM they are of (not
+as an attribute: it stays out of the history), so a SIM swapped meanwhile does not inherit them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from homeassistant.components.sensor import (
+    RestoreSensor,
     SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
+    SensorExtraStoredData,
     SensorStateClass,
 )
 from homeassistant.const import (
@@ -28,19 +36,20 @@ from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.util import dt as dt_util
 
 from .aiodinstar import CallState, NetworkType, PortInfo, RegistrationState
-from .balance_entities import BALANCE_SENSOR, DinstarBalanceSensor, async_add_balance_entities
 from .bus_events import EVENT_SMS_RECEIVED, EVENT_USSD_RECEIVED
-from .const import CONF_PRIVATE_SMS, pushed_state_signal
+from .const import CONF_PRIVATE_SMS
 from .coordinator import DinstarData
 from .entity import (
     DinstarEntity,
     DinstarPortEntity,
     DinstarPortEventEntity,
     PortEventRouter,
+    async_add_balance_entities,
     async_add_port_entities,
 )
-from .failover.pool import async_pool, failover_signal
+from .failover.pool import async_pool
 from .runtime import DinstarConfigEntry
+from .signals import balance_signal, failover_signal, pushed_state_signal
 
 PARALLEL_UPDATES = 0
 
@@ -51,6 +60,9 @@ _MAX_STATE_LENGTH = 255
 ATTR_TEXT = "text"
 ATTR_SENDER = "sender"
 ATTR_RECEIVED_AT = "received_at"
+ATTR_REPLY = "reply"
+ATTR_CHECKED_AT = "checked_at"
+STORED_ICCID = "iccid"
 
 type StateValue = str | int | float | datetime | None
 
@@ -412,3 +424,94 @@ class DinstarMessageSensor(DinstarPortEventEntity, RestoreEntity, SensorEntity):
         if sender is not None:
             self._attr_extra_state_attributes[ATTR_SENDER] = sender
         self.async_write_ha_state()
+
+
+BALANCE_SENSOR = SensorEntityDescription(
+    key="balance",
+    translation_key="balance",
+    device_class=SensorDeviceClass.MONETARY,
+    state_class=SensorStateClass.TOTAL,
+    suggested_display_precision=2,
+)
+
+
+@dataclass
+class BalanceStoredData(SensorExtraStoredData):
+    """The sensor's value, and the SIM it was read from."""
+
+    iccid: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The sensor's stored data and the ICCID."""
+        return {**super().as_dict(), STORED_ICCID: self.iccid}
+
+
+class DinstarBalanceSensor(DinstarPortEntity, RestoreSensor):
+    """The money left on a port's SIM, as its operator last answered."""
+
+    def __init__(self, entry: DinstarConfigEntry, port: int) -> None:
+        """A sensor of the port's device."""
+        super().__init__(entry, port, BALANCE_SENSOR)
+        self._checker = entry.runtime_data.balance
+
+    async def async_added_to_hass(self) -> None:
+        """Take the balance from before a restart, then follow the checks."""
+        await super().async_added_to_hass()
+        entry_id = self.coordinator.config_entry.entry_id
+        self.async_on_remove(
+            async_dispatcher_connect(self.hass, balance_signal(entry_id), self.async_write_ha_state)
+        )
+        if self._checker.reading(self.port).checked_at is not None:
+            return
+        last = await self.async_get_last_state()
+        extra = await self.async_get_last_extra_data()
+        stored = None if extra is None else extra.as_dict()
+        data = None if stored is None else SensorExtraStoredData.from_dict(stored)
+        if last is None or stored is None or data is None:
+            return
+        checked_at = last.attributes.get(ATTR_CHECKED_AT)
+        iccid = stored.get(STORED_ICCID)
+        self._checker.async_restore(
+            self.port,
+            _decimal(data.native_value),
+            last.attributes.get(ATTR_REPLY),
+            None if checked_at is None else dt_util.parse_datetime(str(checked_at)),
+            None if iccid is None else str(iccid),
+        )
+
+    @property
+    def extra_restore_state_data(self) -> BalanceStoredData:
+        """What the sensor keeps across a restart, with the SIM it is of."""
+        return BalanceStoredData(
+            self.native_value, self.native_unit_of_measurement, self._checker.iccid(self.port)
+        )
+
+    @property
+    def native_value(self) -> Decimal | None:
+        """The last balance read; unknown when the last reply had none."""
+        return self._checker.amount(self.port)
+
+    @property
+    def native_unit_of_measurement(self) -> str | None:
+        """The currency of the check that names the port (it may be changed while running)."""
+        group = self._checker.groups.get(self.port)
+        return None if group is None else group.currency
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """The operator's last reply as it came, and when it came."""
+        balance = self._checker.reading(self.port)
+        checked_at: datetime | None = balance.checked_at
+        return {
+            ATTR_REPLY: balance.reply,
+            ATTR_CHECKED_AT: None if checked_at is None else checked_at.isoformat(),
+        }
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None

@@ -13,16 +13,11 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
 from .balance import BalanceChecker
-from .const import DOMAIN
 from .coordinator import DinstarCoordinator
 from .devices import visible_ports
 from .repairs import async_set_sim_problems
+from .signals import health_signal
 from .sim_health import PortHealth, Problem, gateway_problems
-
-
-def health_signal(entry_id: str) -> str:
-    """Dispatcher signal: the ports' problems were worked out again."""
-    return f"{DOMAIN}_{entry_id}_health"
 
 
 class SimWatch:

@@ -13,7 +13,6 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .aiodinstar import DinstarClient, PortInfo, RegistrationState
 from .entity import DinstarPortEntity, async_add_port_entities
-from .errors import gateway_errors
 from .runtime import DinstarConfigEntry
 
 PARALLEL_UPDATES = 1
@@ -80,6 +79,5 @@ class DinstarPortSwitch(DinstarPortEntity, SwitchEntity):
         await self._async_set(on=False)
 
     async def _async_set(self, *, on: bool) -> None:
-        with gateway_errors(self.hass, self.coordinator.config_entry, self.entity_description.key):
-            await self.entity_description.set_fn(self.coordinator.client, self.port, on)
-        await self.coordinator.async_request_refresh()
+        set_fn = self.entity_description.set_fn
+        await self.async_port_command(lambda client, port: set_fn(client, port, on))

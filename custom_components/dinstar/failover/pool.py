@@ -38,6 +38,7 @@ from custom_components.dinstar.bus_events import EVENT_SMS_FINAL, event_firer
 from custom_components.dinstar.const import DOMAIN, LOGGER
 from custom_components.dinstar.runtime import DinstarConfigEntry
 from custom_components.dinstar.sending import async_send_attempt
+from custom_components.dinstar.signals import failover_signal
 
 from .intent import UNRESOLVED, Attempt, AttemptOutcome, Intent, Step
 from .ranking import Preference, failure_reason, rank_ports
@@ -59,11 +60,6 @@ _RESULT_OUTCOMES = {
     SmsStatus.DELIVERED: AttemptOutcome.SENT,
     SmsStatus.FAILED: AttemptOutcome.FAILED,
 }
-
-
-def failover_signal() -> str:
-    """Dispatcher signal: today's failover counts changed."""
-    return f"{DOMAIN}_failover_counts"
 
 
 class FailoverPool:
