@@ -1,4 +1,9 @@
-"""Config flow: direct or through a DRP server, DHCP discovery, reauth, reconfigure, options."""
+"""Config flow: direct or through a DRP server, DHCP discovery, reauth, reconfigure, options.
+
+The options (how often the gateway is read, how SMS arrive, which ports are shown, how long
+the Messages panel keeps messages and who sees them) apply to the running gateway in place
+(see entry_updates.py): none of them needs a new connection.
+"""
 
 from __future__ import annotations
 
@@ -14,16 +19,19 @@ from homeassistant.config_entries import (
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
+    OptionsFlow,
 )
 from homeassistant.const import (
     CONF_HOST,
     CONF_NAME,
     CONF_PASSWORD,
     CONF_PORT,
+    CONF_SCAN_INTERVAL,
     CONF_USERNAME,
     CONF_WEBHOOK_ID,
 )
 from homeassistant.core import callback
+from homeassistant.helpers import selector
 from homeassistant.helpers.device_registry import format_mac
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.util.network import is_ip_address, is_link_local, is_loopback
@@ -40,8 +48,6 @@ from .aiodinstar import (
     DinstarError,
     fetch_certificate_fingerprint,
 )
-from .assist_flow import AssistSubentryFlow
-from .balance_flow import BalanceSubentryFlow
 from .connection import create_client, create_session
 from .const import (
     CONF_AUTH_SCHEME,
@@ -49,13 +55,25 @@ from .const import (
     CONF_DRP_PASSWORD,
     CONF_DRP_USERNAME,
     CONF_FINGERPRINT,
+    CONF_INCOMING_MODE,
     CONF_MAC,
+    CONF_MESSAGES_ALL_USERS,
+    CONF_MESSAGES_DAYS,
+    CONF_PORTS,
+    CONF_PRIVATE_SMS,
+    CONF_REMOVED_PORTS,
     CONF_USE_HTTPS,
+    CONF_WEBHOOK_LOCAL_ONLY,
+    DEFAULT_MESSAGES_DAYS,
+    DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     LOGGER,
+    MAX_MESSAGES_DAYS,
+    MAX_SCAN_INTERVAL,
+    MIN_SCAN_INTERVAL,
     CertificateMode,
+    IncomingMode,
 )
-from .contact_flow import ContactSubentryFlow
 from .devices import async_learn_mac
 from .flow_forms import (
     CERTIFICATE_FIELD,
@@ -65,9 +83,11 @@ from .flow_forms import (
     drp_schema,
     webhook_schema,
 )
-from .options_flow import DinstarOptionsFlow
+from .port_picker import async_port_selector
 from .runtime import DinstarConfigEntry
 from .subentries import SUBENTRY_ASSIST, SUBENTRY_BALANCE, SUBENTRY_CONTACT
+from .subentry_flows import AssistSubentryFlow, BalanceSubentryFlow, ContactSubentryFlow
+from .webhook import webhook_local_only
 
 # Real gateways answer everything with 403 while they block an address after failed logins;
 # how long varies by firmware, so the user is told a wait that outlasts the usual block.
@@ -419,3 +439,73 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
         # address changed (entry_updates.py).
         self._abort_if_unique_id_configured(updates=updates, reload_on_update=False)
         return {}
+
+
+class DinstarOptionsFlow(OptionsFlow):
+    """Options of a gateway."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Polling interval, how incoming SMS arrive, which ports to show."""
+        entry: DinstarConfigEntry = self.config_entry
+        if entry.state is not ConfigEntryState.LOADED:
+            # The ports to choose from are what the running gateway answered.
+            return self.async_abort(reason="not_loaded")
+        if user_input is not None:
+            # Left as shown now, the choice is not stored: the ports shown keep following SIMs
+            # plugged, and ports the user deleted stay away.
+            shown = entry.runtime_data.ports.visible
+            if {int(port) for port in user_input.get(CONF_PORTS, [])} in (set(), shown):
+                user_input = {k: v for k, v in user_input.items() if k != CONF_PORTS}
+                if removed := entry.options.get(CONF_REMOVED_PORTS):
+                    user_input[CONF_REMOVED_PORTS] = removed
+            return self.async_create_entry(data=user_input)
+        options = entry.options
+        schema = vol.Schema(
+            {
+                vol.Required(
+                    CONF_SCAN_INTERVAL,
+                    default=options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
+                ): selector.NumberSelector(
+                    selector.NumberSelectorConfig(
+                        min=MIN_SCAN_INTERVAL,
+                        max=MAX_SCAN_INTERVAL,
+                        unit_of_measurement="s",
+                        mode=selector.NumberSelectorMode.BOX,
+                    )
+                ),
+                vol.Required(
+                    CONF_INCOMING_MODE,
+                    default=options.get(CONF_INCOMING_MODE, IncomingMode.PUSH),
+                ): selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=[mode.value for mode in IncomingMode],
+                        translation_key=CONF_INCOMING_MODE,
+                    )
+                ),
+                vol.Optional(
+                    CONF_PORTS,
+                    default=[str(port) for port in sorted(entry.runtime_data.ports.visible)],
+                ): await async_port_selector(self.hass, entry, multiple=True),
+                vol.Required(
+                    CONF_PRIVATE_SMS, default=options.get(CONF_PRIVATE_SMS, False)
+                ): selector.BooleanSelector(),
+                vol.Required(
+                    CONF_WEBHOOK_LOCAL_ONLY, default=webhook_local_only(entry)
+                ): selector.BooleanSelector(),
+                vol.Required(
+                    CONF_MESSAGES_DAYS,
+                    default=options.get(CONF_MESSAGES_DAYS, DEFAULT_MESSAGES_DAYS),
+                ): selector.NumberSelector(
+                    selector.NumberSelectorConfig(
+                        min=1,
+                        max=MAX_MESSAGES_DAYS,
+                        unit_of_measurement="d",
+                        mode=selector.NumberSelectorMode.BOX,
+                    )
+                ),
+                vol.Required(
+                    CONF_MESSAGES_ALL_USERS, default=options.get(CONF_MESSAGES_ALL_USERS, False)
+                ): selector.BooleanSelector(),
+            }
+        )
+        return self.async_show_form(step_id="init", data_schema=schema)
