@@ -1,7 +1,7 @@
 """Pushes as doorbells: what reading back each push costs, before and after the change.
 
 A push announces; the integration reads what it announced from the gateway before any event
-fires (``custom_components/dinstar/messaging.py``). Measured, each in a process of its own on
+fires (``custom_components/dinstar/messaging/readback.py``). Measured, each in a process of its own on
 the tree under test (``bench.trees``: this checkout is "after"; ``--before PATH`` adds an old
 checkout, run alternately with it):
 

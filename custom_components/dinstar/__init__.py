@@ -14,31 +14,42 @@ from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.hass_dict import HassKey
 
-from .aiodinstar import AuthScheme
-from .assist_sms import AssistResponder
-from .balance import BalanceChecker
-from .bus_events import event_firer
-from .connection import create_client, create_session
-from .const import CONF_AUTH_SCHEME, DOMAIN, LOGGER, STORED_PER_ENTRY, storage_key
-from .coordinator import DinstarCoordinator
-from .devices import PortTracker, async_forget_port, gateway_device_info, port_from_identifiers
-from .entry_updates import async_follow_entry_updates
-from .failover.pool import DATA_FAILOVER, FailoverPool, async_pool
-from .inbox_sync import InboxSync
-from .messages import async_remove_messages, async_setup_messages
-from .messaging import Messaging
-from .notify import DISCOVERY_ENTRY_ID
-from .outbox_sync import OutboxSync
-from .push_audit import PushAudit
-from .repairs import async_check_default_password, async_delete_issues
-from .runtime import DinstarConfigEntry, DinstarRuntimeData
-from .sending import async_send_reply
-from .services import async_setup_services
-from .signals import balance_signal, pushed_state_signal
-from .sim_watch import SimWatch
-from .user_ids import UserIdAllocator
-from .ussd import UssdSessions
-from .webhook import PushReceiver
+from custom_components.dinstar.aiodinstar import AuthScheme
+from custom_components.dinstar.assist.responder import AssistResponder
+from custom_components.dinstar.bus_events import event_firer
+from custom_components.dinstar.connection import create_client, create_session
+from custom_components.dinstar.const import (
+    CONF_AUTH_SCHEME,
+    DOMAIN,
+    LOGGER,
+    STORED_PER_ENTRY,
+    storage_key,
+)
+from custom_components.dinstar.coordinator import DinstarCoordinator
+from custom_components.dinstar.devices import (
+    PortTracker,
+    async_forget_port,
+    gateway_device_info,
+    port_from_identifiers,
+)
+from custom_components.dinstar.entry_updates import async_follow_entry_updates
+from custom_components.dinstar.failover.pool import DATA_FAILOVER, FailoverPool, async_pool
+from custom_components.dinstar.messages import async_remove_messages, async_setup_messages
+from custom_components.dinstar.messaging.inbox_sync import InboxSync
+from custom_components.dinstar.messaging.outbox_sync import OutboxSync
+from custom_components.dinstar.messaging.push_audit import PushAudit
+from custom_components.dinstar.messaging.readback import Messaging
+from custom_components.dinstar.messaging.webhook import PushReceiver
+from custom_components.dinstar.notify import DISCOVERY_ENTRY_ID
+from custom_components.dinstar.repairs import async_check_default_password, async_delete_issues
+from custom_components.dinstar.runtime import DinstarConfigEntry, DinstarRuntimeData
+from custom_components.dinstar.sending import async_send_reply
+from custom_components.dinstar.services import async_setup_services
+from custom_components.dinstar.signals import balance_signal, pushed_state_signal
+from custom_components.dinstar.sim.balance import BalanceChecker
+from custom_components.dinstar.sim.ussd import UssdSessions
+from custom_components.dinstar.sim.watch import SimWatch
+from custom_components.dinstar.user_ids import UserIdAllocator
 
 PUSHED_STATE_COOLDOWN = 1.0
 DATA_HASS_CONFIG: HassKey[ConfigType] = HassKey(f"{DOMAIN}_hass_config")

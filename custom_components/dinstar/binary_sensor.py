@@ -16,7 +16,7 @@ from .aiodinstar import PortInfo
 from .entity import DinstarPortEntity, async_add_port_entities
 from .runtime import DinstarConfigEntry
 from .signals import health_signal
-from .sim_health import Problem
+from .sim.health import Problem
 
 ATTR_PROBLEMS = "problems"
 

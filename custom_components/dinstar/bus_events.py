@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
 from .aiodinstar import CallRecordEvent, DeviceEvent, IncomingSms, PortExceptionEvent, RegisterEvent
-from .assist_policy import mask_pin
+from .assist.policy import mask_pin
 from .const import DOMAIN
 from .devices import port_identifier
 

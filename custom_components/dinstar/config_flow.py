@@ -83,11 +83,11 @@ from .flow_forms import (
     drp_schema,
     webhook_schema,
 )
+from .messaging.webhook import webhook_local_only
 from .port_picker import async_port_selector
 from .runtime import DinstarConfigEntry
 from .subentries import SUBENTRY_ASSIST, SUBENTRY_BALANCE, SUBENTRY_CONTACT
 from .subentry_flows import AssistSubentryFlow, BalanceSubentryFlow, ContactSubentryFlow
-from .webhook import webhook_local_only
 
 # Real gateways answer everything with 403 while they block an address after failed logins;
 # how long varies by firmware, so the user is told a wait that outlasts the usual block.

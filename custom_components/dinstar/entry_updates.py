@@ -4,7 +4,7 @@ A reload makes every entity unavailable and then back, two logbook lines each (h
 gateway of many ports). So the options (polling interval, how SMS arrive, the ports shown,
 private SMS, who may push) and the subentries (contacts, balance checks, Assist by SMS) change
 what runs in place, adding or removing only the entities concerned: here, or, for contacts
-and Assist by SMS, where they are read (notify.py, assist_sms.py). Only the data the client is
+and Assist by SMS, where they are read (notify.py, assist/responder.py). Only the data the client is
 built from (address, login, certificate; see connection.py) needs a new client: that reloads
 the entry.
 """

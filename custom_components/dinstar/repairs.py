@@ -13,7 +13,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
 from .const import CONF_INCOMING_MODE, DEFAULT_PASSWORD, DOMAIN, PUSH_SILENCE_LIMIT, IncomingMode
-from .sim_health import Problem
+from .sim.health import Problem
 
 _KINDS = (
     "default_password",

@@ -7,17 +7,17 @@ from dataclasses import dataclass
 from homeassistant.config_entries import ConfigEntry
 
 from .aiodinstar import DinstarClient
-from .assist_sms import AssistResponder
-from .balance import BalanceChecker
+from .assist.responder import AssistResponder
 from .coordinator import DinstarCoordinator
 from .devices import PortTracker
-from .inbox_sync import InboxSync
-from .messaging import Messaging
-from .outbox_sync import OutboxSync
-from .sim_watch import SimWatch
+from .messaging.inbox_sync import InboxSync
+from .messaging.outbox_sync import OutboxSync
+from .messaging.readback import Messaging
+from .messaging.webhook import PushReceiver
+from .sim.balance import BalanceChecker
+from .sim.ussd import UssdSessions
+from .sim.watch import SimWatch
 from .user_ids import UserIdAllocator
-from .ussd import UssdSessions
-from .webhook import PushReceiver
 
 type DinstarConfigEntry = ConfigEntry[DinstarRuntimeData]
 

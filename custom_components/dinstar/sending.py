@@ -24,7 +24,7 @@ from .aiodinstar import (
     fits_gsm_7bit,
     plan_sms,
 )
-from .assist_policy import normalize_number
+from .assist.policy import normalize_number
 from .bus_events import EVENT_SMS_QUEUED, event_firer
 from .const import LOGGER
 from .errors import gateway_error, gateway_errors, invalid_input, unknown_port

@@ -31,8 +31,8 @@ from .aiodinstar import (
     compile_pattern,
     number_key,
 )
-from .assist_config import MIN_PIN_LENGTH
-from .assist_policy import normalize_number
+from .assist.config import MIN_PIN_LENGTH
+from .assist.policy import normalize_number
 from .flow_forms import PASSWORD_FIELD
 from .port_picker import async_port_selector
 from .runtime import DinstarConfigEntry

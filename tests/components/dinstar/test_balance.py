@@ -24,8 +24,8 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.dinstar import ussd
 from custom_components.dinstar.const import DOMAIN
+from custom_components.dinstar.sim import ussd
 from devtools.gateway_simulator import Simulator
 
 from .conftest import WEBHOOK_ID

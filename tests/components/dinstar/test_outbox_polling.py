@@ -10,7 +10,7 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dinstar.const import DOMAIN
-from custom_components.dinstar.outbox_sync import POLL_FIRST, POLL_MAX, PUSH_FRESH
+from custom_components.dinstar.messaging.outbox_sync import POLL_FIRST, POLL_MAX, PUSH_FRESH
 from devtools.gateway_simulator import Simulator
 
 RESULTS = "/api/query_sms_result"

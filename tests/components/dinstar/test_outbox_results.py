@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.dinstar.aiodinstar import TrackedSms
 from custom_components.dinstar.bus_events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT
 from custom_components.dinstar.const import DOMAIN
-from custom_components.dinstar.outbox_sync import FINISHED_REMEMBERED, PUSH_FRESH
+from custom_components.dinstar.messaging.outbox_sync import FINISHED_REMEMBERED, PUSH_FRESH
 from devtools.gateway_simulator import Simulator
 
 from .conftest import SERIAL

@@ -12,8 +12,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import voluptuous as vol
 
-from custom_components.dinstar import ussd
 from custom_components.dinstar.const import DOMAIN
+from custom_components.dinstar.sim import ussd
 from devtools.gateway_simulator import Simulator, actions as simulator_actions
 
 from .conftest import WEBHOOK_ID

@@ -24,7 +24,7 @@ from custom_components.dinstar.bus_events import (
     EVENT_SIM_REGISTRATION,
 )
 from custom_components.dinstar.const import DOMAIN
-from custom_components.dinstar.messaging import STATE_CHECK_WINDOW
+from custom_components.dinstar.messaging.readback import STATE_CHECK_WINDOW
 from devtools.gateway_simulator import Simulator
 from tests.conftest import SERIAL
 

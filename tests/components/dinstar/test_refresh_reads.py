@@ -24,8 +24,8 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.bus_events import EVENT_SMS_RECEIVED
 from custom_components.dinstar.const import CONF_INCOMING_MODE, DOMAIN, IncomingMode
-from custom_components.dinstar.inbox_sync import ANNOUNCE_GRACE, Pushes, expects_pushes
-from custom_components.dinstar.messaging import SAFETY_READ_EVERY
+from custom_components.dinstar.messaging.inbox_sync import ANNOUNCE_GRACE, Pushes, expects_pushes
+from custom_components.dinstar.messaging.readback import SAFETY_READ_EVERY
 from devtools.gateway_simulator import Simulator
 
 from .conftest import SERIAL

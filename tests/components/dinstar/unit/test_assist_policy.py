@@ -10,7 +10,7 @@ from hypothesis import given, strategies as st
 import pytest
 
 from custom_components.dinstar.aiodinstar import SmsEncoding, plan_sms
-from custom_components.dinstar.assist_policy import (
+from custom_components.dinstar.assist.policy import (
     Accepted,
     AssistPolicy,
     AssistSettings,
@@ -23,7 +23,7 @@ from custom_components.dinstar.assist_policy import (
     mask_pin,
     normalize_number,
 )
-from custom_components.dinstar.assist_state import AssistState
+from custom_components.dinstar.assist.state import AssistState
 
 ALICE = "+40712345678"
 BOB = "+40798765432"

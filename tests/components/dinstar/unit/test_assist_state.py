@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from custom_components.dinstar.assist_state import AssistState
+from custom_components.dinstar.assist.state import AssistState
 
 ALICE = "+40712345678"
 BOB = "+40798765432"

@@ -7,7 +7,7 @@ import logging
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 
-from custom_components.dinstar.push_audit import UNCONFIRMED_LOG_EVERY, PushAudit
+from custom_components.dinstar.messaging.push_audit import UNCONFIRMED_LOG_EVERY, PushAudit
 
 
 def warnings(caplog: pytest.LogCaptureFixture) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from custom_components.dinstar.recent_keys import RecentKeys
+from custom_components.dinstar.messaging.recent_keys import RecentKeys
 
 
 def test_the_oldest_key_is_forgotten_beyond_the_size() -> None:

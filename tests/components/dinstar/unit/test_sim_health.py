@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from custom_components.dinstar.aiodinstar import RegistrationState
-from custom_components.dinstar.sim_health import HealthLimits, PortHealth, Problem, gateway_problems
+from custom_components.dinstar.sim.health import HealthLimits, PortHealth, Problem, gateway_problems
 
 START = datetime(2027, 5, 12, 8, 0, tzinfo=UTC)
 LIMITS = HealthLimits(

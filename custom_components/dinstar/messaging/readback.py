@@ -24,7 +24,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
-from .aiodinstar import (
+from custom_components.dinstar.aiodinstar import (
     CallRecord,
     CallRecordEvent,
     DeliveryReport,
@@ -44,14 +44,15 @@ from .aiodinstar import (
     same_call,
     time_window,
 )
-from .bus_events import FireEvent, event_for
-from .const import LOGGER
-from .coordinator import DinstarCoordinator
+from custom_components.dinstar.bus_events import FireEvent, event_for
+from custom_components.dinstar.const import LOGGER
+from custom_components.dinstar.coordinator import DinstarCoordinator
+from custom_components.dinstar.repairs import async_check_push_silence
+from custom_components.dinstar.sim.ussd import UssdSessions
+
 from .inbox_sync import InboxSync, Pushes, expects_pushes
 from .outbox_sync import OutboxSync
 from .push_audit import PushAudit
-from .repairs import async_check_push_silence
-from .ussd import UssdSessions
 
 # Pushes of a burst arrive a few milliseconds apart: the read waits this long to take them all.
 BURST_WINDOW = 0.02

@@ -26,7 +26,7 @@ from homeassistant.core import Context, HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv, intent, translation
 
-from .const import DOMAIN
+from custom_components.dinstar.const import DOMAIN
 
 _REFUSED_COVER_CLASSES = frozenset(
     {CoverDeviceClass.DOOR, CoverDeviceClass.GARAGE, CoverDeviceClass.GATE}

@@ -22,8 +22,9 @@ import hmac
 from typing import Final
 import uuid
 
-from .aiodinstar import SmsEncoding, number_key, plan_sms
-from .assist_state import AssistState
+from custom_components.dinstar.aiodinstar import SmsEncoding, number_key, plan_sms
+
+from .state import AssistState
 
 # What a PIN is shown as; as long whatever the PIN, so its length is not shown either.
 PIN_MASK: Final = "****"

@@ -1,7 +1,7 @@
 """Assist by SMS: an allowed contact's SMS goes to a conversation agent, the answer goes back.
 
-Who is answered, and how much, is ``assist_policy``'s decision, on counts stored with the
-entry; what no SMS may touch is ``assist_guard``'s. This feeds them each SMS the entry's
+Who is answered, and how much, is ``policy``'s decision, on counts stored with the
+entry; what no SMS may touch is ``guard``'s. This feeds them each SMS the entry's
 gateway received, reads its text from the gateway's own inbox (the event shows it with the
 PIN masked), asks the agent, sends the reply from the port the question came in on, and
 reports each exchange (an event and a logbook line), each limit reached (logged once, an
@@ -24,20 +24,21 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .aiodinstar import DinstarError
-from .assist_config import PinChoice, assist_options, pin_choice
-from .assist_guard import AssistRefusedError, async_check_message, async_refusal_text
-from .assist_policy import Accepted, AssistPolicy, AssistSettings, Lockout, Refusal, Refused
-from .assist_state import AssistState
-from .bus_events import EVENT_ASSIST_EXCHANGE, EVENT_ASSIST_LIMIT, EVENT_SMS_RECEIVED, FireEvent
-from .const import DOMAIN, LOGGER, storage_key
-from .coordinator import DinstarCoordinator
-from .repairs import (
+from custom_components.dinstar.aiodinstar import DinstarError
+from custom_components.dinstar.bus_events import (
+    EVENT_ASSIST_EXCHANGE,
+    EVENT_ASSIST_LIMIT,
+    EVENT_SMS_RECEIVED,
+    FireEvent,
+)
+from custom_components.dinstar.const import DOMAIN, LOGGER, storage_key
+from custom_components.dinstar.coordinator import DinstarCoordinator
+from custom_components.dinstar.repairs import (
     async_raise_assist_paused,
     async_raise_assist_sender_locked,
     async_set_assist_pin_issue,
 )
-from .subentries import (
+from custom_components.dinstar.subentries import (
     CONF_AGENT_ID,
     CONF_ASSIST,
     CONF_CONTACT_DAILY_CAP,
@@ -50,6 +51,11 @@ from .subentries import (
     DEFAULT_CONTACT_DAILY_CAP,
     SUBENTRY_CONTACT,
 )
+
+from .config import PinChoice, assist_options, pin_choice
+from .guard import AssistRefusedError, async_check_message, async_refusal_text
+from .policy import Accepted, AssistPolicy, AssistSettings, Lockout, Refusal, Refused
+from .state import AssistState
 
 type SendReply = Callable[[str, str, int], Awaitable[Any]]
 

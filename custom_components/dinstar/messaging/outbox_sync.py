@@ -21,7 +21,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .aiodinstar import (
+from custom_components.dinstar.aiodinstar import (
     DeliveryReport,
     DinstarClient,
     DinstarError,
@@ -37,8 +37,9 @@ from .aiodinstar import (
     same_result,
     time_window,
 )
-from .bus_events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT, FireEvent
-from .const import LOGGER, storage_key
+from custom_components.dinstar.bus_events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT, FireEvent
+from custom_components.dinstar.const import LOGGER, storage_key
+
 from .push_audit import PushAudit
 from .recent_keys import RecentKeys
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from .aiodinstar import RegistrationState
+from custom_components.dinstar.aiodinstar import RegistrationState
 
 _NOT_REGISTERED = frozenset({RegistrationState.UNREGISTER, RegistrationState.SEARCHING_NETWORK})
 _NOTHING_TO_WATCH = frozenset({RegistrationState.NO_SIM, RegistrationState.POWER_OFF})

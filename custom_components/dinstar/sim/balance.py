@@ -24,14 +24,14 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
-from .aiodinstar import CallState, DinstarError, parse_balance
-from .assist_policy import normalize_number
-from .bus_events import EVENT_LOW_BALANCE, EVENT_SMS_RECEIVED, FireEvent
-from .const import LOGGER
-from .coordinator import DinstarCoordinator
-from .errors import gateway_error
-from .signals import balance_signal
-from .subentries import (
+from custom_components.dinstar.aiodinstar import CallState, DinstarError, parse_balance
+from custom_components.dinstar.assist.policy import normalize_number
+from custom_components.dinstar.bus_events import EVENT_LOW_BALANCE, EVENT_SMS_RECEIVED, FireEvent
+from custom_components.dinstar.const import LOGGER
+from custom_components.dinstar.coordinator import DinstarCoordinator
+from custom_components.dinstar.errors import gateway_error
+from custom_components.dinstar.signals import balance_signal
+from custom_components.dinstar.subentries import (
     CONF_BALANCE_PORTS,
     CONF_CODE,
     CONF_CURRENCY,
@@ -42,6 +42,7 @@ from .subentries import (
     CONF_THRESHOLD,
     SUBENTRY_BALANCE,
 )
+
 from .ussd import UssdSessions
 
 # How often due checks are looked for; at most one check starts each time.
@@ -156,7 +157,7 @@ class BalanceChecker:
 
         A port still named keeps what its last check found; a port named newly is checked
         first; a port no check names any more is forgotten (its entities go, see
-        balance_entities).
+        ``async_add_balance_entities``).
         """
         subentries = self._balance_subentries()
         if subentries == self._subentries:

@@ -23,7 +23,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
-from .aiodinstar import (
+from custom_components.dinstar.aiodinstar import (
     DinstarClient,
     DinstarError,
     RegistrationState,
@@ -31,11 +31,11 @@ from .aiodinstar import (
     UssdSendStatus,
     is_menu,
 )
-from .bus_events import EVENT_USSD_RECEIVED, FireEvent
-from .const import DOMAIN, LOGGER
-from .coordinator import DinstarCoordinator
-from .errors import gateway_error
-from .push_audit import PushAudit
+from custom_components.dinstar.bus_events import EVENT_USSD_RECEIVED, FireEvent
+from custom_components.dinstar.const import DOMAIN, LOGGER
+from custom_components.dinstar.coordinator import DinstarCoordinator
+from custom_components.dinstar.errors import gateway_error
+from custom_components.dinstar.messaging.push_audit import PushAudit
 
 # A reply usually comes pushed within a second or two; without one, the gateway is asked.
 USSD_POLL_AFTER = 3.0

@@ -12,7 +12,7 @@ from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 
-from .subentries import CONF_NO_PIN, CONF_PIN, SUBENTRY_ASSIST
+from custom_components.dinstar.subentries import CONF_NO_PIN, CONF_PIN, SUBENTRY_ASSIST
 
 MIN_PIN_LENGTH: Final = 6
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from homeassistant.util import dt as dt_util
 
-from .const import LOGGER
+from custom_components.dinstar.const import LOGGER
 
 # One warning per window; the next one says how many were left out meanwhile.
 UNCONFIRMED_LOG_EVERY = timedelta(minutes=10)

@@ -1,6 +1,6 @@
 """SIM health in Home Assistant: each port's problems, and one repair issue per gateway.
 
-The rules are ``sim_health``'s; this feeds them each refresh and each balance, and tells the
+The rules are ``health``'s; this feeds them each refresh and each balance, and tells the
 problem sensors and the repair issue. A failed refresh is no reading at all, so it neither
 starts nor ends a problem.
 """
@@ -12,12 +12,13 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
+from custom_components.dinstar.coordinator import DinstarCoordinator
+from custom_components.dinstar.devices import visible_ports
+from custom_components.dinstar.repairs import async_set_sim_problems
+from custom_components.dinstar.signals import health_signal
+
 from .balance import BalanceChecker
-from .coordinator import DinstarCoordinator
-from .devices import visible_ports
-from .repairs import async_set_sim_problems
-from .signals import health_signal
-from .sim_health import PortHealth, Problem, gateway_problems
+from .health import PortHealth, Problem, gateway_problems
 
 
 class SimWatch:

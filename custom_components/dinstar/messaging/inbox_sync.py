@@ -21,13 +21,19 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.storage import Store
 
-from .aiodinstar import DinstarClient, DinstarError, InboxLedger, IncomingSms
-from .assist_config import assist_pin
-from .bus_events import EVENT_SMS_RECEIVED, FireEvent, sms_received_data
-from .const import CONF_INCOMING_MODE, LOGGER, IncomingMode, storage_key
+from custom_components.dinstar.aiodinstar import (
+    DinstarClient,
+    DinstarError,
+    InboxLedger,
+    IncomingSms,
+)
+from custom_components.dinstar.assist.config import assist_pin
+from custom_components.dinstar.bus_events import EVENT_SMS_RECEIVED, FireEvent, sms_received_data
+from custom_components.dinstar.const import CONF_INCOMING_MODE, LOGGER, IncomingMode, storage_key
+from custom_components.dinstar.repairs import async_check_push_silence, async_raise_inbox_renumbered
+
 from .push_audit import PushAudit
 from .recent_keys import RecentKeys
-from .repairs import async_check_push_silence, async_raise_inbox_renumbered
 
 STORAGE_VERSION = 1
 # Written soon after a change; a restart inside that window may repeat, never lose, a message.

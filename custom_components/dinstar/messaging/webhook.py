@@ -1,7 +1,7 @@
 """The webhook the gateway pushes to (its "push" settings point here).
 
 It answers at once and hands what the push announces to the messaging path, which reads it
-back from the gateway before acting (pushes carry no signature: see messaging.py).
+back from the gateway before acting (pushes carry no signature: see readback.py).
 """
 
 from __future__ import annotations
@@ -18,9 +18,15 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.util import dt as dt_util
 
-from .aiodinstar import DinstarPushError, parse_push
-from .const import CONF_DRP_USERNAME, CONF_WEBHOOK_LOCAL_ONLY, DOMAIN, LOGGER
-from .messaging import Messaging
+from custom_components.dinstar.aiodinstar import DinstarPushError, parse_push
+from custom_components.dinstar.const import (
+    CONF_DRP_USERNAME,
+    CONF_WEBHOOK_LOCAL_ONLY,
+    DOMAIN,
+    LOGGER,
+)
+
+from .readback import Messaging
 from .recent_keys import RecentKeys
 
 MAX_PUSH_BYTES = 256 * 1024

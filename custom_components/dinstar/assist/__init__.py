@@ -1,0 +1,1 @@
+"""Assist by SMS: answering a contact's SMS through a conversation agent, within its limits."""

@@ -1,0 +1,1 @@
+"""The path of every message: pushes received, read back from the gateway, fired exactly once."""
