@@ -6,18 +6,18 @@ gateway does not have).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from . import actions
 from .auth import MODES
 from .routes import ascii_digits
 
 if TYPE_CHECKING:
     from .models import Port
-    from .server import Simulator
     from .state import GatewayState
 
 CONTROL_PREFIX = "/_sim/"
@@ -156,8 +156,8 @@ def _sim_number(_state: GatewayState, port: Port, value: Any) -> None:
 # Port fields the control API changes: (check, apply), applied in this order (SIM, then power,
 # then registration, so that {"sim": true, "reg": "UNKNOWN"} ends UNKNOWN).
 _PORT_FIELDS: dict[str, tuple[Callable[[Any], Any], Callable[[GatewayState, Port, Any], None]]] = {
-    "sim": (_bool, lambda state, port, value: state.plug_sim(port, present=value)),
-    "power": (_power, lambda state, port, value: state.power(port, on=value)),
+    "sim": (_bool, lambda state, port, value: actions.plug_sim(state, port, present=value)),
+    "power": (_power, lambda state, port, value: actions.power(state, port, on=value)),
     # Any text: real firmware has states the spec does not list. "REGISTERED" and "Mobile
     # Registered" are registered as much as REGISTER_OK (models.REGISTERED_SPELLINGS).
     "reg": (_text, lambda state, port, value: state.set_registration(port, value)),
@@ -210,10 +210,18 @@ def _checked(name: str, check: Callable[[Any], Any], value: Any) -> Any:
 class ControlApi:
     """The ``/_sim/`` routes of one simulator."""
 
-    def __init__(self, sim: Simulator) -> None:
-        """Drive ``sim``."""
-        self.sim = sim
-        self.state = sim.state
+    def __init__(
+        self,
+        state: GatewayState,
+        snapshot: Callable[[], dict[str, Any]],
+        spawn: Callable[[Coroutine[Any, Any, Any], str], None],
+        reboot: Callable[[float], Coroutine[Any, Any, None]],
+    ) -> None:
+        """Drive ``state``; ``snapshot``, ``spawn`` and ``reboot`` are the server's own."""
+        self.state = state
+        self._snapshot = snapshot
+        self._spawn = spawn
+        self._reboot = reboot
 
     def routes(self) -> list[web.RouteDef]:
         """Every control call."""
@@ -252,7 +260,7 @@ class ControlApi:
 
     async def get_state(self, _request: web.Request) -> web.Response:
         """GET state: everything, with the counters."""
-        return web.json_response(self.sim.snapshot())
+        return web.json_response(self._snapshot())
 
     async def inject_sms(self, request: web.Request) -> web.Response:
         """POST sms {"port", "number", "text", "smsc"?, "count"?}: receive SMS (pushed)."""
@@ -294,7 +302,7 @@ class ControlApi:
     async def reboot(self, request: web.Request) -> web.Response:
         """POST reboot {"seconds"}: power_off pushed, unreachable, back up (pushed)."""
         seconds = _checked("seconds", _seconds, (await self._body(request)).get("seconds", 1.0))
-        self.sim.spawn(self.sim.reboot(seconds), "reboot")
+        self._spawn(self._reboot(seconds), "reboot")
         return web.json_response({"rebooting": True, "seconds": seconds})
 
     async def offline(self, request: web.Request) -> web.Response:
@@ -339,10 +347,10 @@ class ControlApi:
             url = data["push_url"]
             self.state.push_url = None if url is None else _checked("push_url", _text, url)
         for name, value in values.items():
-            setattr(self.sim.config, name, value)
+            setattr(self.state.config, name, value)
         return web.json_response(
             {"push_url": self.state.push_url}
-            | {name: getattr(self.sim.config, name) for name in delays}
+            | {name: getattr(self.state.config, name) for name in delays}
         )
 
     async def exception(self, request: web.Request) -> web.Response:
@@ -364,6 +372,11 @@ class ControlApi:
         return web.json_response(record)
 
 
-def control_routes(sim: Simulator) -> list[web.RouteDef]:
-    """The control routes of ``sim``."""
-    return ControlApi(sim).routes()
+def control_routes(
+    state: GatewayState,
+    snapshot: Callable[[], dict[str, Any]],
+    spawn: Callable[[Coroutine[Any, Any, Any], str], None],
+    reboot: Callable[[float], Coroutine[Any, Any, None]],
+) -> list[web.RouteDef]:
+    """The control routes of one simulator: its state, and the server's own calls."""
+    return ControlApi(state, snapshot, spawn, reboot).routes()

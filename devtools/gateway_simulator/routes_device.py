@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
+from . import actions
 from .routes import (
     ApiBase,
     BadRequest,
@@ -110,8 +111,8 @@ class DeviceApi(ApiBase):
         """Port actions and call forwarding; 400 for an unknown action or a parameter it does not take."""
         query = request.query
         port = self.port(query_int(query.get("port")))
-        if not self.state.port_action(
-            port, query.get("action", ""), query.get("param"), query.get("number")
+        if not actions.port_action(
+            self.state, port, query.get("action", ""), query.get("param"), query.get("number")
         ):
             raise BadRequest
         return self.envelope("set_port_info")
@@ -162,7 +163,7 @@ class DeviceApi(ApiBase):
         body = await self.body(request)
         if not isinstance(body, list) or "performance" not in body:
             raise BadRequest
-        return self.answer("get_status", {"performance": self.state.performance()})
+        return self.answer("get_status", {"performance": actions.performance(self.state)})
 
     async def get_config(self, request: web.Request) -> web.Response:
         """The sections asked for; an empty index list means every index."""
@@ -243,7 +244,7 @@ class DeviceApi(ApiBase):
         if file_id not in self.state.mms_files:
             raise BadRequest(404)
         code = 202 if self.state.faults.send_mms_202 else 200
-        return self.envelope("send_mms", code, mms_id=self.state.send_mms(port))
+        return self.envelope("send_mms", code, mms_id=actions.send_mms(self.state, port))
 
     async def query_mms_status(self, request: web.Request) -> web.Response:
         """The envelope's code is the status (202 pending, 200 sent, 503 failed)."""

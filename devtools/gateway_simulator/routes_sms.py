@@ -7,6 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
+from . import actions
 from .models import IncomingSms, OutgoingSms
 from .routes import ApiBase, BadRequest, json_int, json_list, number_ok, query_int, time_filter
 from .sms import segments
@@ -173,7 +174,10 @@ class SmsApi(ApiBase):
             raise BadRequest
         ports = self.json_ports(body.get("port"), required=True)
         result = [
-            {"port": index, "status": self.state.send_ussd(self.state.ports[index], command, text)}
+            {
+                "port": index,
+                "status": actions.send_ussd(self.state, self.state.ports[index], command, text),
+            }
             for index in ports
         ]
         return self.envelope("send_ussd", 202, result=result)

@@ -68,7 +68,7 @@ class Simulator:
         app = web.Application(middlewares=[self._middleware], client_max_size=MAX_BODY_BYTES)
         app.add_routes(SmsApi(self.state).routes())
         app.add_routes(DeviceApi(self.state).routes())
-        app.add_routes(control_routes(self))
+        app.add_routes(control_routes(self.state, self.snapshot, self.spawn, self.reboot))
         if self.config.drp:
             app.add_routes(self.drp.routes())
         runner = web.AppRunner(

@@ -13,7 +13,6 @@ from dataclasses import asdict
 import random
 from typing import Any
 
-from . import actions
 from .config import SimulatorConfig
 from .models import Faults, IncomingSms, OutgoingSms, Port, Sim, now_text
 from .push import Pusher
@@ -69,9 +68,9 @@ class GatewayState:
         self.push_url = config.push_url
         self.background = Background()
         self.pusher = Pusher(self.serial, self.faults, self.pushes, lambda: self.push_url)
-        self.sender = SendQueue(self)
         self.running = asyncio.Event()  # cleared while the gateway reboots
         self.running.set()
+        self.sender = SendQueue(self)
         self._offline = False
         self._offline_timer: asyncio.Task[Any] | None = None
 
@@ -245,32 +244,6 @@ class GatewayState:
                     "+4917" + str(rng.randrange(10**7, 10**8)),
                     rng.choice(_INCOMING_TEXTS).format(n=rng.randrange(1000, 9999)),
                 )
-
-    # --- What the gateway does (the rules live in actions.py) ----------------------------------
-
-    def port_action(self, port: Port, action: str, param: str | None, number: str | None) -> bool:
-        """set_port_info (port actions, call forwarding); ``False`` for a bad action or parameter."""
-        return actions.port_action(self, port, action, param, number)
-
-    def power(self, port: Port, *, on: bool) -> None:
-        """Switch a port's module; it registers again a moment after power-on."""
-        actions.power(self, port, on=on)
-
-    def plug_sim(self, port: Port, *, present: bool) -> None:
-        """Pull the SIM, or plug a new one (registered at once when the module is on)."""
-        actions.plug_sim(self, port, present=present)
-
-    def send_ussd(self, port: Port, command: str, text: str) -> int:
-        """send_ussd for one port: the per-port status (200, 486 or 503)."""
-        return actions.send_ussd(self, port, command, text)
-
-    def send_mms(self, port: Port) -> int:
-        """send_mms: queue an MMS from an uploaded file; returns its id."""
-        return actions.send_mms(self, port)
-
-    def performance(self) -> dict[str, str]:
-        """get_status values, drifting a little from one reading to the next."""
-        return actions.performance(self)
 
     def snapshot(self) -> dict[str, Any]:
         """The whole state for the control API."""

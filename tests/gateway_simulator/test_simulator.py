@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 from yarl import URL
 
-from devtools.gateway_simulator import Simulator, SimulatorConfig
+from devtools.gateway_simulator import Simulator, SimulatorConfig, actions
 from tests.gateway_simulator.conftest import Api, until
 
 
@@ -273,12 +273,12 @@ async def test_an_old_network_search_does_not_end_a_new_one(simulator: Simulator
     state = simulator.state
     simulator.config.register_delay = 0.5
     port = state.ports[1]
-    state.power(port, on=False)
-    state.power(port, on=True)
+    actions.power(state, port, on=False)
+    actions.power(state, port, on=True)
     first = _registration_tasks(1)
     await asyncio.sleep(0.2)
-    state.power(port, on=False)
-    state.power(port, on=True)  # a new search, due 0.2 s after the first one
+    actions.power(state, port, on=False)
+    actions.power(state, port, on=True)  # a new search, due 0.2 s after the first one
     await asyncio.wait(first)
     assert port.reg == "SEARCHING_NETWORK"
     await until(lambda: port.reg == "REGISTER_OK")

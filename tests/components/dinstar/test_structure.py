@@ -1,4 +1,4 @@
-"""The integration's layout: no import cycle between its modules.
+"""The layout: no import cycle between the modules of the integration, nor of the dev tools.
 
 Imports are read with ``ast``, every one of them: at module level, under ``if TYPE_CHECKING:``,
 and inside functions, since a cycle hidden in any of them still ties the modules together.
@@ -9,25 +9,36 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 import custom_components.dinstar as integration
+import devtools
 
 PACKAGE = Path(integration.__file__).parent
 ABSOLUTE_PREFIX = "custom_components.dinstar"
+DEV_TOOLS = Path(devtools.__file__).parent
+# Each tree, and how its modules import each other absolutely.
+TREES = {"integration": (PACKAGE, ABSOLUTE_PREFIX), "dev tools": (DEV_TOOLS, "devtools")}
 
 
-def _module_name(path: Path) -> str:
+def _module_name(path: Path, package: Path = PACKAGE) -> str:
     """``services/sms.py`` as ``services.sms``; a package's ``__init__.py`` as the package."""
-    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    parts = list(path.relative_to(package).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
 
 
-def _modules() -> dict[str, Path]:
-    return {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+def _modules(package: Path = PACKAGE) -> dict[str, Path]:
+    # The browser check's node_modules hold no Python of ours.
+    return {
+        _module_name(path, package): path
+        for path in sorted(package.rglob("*.py"))
+        if "node_modules" not in path.parts
+    }
 
 
-def _imports(name: str, path: Path, known: set[str]) -> set[str]:
+def _imports(name: str, path: Path, known: set[str], prefix: str = ABSOLUTE_PREFIX) -> set[str]:
     """The package's modules that ``name`` imports, wherever in the file it does."""
     is_package = path.name == "__init__.py"
     # The package a relative import of level 1 starts from.
@@ -39,29 +50,32 @@ def _imports(name: str, path: Path, known: set[str]) -> set[str]:
         targets: list[str] = []
         if isinstance(node, ast.Import):
             targets = [
-                alias.name.removeprefix(ABSOLUTE_PREFIX).lstrip(".")
+                alias.name.removeprefix(prefix).lstrip(".")
                 for alias in node.names
-                if alias.name.startswith(ABSOLUTE_PREFIX)
+                if alias.name.startswith(prefix)
             ]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 anchor = base[: len(base) - (node.level - 1)]
                 module = ".".join([*anchor, *([node.module] if node.module else [])])
-            elif node.module and node.module.startswith(ABSOLUTE_PREFIX):
-                module = node.module.removeprefix(ABSOLUTE_PREFIX).lstrip(".")
+            elif node.module and node.module.startswith(prefix):
+                module = node.module.removeprefix(prefix).lstrip(".")
             else:
                 continue
-            targets = [module]
-            # ``from . import sms`` imports the submodule, not a name of the package.
-            targets += [f"{module}.{alias.name}".lstrip(".") for alias in node.names]
+            # ``from . import sms`` imports the submodule, not a name of the package: like
+            # ``from .sms import ...``, it ties this module to the submodule only.
+            submodules = [f"{module}.{alias.name}".lstrip(".") for alias in node.names]
+            names_of_package = any(sub not in known for sub in submodules)
+            targets = [*([module] if names_of_package else []), *submodules]
         found.update(target for target in targets if target in known and target != name)
     return found
 
 
-def _graph() -> dict[str, set[str]]:
-    modules = _modules()
+def _graph(tree: str = "integration") -> dict[str, set[str]]:
+    package, prefix = TREES[tree]
+    modules = _modules(package)
     known = set(modules)
-    return {name: _imports(name, path, known) for name, path in modules.items()}
+    return {name: _imports(name, path, known, prefix) for name, path in modules.items()}
 
 
 def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -97,8 +111,19 @@ def test_the_graph_sees_every_kind_of_import() -> None:
     assert "aiodinstar.client" in graph["aiodinstar"]
 
 
-def test_no_import_cycle() -> None:
-    cycle = _find_cycle(_graph())
+def test_the_dev_tools_graph_is_read_too() -> None:
+    """The simulator's imports are seen: relative, of a submodule, and absolute."""
+    graph = _graph("dev tools")
+    assert "gateway_simulator.state" in graph["gateway_simulator.server"]
+    assert "gateway_simulator.actions" in graph["gateway_simulator.routes_device"]
+    # from . import drp, tls: the submodules, not the package that imports the server
+    assert "gateway_simulator" not in graph["gateway_simulator.server"]
+    assert "gateway_simulator.sending" in graph["gateway_simulator.state"]
+
+
+@pytest.mark.parametrize("tree", TREES)
+def test_no_import_cycle(tree: str) -> None:
+    cycle = _find_cycle(_graph(tree))
     assert cycle is None, "import cycle: " + " -> ".join(name or "__init__" for name in cycle)
 
 
