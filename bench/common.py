@@ -14,12 +14,12 @@ from typing import Any
 
 import aiohttp
 
-from devtools.hass_runner.process import free_port, start_simulator, wait_until_serving
+from dinstar_dev.hass_runner.process import free_port, start_simulator, wait_until_serving
 
 
 @contextlib.asynccontextmanager
 async def simulator_process(password: str, *args: str) -> AsyncIterator[str]:
-    """Run ``python -m devtools.gateway_simulator`` in its own process; yield its base URL."""
+    """Run ``python -m dinstar_dev.gateway_simulator`` in its own process; yield its base URL."""
     port = free_port()
     with tempfile.TemporaryDirectory() as logs:
         process = start_simulator(

@@ -22,7 +22,7 @@ from bench.common import report
 from bench.ha_instance import WEBHOOK_ID, add_gateway, home_assistant
 from custom_components.dinstar.bus_events import EVENT_SMS_SENT
 from custom_components.dinstar.const import DOMAIN
-from devtools.gateway_simulator import Simulator, SimulatorConfig
+from dinstar_dev.gateway_simulator import Simulator, SimulatorConfig
 
 ROUNDS = 30
 PASSWORD = "bench-pass"

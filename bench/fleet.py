@@ -32,7 +32,7 @@ from homeassistant.core import HomeAssistant
 
 from bench.common import report
 from bench.ha_instance import FiredSms, add_gateway, home_assistant, push_body
-from devtools.gateway_simulator import Simulator, SimulatorConfig
+from dinstar_dev.gateway_simulator import Simulator, SimulatorConfig
 
 GATEWAYS = 10
 PORTS = 32

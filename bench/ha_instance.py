@@ -20,8 +20,8 @@ import pytest_homeassistant_custom_component.common as harness  # type: ignore[i
 
 from custom_components.dinstar.bus_events import EVENT_SMS_RECEIVED
 from custom_components.dinstar.const import DOMAIN
-from devtools.gateway_simulator import Simulator
-from devtools.hass_runner.process import free_port
+from dinstar_dev.gateway_simulator import Simulator
+from dinstar_dev.hass_runner.process import free_port
 
 WEBHOOK_ID = "bench-webhook"
 

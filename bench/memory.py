@@ -18,7 +18,7 @@ from homeassistant.config_entries import ConfigEntry
 
 from bench.common import report
 from bench.ha_instance import add_gateway, home_assistant
-from devtools.gateway_simulator import Simulator, SimulatorConfig
+from dinstar_dev.gateway_simulator import Simulator, SimulatorConfig
 
 GATEWAYS = 5
 PORTS = 32

@@ -23,7 +23,7 @@ from bench.common import report
 from bench.ha_instance import add_gateway, home_assistant
 from custom_components.dinstar.bus_events import EVENT_SMS_RECEIVED
 from custom_components.dinstar.messages import DATA_MESSAGES
-from devtools.gateway_simulator import Simulator, SimulatorConfig
+from dinstar_dev.gateway_simulator import Simulator, SimulatorConfig
 
 THREAD_MESSAGES = 5000
 OTHER_MESSAGES = 200

@@ -32,7 +32,7 @@ from bench.common import report
 from bench.ha_instance import WEBHOOK_ID, FiredSms, add_gateway, home_assistant, push_body
 from custom_components.dinstar.bus_events import EVENT_SMS_RECEIVED
 from custom_components.dinstar.const import DOMAIN
-from devtools.gateway_simulator import Simulator, SimulatorConfig
+from dinstar_dev.gateway_simulator import Simulator, SimulatorConfig
 
 PUSHES = 2000
 ROUNDS = 4

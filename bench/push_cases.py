@@ -22,7 +22,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 
 from bench.ha_instance import WEBHOOK_ID, FiredSms, add_gateway, home_assistant, push_body
-from devtools.gateway_simulator import Simulator, SimulatorConfig
+from dinstar_dev.gateway_simulator import Simulator, SimulatorConfig
 
 PASSWORD = "bench-pass"
 PORTS = 8

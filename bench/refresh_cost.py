@@ -12,7 +12,7 @@ import time
 
 from bench.common import report
 from bench.ha_instance import add_gateway, home_assistant
-from devtools.gateway_simulator import Simulator, SimulatorConfig
+from dinstar_dev.gateway_simulator import Simulator, SimulatorConfig
 
 REFRESHES = 20
 PASSWORD = "bench-pass"

@@ -2,7 +2,7 @@
 
 A measurement is an ``async`` function of a bench module, called with JSON keyword arguments
 and returning a JSON object. :func:`measure` runs it in a fresh Python process whose
-``custom_components`` and ``devtools`` (the integration and the simulator) come from ``tree``,
+``custom_components`` and ``dinstar_dev`` (the integration and the simulator) come from ``tree``,
 while ``bench`` stays this checkout's: the same benchmark code measures both trees. A process
 imports one tree only, so comparisons alternate processes (``ABBA``...), as the other
 benchmarks alternate rounds, and the machine's drift weighs on both trees alike.

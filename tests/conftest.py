@@ -22,7 +22,7 @@ from custom_components.dinstar.aiodinstar import (
     DrpLogin,
     auth_middlewares,
 )
-from devtools.gateway_simulator import Simulator, SimulatorConfig
+from dinstar_dev.gateway_simulator import Simulator, SimulatorConfig
 
 SERIAL = "da00-0030-1901-2817"
 USERNAME = "admin"

@@ -14,20 +14,20 @@ import sys
 
 import aiohttp
 
-from devtools.hass_runner.dashboard import DASHBOARD_PATH
-from devtools.hass_runner.demo import DEMO_USER
-from devtools.hass_runner.hass_client import HomeAssistantApi
-from devtools.hass_runner.process import ROOT, STARTUP_SECONDS, free_port
+from dinstar_dev.hass_runner.dashboard import DASHBOARD_PATH
+from dinstar_dev.hass_runner.demo import DEMO_USER
+from dinstar_dev.hass_runner.hass_client import HomeAssistantApi
+from dinstar_dev.hass_runner.process import ROOT, STARTUP_SECONDS, free_port
 
 READY = "Ctrl-C stops both."
 
 
 async def _run_demo_until_ready(env: dict[str, str]) -> tuple[asyncio.subprocess.Process, str]:
-    """Start ``python -m devtools.hass_runner.demo``; what it printed up to its ready line."""
+    """Start ``python -m dinstar_dev.hass_runner.demo``; what it printed up to its ready line."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "devtools.hass_runner.demo",
+        "dinstar_dev.hass_runner.demo",
         cwd=ROOT,
         env=env,
         stdout=asyncio.subprocess.PIPE,

@@ -21,9 +21,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from devtools.hass_runner.dashboard import DASHBOARD_PATH, save_dashboard
-from devtools.hass_runner.hass_client import Gateway, HomeAssistantApi, User
-from devtools.hass_runner.process import (
+from dinstar_dev.hass_runner.dashboard import DASHBOARD_PATH, save_dashboard
+from dinstar_dev.hass_runner.hass_client import Gateway, HomeAssistantApi, User
+from dinstar_dev.hass_runner.process import (
     ROOT,
     Process,
     free_port,
@@ -33,7 +33,7 @@ from devtools.hass_runner.process import (
 )
 
 OUTPUT = ROOT / "test-output" / "e2e"
-BROWSER_CHECK = ROOT / "devtools" / "hass_runner" / "browser" / "check.mjs"
+BROWSER_CHECK = ROOT / "dinstar_dev" / "hass_runner" / "browser" / "check.mjs"
 USER = User(name="E2E", username="e2e", password="e2e-password-1")
 GATEWAY_PASSWORD = "e2e-gateway"
 EVENT_WAIT = 30.0
@@ -311,7 +311,7 @@ async def _check_in_the_browser(
     return report
 
 
-MESSAGES_CHECK = ROOT / "devtools" / "hass_runner" / "browser" / "messages.mjs"
+MESSAGES_CHECK = ROOT / "dinstar_dev" / "hass_runner" / "browser" / "messages.mjs"
 
 
 async def test_the_messages_panel(stack: Stack, output: Path) -> None:

@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from yarl import URL
 
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 type Api = Callable[..., Awaitable[tuple[int, Any]]]
 

@@ -10,9 +10,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from devtools.gateway_simulator import Simulator, SimulatorConfig
-from devtools.gateway_simulator.actions import USSD_ANSWER_BY_SMS
-from devtools.gateway_simulator.sms import segments
+from dinstar_dev.gateway_simulator import Simulator, SimulatorConfig
+from dinstar_dev.gateway_simulator.actions import USSD_ANSWER_BY_SMS
+from dinstar_dev.gateway_simulator.sms import segments
 from tests.gateway_simulator.conftest import Api, until
 
 SEND = "/api/send_sms"

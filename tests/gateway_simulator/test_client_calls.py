@@ -1,4 +1,7 @@
-"""USSD, ports, call forwarding, CDR, SIM Toolkit, status, configuration, MMS, SOCKS5."""
+"""The client against the simulator: its calls beyond SMS.
+
+USSD, ports, call forwarding, CDR, SIM Toolkit, status, configuration, MMS, SOCKS5.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ from custom_components.dinstar.aiodinstar import (
     StkAction,
     UssdSendStatus,
 )
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 from tests.gateway_simulator.test_client_sms import wait_for
 
 type Control = Callable[..., Awaitable[Any]]

@@ -16,7 +16,7 @@ from custom_components.dinstar.aiodinstar import (
     SmsRecipient,
     SmsStatus,
 )
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 type Control = Callable[..., Awaitable[Any]]
 

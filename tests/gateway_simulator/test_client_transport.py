@@ -21,7 +21,7 @@ from custom_components.dinstar.aiodinstar import (
     fetch_certificate_fingerprint,
     normalise_fingerprint,
 )
-from devtools.gateway_simulator import Simulator, SimulatorConfig
+from dinstar_dev.gateway_simulator import Simulator, SimulatorConfig
 from tests.conftest import PASSWORD, SERIAL, USERNAME, ClientFactory
 
 type Control = Callable[..., Awaitable[Any]]

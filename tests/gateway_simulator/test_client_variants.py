@@ -22,7 +22,7 @@ from custom_components.dinstar.aiodinstar import (
     UssdSendStatus,
     parse_push,
 )
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 from tests.gateway_simulator.conftest import until
 from tests.gateway_simulator.test_client_sms import wait_for
 

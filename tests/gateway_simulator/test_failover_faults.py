@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from custom_components.dinstar.aiodinstar import DinstarClient, SmsRecipient, SmsStatus
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 type Control = Callable[..., Awaitable[Any]]
 

@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 from yarl import URL
 
-from devtools.gateway_simulator import Simulator, SimulatorConfig, actions
+from dinstar_dev.gateway_simulator import Simulator, SimulatorConfig, actions
 from tests.gateway_simulator.conftest import Api, until
 
 

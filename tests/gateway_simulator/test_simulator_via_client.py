@@ -26,8 +26,8 @@ from custom_components.dinstar.aiodinstar import (
     UssdEvent,
     parse_push,
 )
-from devtools.gateway_simulator import Simulator, SimulatorConfig
-from devtools.gateway_simulator.__main__ import parse_args
+from dinstar_dev.gateway_simulator import Simulator, SimulatorConfig
+from dinstar_dev.gateway_simulator.__main__ import parse_args
 from tests.conftest import ClientFactory
 
 type Control = Callable[..., Awaitable[Any]]

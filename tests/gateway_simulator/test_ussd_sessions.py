@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 from tests.gateway_simulator.conftest import Api, until
 
 MENU = "1. Balance\n2. Bundles"

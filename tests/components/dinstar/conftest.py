@@ -27,7 +27,7 @@ from custom_components.dinstar.const import (
     DOMAIN,
     CertificateMode,
 )
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 from tests.conftest import PASSWORD, SERIAL, USERNAME
 
 WEBHOOK_ID = "dinstar-test-webhook"

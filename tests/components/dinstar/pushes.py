@@ -10,8 +10,8 @@ from typing import Any
 from homeassistant.core import Event, HomeAssistant
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from devtools.gateway_simulator import Simulator
-from devtools.gateway_simulator.models import OutgoingSms
+from dinstar_dev.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator.models import OutgoingSms
 
 from .conftest import SERIAL, WEBHOOK_ID
 

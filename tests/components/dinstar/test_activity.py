@@ -13,7 +13,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.dinstar.const import DOMAIN
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import SERIAL
 from .logbook_reader import Logbook

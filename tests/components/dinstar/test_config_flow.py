@@ -44,7 +44,7 @@ from custom_components.dinstar.const import (
     CertificateMode,
     IncomingMode,
 )
-from devtools.gateway_simulator import Simulator, SimulatorConfig
+from dinstar_dev.gateway_simulator import Simulator, SimulatorConfig
 
 from .conftest import PASSWORD, SERIAL, USERNAME
 

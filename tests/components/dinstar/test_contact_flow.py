@@ -21,7 +21,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 import custom_components.dinstar as integration
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 ADA = "+4917612345678"
 BOB = "+4917600000001"

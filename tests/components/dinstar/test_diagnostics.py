@@ -15,7 +15,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
 from custom_components.dinstar.const import CONF_DRP_PASSWORD, CONF_DRP_USERNAME, CONF_SERIAL
-from devtools.gateway_simulator import SimulatorConfig
+from dinstar_dev.gateway_simulator import SimulatorConfig
 
 from .conftest import PASSWORD, SERIAL, USERNAME
 

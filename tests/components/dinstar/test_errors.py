@@ -20,7 +20,7 @@ from custom_components.dinstar.aiodinstar import (
 )
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.errors import update_failed
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 RESET_BUTTON = "button.dinstar_da00_0030_1901_2817_port_2_reset_module"
 

@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.bus_events import ALL_EVENTS
 from custom_components.dinstar.logbook import async_describe_events
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import SERIAL, WEBHOOK_ID
 

@@ -22,7 +22,7 @@ from custom_components.dinstar.bus_events import (
     EVENT_USSD_RECEIVED,
 )
 from custom_components.dinstar.const import CONF_INCOMING_MODE, DOMAIN, IncomingMode
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import SERIAL
 from .pushes import URL, post, push_sms, received, settle

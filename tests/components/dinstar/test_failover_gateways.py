@@ -22,7 +22,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.dinstar.bus_events import EVENT_SMS_FINAL
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.failover.pool import async_pool
-from devtools.gateway_simulator import Simulator, SimulatorConfig
+from dinstar_dev.gateway_simulator import Simulator, SimulatorConfig
 
 from .conftest import WEBHOOK_ID
 

@@ -12,8 +12,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.dinstar.bus_events import EVENT_SMS_FINAL
 from custom_components.dinstar.const import storage_key
 from custom_components.dinstar.failover.store import STORAGE_KEY
-from devtools.gateway_simulator import Simulator
-from devtools.gateway_simulator.models import OutgoingSms
+from dinstar_dev.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator.models import OutgoingSms
 
 NUMBER = "+4917612345678"
 USER_ID = 41

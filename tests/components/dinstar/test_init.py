@@ -28,7 +28,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.dinstar.aiodinstar import AuthScheme
 from custom_components.dinstar.const import CONF_AUTH_SCHEME, CONF_PORTS, DOMAIN
 from custom_components.dinstar.repairs import async_raise_inbox_renumbered
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import SERIAL
 

@@ -35,7 +35,7 @@ from custom_components.dinstar.const import (
     IncomingMode,
 )
 from custom_components.dinstar.devices import port_identifier
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import SERIAL, WEBHOOK_ID
 from .logbook_reader import Logbook

@@ -25,7 +25,7 @@ from custom_components.dinstar.bus_events import (
     EVENT_PORT_EXCEPTION,
     EVENT_SMS_DELIVERY,
 )
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import SERIAL, WEBHOOK_ID
 from .test_outbox import send, worked_off

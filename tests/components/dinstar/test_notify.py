@@ -24,7 +24,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.notify import DISCOVERY_ENTRY_ID, async_get_service
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import SERIAL
 

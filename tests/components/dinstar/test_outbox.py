@@ -17,8 +17,8 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.dinstar.bus_events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.messaging.outbox_sync import FOLLOW_FOR
-from devtools.gateway_simulator import Simulator
-from devtools.gateway_simulator.models import OutgoingSms
+from dinstar_dev.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator.models import OutgoingSms
 
 from .conftest import WEBHOOK_ID
 

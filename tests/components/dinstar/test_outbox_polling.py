@@ -11,7 +11,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.messaging.outbox_sync import POLL_FIRST, POLL_MAX, PUSH_FRESH
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 RESULTS = "/api/query_sms_result"
 

@@ -20,7 +20,7 @@ from custom_components.dinstar.aiodinstar import TrackedSms
 from custom_components.dinstar.bus_events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.messaging.outbox_sync import FINISHED_REMEMBERED, PUSH_FRESH
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import SERIAL
 from .pushes import push_recorded

@@ -33,7 +33,7 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.dinstar.const import DOMAIN
-from devtools.gateway_simulator import Simulator, SimulatorConfig
+from dinstar_dev.gateway_simulator import Simulator, SimulatorConfig
 
 PLATFORMS = [
     Platform.SENSOR,

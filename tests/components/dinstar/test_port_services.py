@@ -14,7 +14,7 @@ import voluptuous as vol
 
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.sim import ussd
-from devtools.gateway_simulator import Simulator, actions as simulator_actions
+from dinstar_dev.gateway_simulator import Simulator, actions as simulator_actions
 
 from .conftest import WEBHOOK_ID
 

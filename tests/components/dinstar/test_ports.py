@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator,
 
 from custom_components.dinstar.const import CONF_PORTS, CONF_PRIVATE_SMS, CONF_REMOVED_PORTS, DOMAIN
 from custom_components.dinstar.logbook import async_describe_events
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import SERIAL
 from .pushes import push

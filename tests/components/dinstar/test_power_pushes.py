@@ -25,7 +25,7 @@ from custom_components.dinstar.bus_events import (
 )
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.messaging.readback import STATE_CHECK_WINDOW
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 from tests.conftest import SERIAL
 
 from .pushes import post, push, push_power

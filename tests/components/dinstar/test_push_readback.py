@@ -11,7 +11,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.bus_events import EVENT_SMS_RECEIVED, EVENT_SMS_SENT
 from custom_components.dinstar.messaging.readback import MAX_WAITING, MIN_READ_SPACING
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import SERIAL
 from .pushes import URL, push, push_recorded, record_outcomes

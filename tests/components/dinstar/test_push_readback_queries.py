@@ -24,7 +24,7 @@ from custom_components.dinstar.bus_events import (
     EVENT_SMS_SENT,
 )
 from custom_components.dinstar.const import DOMAIN
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import SERIAL
 from .pushes import push, push_recorded, record_outcomes

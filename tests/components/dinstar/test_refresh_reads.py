@@ -26,7 +26,7 @@ from custom_components.dinstar.bus_events import EVENT_SMS_RECEIVED
 from custom_components.dinstar.const import CONF_INCOMING_MODE, DOMAIN, IncomingMode
 from custom_components.dinstar.messaging.inbox_sync import ANNOUNCE_GRACE, Pushes, expects_pushes
 from custom_components.dinstar.messaging.readback import SAFETY_READ_EVERY
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import SERIAL
 from .pushes import push, push_power

@@ -10,7 +10,7 @@ from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.dinstar.const import DOMAIN
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 PROBLEM = "binary_sensor.dinstar_da00_0030_1901_2817_port_{}_sim_problem"
 

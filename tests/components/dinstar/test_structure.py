@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 import custom_components.dinstar as integration
-import devtools
+import dinstar_dev
 
 PACKAGE = Path(integration.__file__).parent
 ABSOLUTE_PREFIX = "custom_components.dinstar"
-DEV_TOOLS = Path(devtools.__file__).parent
+DEV_TOOLS = Path(dinstar_dev.__file__).parent
 # Each tree, and how its modules import each other absolutely.
-TREES = {"integration": (PACKAGE, ABSOLUTE_PREFIX), "dev tools": (DEV_TOOLS, "devtools")}
+TREES = {"integration": (PACKAGE, ABSOLUTE_PREFIX), "dev tools": (DEV_TOOLS, "dinstar_dev")}
 
 
 def _module_name(path: Path, package: Path = PACKAGE) -> str:

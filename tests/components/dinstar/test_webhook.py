@@ -20,7 +20,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.dinstar.bus_events import EVENT_SMS_RECEIVED
 from custom_components.dinstar.const import CONF_WEBHOOK_LOCAL_ONLY, DOMAIN
 from custom_components.dinstar.messaging.webhook import MAX_PUSH_BYTES, REFUSED_SERIALS
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import SERIAL, WEBHOOK_ID
 from .pushes import push_power

@@ -10,8 +10,8 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from devtools.gateway_simulator import Simulator
-from devtools.gateway_simulator.models import IncomingSms
+from dinstar_dev.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator.models import IncomingSms
 
 from .conftest import ALICE, ASSIST, BOB, KITCHEN, PIN, REFUSED, Receive, port_device, replies_to
 

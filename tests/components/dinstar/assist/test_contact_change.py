@@ -7,7 +7,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import BOB, KITCHEN, PIN, Receive, replies_to
 

@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.aiodinstar import IncomingSms
 from custom_components.dinstar.bus_events import sms_received_data
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import ALICE, KITCHEN, PIN, Receive
 

@@ -22,7 +22,7 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import ALICE, ASSIST, KITCHEN, PIN, REFUSED, Receive, replies_to
 

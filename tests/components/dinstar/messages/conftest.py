@@ -10,7 +10,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.messages import DATA_MESSAGES
 from custom_components.dinstar.messages.history import History
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 from tests.components.dinstar.pushes import URL, settle
 from tests.components.dinstar.test_outbox import worked_off as outbox_worked_off
 

@@ -24,7 +24,7 @@ from custom_components.dinstar.messages.store import (
     SAVE_DELAY,
     STORAGE_KEY,
 )
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 from tests.components.dinstar.pushes import post
 
 from .conftest import NUMBER, history, receive, send, worked_off

@@ -11,7 +11,7 @@ from pytest_homeassistant_custom_component.typing import MockHAClientWebSocket, 
 
 from custom_components.dinstar.bus_events import EVENT_SMS_RECEIVED
 from custom_components.dinstar.const import CONF_MESSAGES_ALL_USERS, CONF_PRIVATE_SMS, DOMAIN
-from devtools.gateway_simulator import Simulator
+from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import NUMBER, receive, send, worked_off
 

@@ -1,4 +1,4 @@
-"""``python -m devtools.gateway_simulator``: run a simulated gateway until Ctrl-C."""
+"""``python -m dinstar_dev.gateway_simulator``: run a simulated gateway until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from .server import Simulator
 def parse_args(argv: list[str] | None = None) -> SimulatorConfig:
     """Read the command line into a configuration."""
     parser = argparse.ArgumentParser(
-        prog="python -m devtools.gateway_simulator", description="A simulated Dinstar SMS gateway."
+        prog="python -m dinstar_dev.gateway_simulator",
+        description="A simulated Dinstar SMS gateway.",
     )
     parser.add_argument("--ports", type=int, default=8, choices=range(1, 33), metavar="1-32")
     parser.add_argument(

@@ -1,4 +1,4 @@
-"""Fixtures for the outside tests: a fake gateway on loopback, Home Assistant driven by hand.
+"""Fixtures for the black-box tests: a fake gateway on loopback, Home Assistant driven by hand.
 
 The integration is only reached through what a user has: the config and options flows, actions,
 the webhook, events on the bus and states.

@@ -1,4 +1,4 @@
-"""Real processes: the simulated gateway (``python -m devtools.gateway_simulator``) and Home Assistant (``hass``)."""
+"""Real processes: the simulated gateway (``python -m dinstar_dev.gateway_simulator``) and Home Assistant (``hass``)."""
 
 from __future__ import annotations
 
@@ -84,12 +84,12 @@ def _spawn(name: str, args: list[str], log: Path, env: dict[str, str] | None = N
 def start_simulator(
     *, port: int, password: str, log: Path, push_url: str | None = None, extra: tuple[str, ...] = ()
 ) -> Process:
-    """``python -m devtools.gateway_simulator`` on ``127.0.0.1:port``."""
+    """``python -m dinstar_dev.gateway_simulator`` on ``127.0.0.1:port``."""
     check_port_free(port)
     args = [
         str(BIN / "python"),
         "-m",
-        "devtools.gateway_simulator",
+        "dinstar_dev.gateway_simulator",
         "--port",
         str(port),
         "--password",
