@@ -365,12 +365,6 @@ async def test_a_user_cannot_mark_read_what_they_cannot_see(
     assert _unread(await ok(admin, "threads")) == {ALICE: 1, BOB: 1}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an administrator marking read a thread of a closed gateway sends every user's "
-    "subscription a 'read' update naming that thread's number, a number of a gateway the user "
-    "may not see",
-)
 async def test_a_users_counts_and_live_updates_tell_nothing_of_a_closed_gateway(
     hass: HomeAssistant,
     web: TestClient,
