@@ -349,10 +349,13 @@ class DinstarFailoverSensor(DinstarEntity, SensorEntity):
             async_dispatcher_connect(self.hass, failover_signal(), self.async_write_ha_state)
         )
         self.async_on_remove(
-            async_track_time_change(
-                self.hass, lambda _now: self.async_write_ha_state(), hour=0, minute=0, second=0
-            )
+            async_track_time_change(self.hass, self._async_midnight, hour=0, minute=0, second=0)
         )
+
+    @callback
+    def _async_midnight(self, _now: datetime) -> None:
+        """A new day: the count starts again (a callback: it runs in the event loop)."""
+        self.async_write_ha_state()
 
     @property
     def native_value(self) -> int:

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from aiohttp import web_urldispatcher
 from aiohttp.test_utils import TestClient, TestServer
 from homeassistant import loader
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
@@ -75,10 +76,24 @@ async def second_gateway(socket_enabled: None) -> AsyncIterator[FakeGateway]:
     await gw.stop()
 
 
+# What the integration uses of Home Assistant's HTTP side, set up before the server starts.
+BEFORE_THE_SERVER = ("webhook", "repairs", "notify", "panel_custom", "websocket_api")
+
+
+@pytest.fixture(autouse=True)
+def router_never_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As Home Assistant's own server: views registered after it started are served.
+
+    Home Assistant keeps its router open (integrations load after the server starts, as the
+    gateway's does when it is added); the harness's test server would freeze it.
+    """
+    monkeypatch.setattr(web_urldispatcher.UrlDispatcher, "freeze", lambda _router: None)
+
+
 @pytest.fixture
 async def http(hass: HomeAssistant, hass_client_no_auth: Any) -> TestClient:
-    """Home Assistant's HTTP server (webhook, repairs, notify set up before its router freezes)."""
-    for component in ("webhook", "repairs", "notify"):
+    """Home Assistant's HTTP server, with what the integration uses set up."""
+    for component in BEFORE_THE_SERVER:
         assert await async_setup_component(hass, component, {})
     return await hass_client_no_auth()
 
@@ -298,7 +313,7 @@ async def set_up_home(hass: HomeAssistant) -> None:
 async def home(hass: HomeAssistant, hass_client_no_auth: Any) -> TestClient:
     """The home, set up before Home Assistant's HTTP server starts; its client for pushes."""
     await set_up_home(hass)
-    for component in ("webhook", "repairs", "notify", "diagnostics"):
+    for component in (*BEFORE_THE_SERVER, "diagnostics"):
         assert await async_setup_component(hass, component, {})
     return await hass_client_no_auth()
 
@@ -456,7 +471,7 @@ async def restarted_home(
         second.data.pop(loader.DATA_CUSTOM_COMPONENTS)
         await second.config_entries.async_initialize()
         await set_up_home(second)
-        for component in ("webhook", "repairs", "notify"):
+        for component in BEFORE_THE_SERVER:
             assert await async_setup_component(second, component, {})
         client = TestClient(TestServer(second.http.app))
         await client.start_server()

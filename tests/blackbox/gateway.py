@@ -106,6 +106,18 @@ class FakeGateway:
     next_sms_id: int = 1
     sim_present: dict[int, bool] = field(default_factory=dict)
     on_request: Callable[[Seen], Awaitable[None]] | None = None
+    # -- the radio side, for failover: what happens to an accepted SMS ------------------------
+    unregistered: set[int] = field(default_factory=set)  # ports that lost their network
+    no_credit: set[int] = field(default_factory=set)  # ports whose SIM cannot pay: sends FAILED
+    unregister_on_send: set[int] = field(default_factory=set)  # lose the network as one goes
+    hold: bool = False  # accept SMS and never send nor report them (they stay SENDING)
+    air_delay: float | None = None  # None: SMS go on the air only when :meth:`air` is called
+    push_to: tuple[TestClient, str] | None = None  # where results and reports are pushed
+    deliver: bool = False  # a sent SMS is delivered at once: a report with status_code 0
+    on_air: list[dict[str, Any]] = field(default_factory=list)  # what the network carried
+    next_ref_id: int = 1
+    texts: dict[tuple[int, int], str] = field(default_factory=dict)  # (task_id, user_id) → text
+    _airing: set[asyncio.Task[None]] = field(default_factory=set)
     _nonces: set[str] = field(default_factory=set)
     _opaque: str = ""
     _port: int | None = None
@@ -216,6 +228,11 @@ class FakeGateway:
 
     async def stop(self) -> None:
         """Close the server (its address stays free for :meth:`start`)."""
+        for task in list(self._airing):
+            task.cancel()
+        if self._airing:
+            await asyncio.gather(*self._airing, return_exceptions=True)
+        self._airing.clear()
         if self.server is not None:
             await self.server.close()
             self.server = None
@@ -226,6 +243,83 @@ class FakeGateway:
         if password is not None:
             self.password = password
         await self.start()
+
+    # -- the radio ------------------------------------------------------------------------
+
+    def registered(self, port: int) -> bool:
+        """Whether ``port`` has a SIM on the network, as ``get_port_info`` tells it."""
+        return self.sim_present.get(port, True) and port not in self.unregistered
+
+    def record_of(self, user_id: int) -> dict[str, Any]:
+        """The sending result the gateway keeps for ``user_id`` (exactly one)."""
+        (record,) = [r for r in self.results if r["user_id"] == user_id]
+        return record
+
+    def waiting(self) -> list[dict[str, Any]]:
+        """Accepted SMS neither sent nor failed yet."""
+        return [r for r in self.results if r["status"] == "SENDING"]
+
+    def go_on_air(self, record: dict[str, Any]) -> list[dict[str, Any]]:
+        """Send one accepted SMS from its port, as the radio does; return the pushes it makes.
+
+        It fails (``FAILED``) on a port that is not registered, whose SIM has no credit, or
+        that loses its network as it goes; else it is ``SENT_OK`` and the network carries it
+        (and, with ``deliver``, reports it delivered at once).
+        """
+        port = record["port"]
+        if port in self.unregister_on_send:
+            self.unregister_on_send.discard(port)
+            self.unregistered.add(port)
+        if not self.registered(port) or port in self.no_credit:
+            record.update(status="FAILED", succ_count=0)
+            return [{"sn": self.serial, "sms_result": [dict(record)]}]
+        record.update(status="SENT_OK", succ_count=record["count"], time=local_time())
+        self.on_air.append(
+            {
+                "number": record["number"],
+                "port": port,
+                "user_id": record["user_id"],
+                "text": self.texts.get((record["task_id"], record["user_id"]), ""),
+            }
+        )
+        pushes = [{"sn": self.serial, "sms_result": [dict(record)]}]
+        if self.deliver:
+            report = {
+                "port": port,
+                "number": record["number"],
+                "time": record["time"],
+                "ref_id": record["ref_id"],
+                "status_code": 0,
+                "imsi": record["imsi"],
+            }
+            self.reports.append(report)
+            pushes.append({"sn": self.serial, "sms_deliver_status": [dict(report)]})
+        return pushes
+
+    async def air(self) -> int:
+        """Put every waiting SMS on the air (unless held); push the results; return how many."""
+        if self.hold:
+            return 0
+        records = self.waiting()
+        for record in records:
+            for body in self.go_on_air(record):
+                await self.push_result(body)
+        return len(records)
+
+    async def push_result(self, body: dict[str, Any]) -> None:
+        """Push a result or report to Home Assistant, if a push URL is set."""
+        if self.push_to is not None:
+            client, path = self.push_to
+            await self.push(client, path, body)
+
+    async def _air_later(self, records: list[dict[str, Any]]) -> None:
+        assert self.air_delay is not None
+        await asyncio.sleep(self.air_delay)
+        for record in records:
+            if self.hold or record["status"] != "SENDING":
+                continue
+            for body in self.go_on_air(record):
+                await self.push_result(body)
 
     # -- authentication -----------------------------------------------------------------
 
@@ -377,7 +471,7 @@ class FakeGateway:
                 }
             )
         if name in ("query_sms_in_queue", "query_sms_queue"):
-            return self._ok(in_queue=0)
+            return self._ok(in_queue=len(self.waiting()))
         if name == "query_incoming_sms":
             after = int(query.get("incoming_sms_id", "0") or 0)
             ports = _ports(query.get("port"))
@@ -451,7 +545,9 @@ class FakeGateway:
                     "iccid": f"894900000000000{port:04d}" if present else "",
                     "smsc": "+4917000000",
                     "number": self.sim_number(port) if present else "",
-                    "reg": "REGISTER_OK" if present else "NO_SIM",
+                    "reg": ("REGISTER_OK" if self.registered(port) else "UNREGISTER")
+                    if present
+                    else "NO_SIM",
                     "slot": 255,
                     "callstate": "Idle",
                     "signal": 20 if present else 0,
@@ -472,23 +568,34 @@ class FakeGateway:
             return self._ok(413)
         if not params:
             return self._ok(400)
+        named = body.get("port") or list(range(self.ports))
+        usable = [port for port in named if self.registered(port)]
+        if not usable:
+            return self._ok(550)  # no available port for sending SMS
         task_id = self.next_task_id
         self.next_task_id += 1
-        for index, item in enumerate(params):
-            self.results.append(
-                {
-                    "port": (body.get("port") or [0])[0],
-                    "number": item["number"],
-                    "user_id": item.get("user_id", 0),
-                    "time": local_time(),
-                    "status": "SENDING",
-                    "count": 1,
-                    "succ_count": 0,
-                    "ref_id": index % 256,
-                    "imsi": "262010000000000",
-                    "task_id": task_id,
-                }
-            )
+        accepted = []
+        for item in params:
+            record = {
+                "port": usable[0],
+                "number": item["number"],
+                "user_id": item.get("user_id", 0),
+                "time": local_time(),
+                "status": "SENDING",
+                "count": 1,
+                "succ_count": 0,
+                "ref_id": self.next_ref_id % 256,
+                "imsi": f"26201000000{usable[0]:04d}",
+                "task_id": task_id,
+            }
+            self.next_ref_id += 1
+            self.texts[(task_id, record["user_id"])] = body.get("text", "")
+            self.results.append(record)
+            accepted.append(record)
+        if self.air_delay is not None and not self.hold:
+            task = asyncio.get_running_loop().create_task(self._air_later(accepted))
+            self._airing.add(task)
+            task.add_done_callback(self._airing.discard)
         return self._ok(202, sms_in_queue=len(params), task_id=task_id)
 
 

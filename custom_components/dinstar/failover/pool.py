@@ -214,6 +214,11 @@ class FailoverPool:
                 status_report=intent.status_report,
             )
         except DinstarConnectionError as err:
+            if self._hass.is_stopping:
+                # Cut by Home Assistant's own stop: whether it left is read back by its user_id
+                # after the restart, and the message goes on from there.
+                self._store.async_delay_save()
+                return True
             # It may have reached the gateway all the same: followed, so a late "sent" counts.
             LOGGER.debug("Sending to %s via %s failed: %s", intent.number, entry.title, err)
             attempt.outcome, attempt.reason = AttemptOutcome.TIMED_OUT, UNREACHABLE

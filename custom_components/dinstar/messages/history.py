@@ -84,8 +84,8 @@ class Message:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Message:
-        """Read one stored message."""
-        message = cls(**data)
+        """Read one stored message (stored without its empty fields, a port unknown included)."""
+        message = cls(**{"port": None, **data})
         message.kind = Kind(message.kind)
         message.status = None if message.status is None else Status(message.status)
         return message

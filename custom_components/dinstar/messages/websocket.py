@@ -281,6 +281,10 @@ def _subscribe_command(store: MessageStore) -> WebSocketCommandHandler:
                     return
                 update = {"message": change.message.as_dict()}
             else:
+                # A read mark names a thread: told only to who sees a message of it.
+                summaries = store.history.summaries(visible)
+                if not any(summary.thread == change.thread for summary in summaries):
+                    return
                 update = {"read": {"thread": change.thread, "up_to": change.up_to}}
             update["unread"] = _unread_total(store, visible)
             connection.send_message(event_message(msg["id"], update))

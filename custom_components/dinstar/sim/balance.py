@@ -57,7 +57,6 @@ _NEVER = datetime.min.replace(tzinfo=UTC)
 class BalanceGroup:
     """One balance subentry: ports on the same operator, asked the same way."""
 
-    subentry_id: str
     ports: frozenset[int]
     code: str
     interval: timedelta
@@ -68,11 +67,10 @@ class BalanceGroup:
     reply_wait: timedelta
 
     @classmethod
-    def from_data(cls, subentry_id: str, data: Mapping[str, Any]) -> BalanceGroup:
+    def from_data(cls, data: Mapping[str, Any]) -> BalanceGroup:
         """Read a subentry's data."""
         threshold = data.get(CONF_THRESHOLD)
         return cls(
-            subentry_id=subentry_id,
             ports=frozenset(data[CONF_BALANCE_PORTS]),
             code=data[CONF_CODE].strip(),
             interval=timedelta(hours=data[CONF_INTERVAL]),
@@ -282,19 +280,20 @@ class BalanceChecker:
         """A check due by the schedule: a failure is tried again later, waiting longer."""
         balance = self.balances[port]
         info = self._coordinator.data.ports.get(port)
-        try:
-            if info is not None and info.call_state not in (
-                CallState.IDLE,
-                CallState.UNKNOWN,
-                None,
-            ):
-                raise gateway_error("port_busy", port=str(port))
-            await self.async_check(port)
-        except (HomeAssistantError, DinstarError) as err:
-            balance.failures += 1
-            delay = min(FIRST_RETRY * 2 ** (balance.failures - 1), LONGEST_RETRY)
-            balance.retry_at = now + delay
-            LOGGER.debug("Balance check of port %s failed (%s), next in %s", port, err, delay)
+        if info is not None and info.call_state not in (CallState.IDLE, CallState.UNKNOWN, None):
+            # A code sent during a call would break into it: later, as after a failure.
+            reason: object = "the port is in a call"
+        else:
+            try:
+                await self.async_check(port)
+            except (HomeAssistantError, DinstarError) as err:
+                reason = err
+            else:
+                return
+        balance.failures += 1
+        delay = min(FIRST_RETRY * 2 ** (balance.failures - 1), LONGEST_RETRY)
+        balance.retry_at = now + delay
+        LOGGER.debug("Balance check of port %s failed (%s), next in %s", port, reason, delay)
 
     async def async_check(self, port: int) -> None:
         """Ask the port's balance now; raises a translated error when no reply came."""
@@ -345,15 +344,16 @@ class BalanceChecker:
                 )
         else:
             balance.unreadable_logged = False
-        if self._is_low(group, balance.amount) and not was_low:
+        low = group.threshold
+        if low is not None and balance.amount is not None and balance.amount < low and not was_low:
             self._fire(
                 EVENT_LOW_BALANCE,
                 port,
                 {
                     "port": port,
-                    "balance": float(balance.amount or 0),
+                    "balance": float(balance.amount),
                     "currency": group.currency,
-                    "threshold": float(group.threshold or 0),
+                    "threshold": float(low),
                 },
             )
         async_dispatcher_send(self._hass, balance_signal(self._entry.entry_id))
@@ -367,7 +367,7 @@ def _groups(subentries: Mapping[str, Mapping[str, Any]]) -> dict[int, BalanceGro
     """Each checked port's group, from the balance subentries' data."""
     return {
         port: group
-        for subentry_id, data in subentries.items()
-        for group in (BalanceGroup.from_data(subentry_id, data),)
+        for data in subentries.values()
+        for group in (BalanceGroup.from_data(data),)
         for port in group.ports
     }

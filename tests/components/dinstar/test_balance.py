@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -13,7 +14,7 @@ from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import Event, HomeAssistant, State
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -24,11 +25,13 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.dinstar.aiodinstar import parse_balance
 from custom_components.dinstar.const import DOMAIN
-from custom_components.dinstar.sim import ussd
+from custom_components.dinstar.devices import port_identifier
+from custom_components.dinstar.sim import balance, ussd
 from dinstar_dev.gateway_simulator import Simulator
 
-from .conftest import WEBHOOK_ID
+from .conftest import SERIAL, WEBHOOK_ID
 
 BALANCE = "sensor.dinstar_da00_0030_1901_2817_port_{}_balance"
 BUTTON = "button.dinstar_da00_0030_1901_2817_port_{}_check_balance"
@@ -268,7 +271,12 @@ async def test_a_reply_without_an_amount(
 async def test_the_users_pattern(
     hass: HomeAssistant, init_with_subentries: MockConfigEntry, simulator: Simulator
 ) -> None:
-    simulator.state.ports[1].ussd_replies["*100#"] = "Credit 12.50 units, bonus 3.00"
+    """The pattern wins over the reading without it (a currency first would be taken)."""
+    reply = "Bonus 3.00 EUR, Credit 12.50 units"
+    reading = parse_balance(reply, None)
+    assert reading is not None
+    assert reading.amount == Decimal("3.00")
+    simulator.state.ports[1].ussd_replies["*100#"] = reply
     await hass.services.async_call(
         "button", "press", {"entity_id": BUTTON.format(1)}, blocking=True
     )
@@ -580,6 +588,94 @@ async def test_low_balance_fires_once_per_fall(
     assert [event.data["balance"] for event in low] == [5.0, 4.0]
 
 
+@pytest.mark.parametrize("subentries", [[("balance", {**CHECK, "ports": [1], "threshold": 10})]])
+async def test_a_balance_at_the_threshold_is_not_low(
+    hass: HomeAssistant,
+    init_with_subentries: MockConfigEntry,
+    simulator: Simulator,
+    pushes: Callable[[], Awaitable[None]],
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Low is below the threshold; the event is on the port's device."""
+    await pushes()
+    low: list[Event] = []
+    hass.bus.async_listen("dinstar_low_balance", low.append)
+    for credit in ("10.00", "9.99"):
+        simulator.state.ports[1].remain_credit = credit
+        await hass.services.async_call(
+            "button", "press", {"entity_id": BUTTON.format(1)}, blocking=True
+        )
+    assert [(event.data["balance"], event.data["threshold"]) for event in low] == [(9.99, 10.0)]
+    port_device = device_registry.async_get_device_by_identifier(
+        port_identifier(SERIAL, 1), init_with_subentries.entry_id
+    )
+    assert port_device is not None
+    assert low[0].data["device_id"] == port_device.id
+
+
+@pytest.mark.parametrize("subentries", [[("balance", {**CHECK, "ports": [1]})]])
+async def test_no_ussd_reply_in_time_is_an_error(
+    hass: HomeAssistant,
+    init_with_subentries: MockConfigEntry,
+    simulator: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The network never answers: the check gives up after its wait, with the reason."""
+    monkeypatch.setattr(balance, "USSD_WAIT", 0.3)
+    simulator.state.config.ussd_delay = 30
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            "button", "press", {"entity_id": BUTTON.format(1)}, blocking=True
+        )
+    assert (err.value.translation_key, err.value.translation_placeholders) == (
+        "ussd_timeout",
+        {"port": "1"},
+    )
+
+
+@pytest.mark.parametrize(
+    "subentries", [[("balance", {**CHECK, "ports": [2], "reply_sender": "Vodafone"})]]
+)
+async def test_an_operator_answering_by_sms_only(
+    hass: HomeAssistant,
+    init_with_subentries: MockConfigEntry,
+    simulator: Simulator,
+    pushes: Callable[[], Awaitable[None]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No USSD reply at all, the SMS after it: the balance is read from the SMS."""
+    await pushes()
+    monkeypatch.setattr(balance, "USSD_WAIT", 0.2)
+    simulator.state.config.ussd_delay = 30
+
+    async def operator_answers() -> None:
+        await asyncio.sleep(0.5)  # after the USSD reply's wait is over
+        simulator.receive_sms(2, "Vodafone", "Your balance is 7.25 EUR")
+
+    answering = asyncio.create_task(operator_answers())
+    await hass.services.async_call(
+        "button", "press", {"entity_id": BUTTON.format(2)}, blocking=True
+    )
+    await answering
+    assert hass.states.get(BALANCE.format(2)).state == "7.25"
+
+
+@pytest.mark.parametrize(
+    "subentries",
+    [[("balance", {**CHECK, "ports": [2], "reply_sender": "Vodafone", "reply_wait": 0.05})]],
+)
+async def test_a_code_the_gateway_refuses_ends_a_check_by_sms(
+    hass: HomeAssistant, init_with_subentries: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Only a missing USSD reply means "wait for the SMS": a refused code is the error."""
+    simulator.state.faults.error_500 = True
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            "button", "press", {"entity_id": BUTTON.format(2)}, blocking=True
+        )
+    assert err.value.translation_key != "balance_sms_timeout"
+
+
 async def test_a_waiting_check_lets_later_user_codes_go_first(
     hass: HomeAssistant,
     init_with_subentries: MockConfigEntry,
@@ -610,9 +706,12 @@ async def test_a_waiting_check_lets_later_user_codes_go_first(
     )
     # The scheduled check holds the port; the button's waits for it, then the user's code comes.
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=1, seconds=1))
-    await asyncio.gather(run("button", press, 0.1), run("user", user_code(), 0.15))
-    assert done == ["user", "button"]
-    assert simulator.state.requests["/api/send_ussd"] == 3
+    await asyncio.gather(
+        run("button", press, 0.1), run("user", user_code(), 0.15), run("user", user_code(), 0.2)
+    )
+    # Both user codes, counted as they came, go before the check that waited.
+    assert done == ["user", "user", "button"]
+    assert simulator.state.requests["/api/send_ussd"] == 4
 
 
 @pytest.fixture

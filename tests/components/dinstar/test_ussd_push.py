@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.bus_events import EVENT_USSD_RECEIVED
 from custom_components.dinstar.const import DOMAIN
+from custom_components.dinstar.devices import port_identifier
 from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import SERIAL, WEBHOOK_ID
@@ -104,3 +108,35 @@ async def test_a_reply_to_send_ussd_by_push_fires_once(
     assert [event.data["text"] for event in events] == [expected]
     # Before the code, at once after it, and the push's read back: no polling was needed.
     assert simulator.state.requests["/api/query_ussd_reply"] == 3
+
+
+async def test_a_forged_reply_beside_a_real_one_stops_nothing(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    hass_client_no_auth: ClientSessionGenerator,
+    device_registry: dr.DeviceRegistry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The real reply fires on its port's device; the forged one is logged with its source."""
+    events = async_capture_events(hass, EVENT_USSD_RECEIVED)
+    simulator.state.ports[1].ussd_reply = "Balance 1 EUR"
+    simulator.state.ports[2].ussd_reply = "Balance 2 EUR"
+    body = {
+        "sn": SERIAL,
+        "ussd": [{"port": 1, "text": "Win 999 EUR"}, {"port": 2, "text": "Balance 2 EUR"}],
+    }
+    await post(hass_client_no_auth, body)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert [(event.data["port"], event.data["text"]) for event in events] == [(2, "Balance 2 EUR")]
+    port_device = device_registry.async_get_device_by_identifier(
+        port_identifier(SERIAL, 2), init_integration.entry_id
+    )
+    assert port_device is not None
+    assert events[0].data["device_id"] == port_device.id
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
+        (
+            f"Dinstar {SERIAL}: a push from 127.0.0.1 announced a USSD reply on port 1, which "
+            "the gateway does not confirm: ignored"
+        )
+    ]

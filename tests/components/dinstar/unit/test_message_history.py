@@ -108,6 +108,7 @@ def test_stored_and_read_again_alike() -> None:
     history = History()
     add(history, "+491", text=None)
     add(history, "+491", Kind.SENT, user_id=1, parts=2, status=Status.FAILED, assist=True)
+    add(history, "+491", Kind.SENT, port=None)  # the gateway chose the port: not known yet
     history.mark_read("+491", 1)
     stored = history.as_dict()
     assert "text" not in stored["messages"][0]  # empty fields are left out
@@ -117,7 +118,9 @@ def test_stored_and_read_again_alike() -> None:
     assert again.sent_by_user_id("gw1", 1) == history.get(2)
     assert (sent := again.get(2)) is not None
     assert sent.kind is Kind.SENT
-    assert len(again) == 2
+    assert (unknown_port := again.get(3)) is not None
+    assert unknown_port.port is None
+    assert len(again) == 3
 
 
 def test_oldest_beyond_the_cap() -> None:

@@ -187,3 +187,14 @@ def test_gateway_problems_lists_only_ports_with_problems() -> None:
     }
     assert list(problems) == [1, 3]
     assert gateway_problems({}) == {}
+
+
+def test_since_is_told_for_current_problems_only(health: PortHealth) -> None:
+    """A condition not yet long enough to be a problem has no start time to tell."""
+    assert update(health, 0, registration=RegistrationState.SEARCHING_NETWORK) == set()
+    assert update(health, 5, registration=RegistrationState.SEARCHING_NETWORK) == set()
+    assert health.since(Problem.NOT_REGISTERED) is None
+    assert update(health, 20, registration=RegistrationState.SEARCHING_NETWORK) == {
+        Problem.NOT_REGISTERED
+    }
+    assert health.since(Problem.NOT_REGISTERED) == at(0)
