@@ -282,18 +282,16 @@ class BalanceChecker:
         info = self._coordinator.data.ports.get(port)
         if info is not None and info.call_state not in (CallState.IDLE, CallState.UNKNOWN, None):
             # A code sent during a call would break into it: later, as after a failure.
-            reason: object = "the port is in a call"
+            LOGGER.debug("Balance check of port %s failed (the port is in a call)", port)
         else:
             try:
                 await self.async_check(port)
             except (HomeAssistantError, DinstarError) as err:
-                reason = err
+                LOGGER.debug("Balance check of port %s failed (%s)", port, err)
             else:
                 return
         balance.failures += 1
-        delay = min(FIRST_RETRY * 2 ** (balance.failures - 1), LONGEST_RETRY)
-        balance.retry_at = now + delay
-        LOGGER.debug("Balance check of port %s failed (%s), next in %s", port, reason, delay)
+        balance.retry_at = now + min(FIRST_RETRY * 2 ** (balance.failures - 1), LONGEST_RETRY)
 
     async def async_check(self, port: int) -> None:
         """Ask the port's balance now; raises a translated error when no reply came."""

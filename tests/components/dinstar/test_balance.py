@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from decimal import Decimal
+import logging
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -262,7 +263,21 @@ async def test_a_reply_without_an_amount(
     state = hass.states.get(BALANCE.format(1))
     assert state.state == STATE_UNKNOWN
     assert state.attributes["reply"] == "Thank you, offer 2 valid until 12/05/2027"
-    assert caplog.text.count("No balance found in the reply on port 1") == 1
+    warning = (
+        f"No balance found in the reply on port 1 of Dinstar {SERIAL}: "
+        "'Thank you, offer 2 valid until 12/05/2027'"
+    )
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [warning]
+    # A reply with an amount, then none again: told again, once.
+    for reply in ("Your balance is 5.00 EUR", "Thank you, offer 2 valid until 12/05/2027"):
+        simulator.state.ports[1].ussd_replies["*100#"] = reply
+        await hass.services.async_call(
+            "button", "press", {"entity_id": BUTTON.format(1)}, blocking=True
+        )
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
+        warning,
+        warning,
+    ]
 
 
 @pytest.mark.parametrize(
@@ -349,9 +364,18 @@ async def test_a_busy_port_is_tried_later(
     """In a call: no code is sent; tried again later, waiting twice as long each time."""
     await pushes()
     simulator.state.config.ussd_delay = 0
-    await minutes(6)
-    # Six chances, three tries (then 2 and 4 minutes later); no code sent during the call.
+    checks = init_with_subentries.runtime_data.balance
+    waits: list[tuple[int, timedelta]] = []
+    for _ in range(6):
+        before = checks.balances[1].failures
+        await minutes(1)
+        port_balance = checks.balances[1]
+        if port_balance.failures > before and port_balance.retry_at is not None:
+            waits.append((port_balance.failures, port_balance.retry_at - dt_util.utcnow()))
+    # Six chances, three tries, each waiting twice as long; no code sent during the call.
     assert caplog.text.count("Balance check of port 1 failed") == 3
+    assert len(waits) >= 2
+    assert [wait for _, wait in waits] == [balance.FIRST_RETRY * 2 ** (n - 1) for n, _ in waits]
     assert simulator.state.requests["/api/send_ussd"] == 0
     assert hass.states.get(BALANCE.format(1)).state == STATE_UNKNOWN
     simulator.state.ports[1].callstate = "Idle"
@@ -463,6 +487,8 @@ async def test_after_a_failure_a_success_waits_for_the_interval(
     await minutes(4)  # the failure, then the retry two minutes on
     assert hass.states.get(BALANCE.format(1)).state == simulator.state.ports[1].remain_credit
     assert simulator.state.requests["/api/send_ussd"] == 1
+    # Counted from nothing again: a later failure waits the first, shortest time.
+    assert init_with_subentries.runtime_data.balance.balances[1].failures == 0
     await minutes(3)
     assert simulator.state.requests["/api/send_ussd"] == 1
 

@@ -198,3 +198,8 @@ def test_since_is_told_for_current_problems_only(health: PortHealth) -> None:
         Problem.NOT_REGISTERED
     }
     assert health.since(Problem.NOT_REGISTERED) == at(0)
+
+
+def test_a_new_port_has_no_problem_and_no_start_time() -> None:
+    health = PortHealth(LIMITS)
+    assert health.since(Problem.NOT_REGISTERED) is None
