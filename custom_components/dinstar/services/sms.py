@@ -34,6 +34,7 @@ ATTR_ATTEMPTS = "attempts"
 ATTR_CONFIRM_WITHIN = "confirm_within"
 _FAILOVER_FIELDS = (ATTR_POOL, ATTR_WAIT, ATTR_TIMEOUT, ATTR_ATTEMPTS, ATTR_CONFIRM_WITHIN)
 WAIT_NONE, WAIT_SENT, WAIT_DELIVERED = "none", "sent", "delivered"
+_WAITS = (WAIT_NONE, WAIT_SENT, WAIT_DELIVERED)
 DEFAULT_WAIT_TIMEOUT = 300
 MAX_WAIT = 3600
 MAX_ATTEMPTS = 10
@@ -69,6 +70,10 @@ async def _send_through_pool(call: ServiceCall, entry: DinstarConfigEntry) -> Se
     """A send that fails over: any failover field names a pool (at least ``entry``'s ports)."""
     ports: list[int] = call.data.get(ATTR_PORT, [])
     wait: str = call.data.get(ATTR_WAIT, WAIT_NONE)
+    if wait not in _WAITS:
+        raise invalid_input(
+            "field_not_a_choice", field=ATTR_WAIT, value=wait, choices=", ".join(_WAITS)
+        )
     status_report: bool = call.data[ATTR_STATUS_REPORT]
     if wait == WAIT_DELIVERED and not status_report:
         raise invalid_input("wait_needs_report")
@@ -123,7 +128,8 @@ SMS_ACTIONS: ActionTable = {
             vol.Optional(ATTR_POOL): vol.Any(
                 POOL_ALL, vol.All(cv.ensure_list, [_POOL_MEMBER], vol.Length(min=1))
             ),
-            vol.Optional(ATTR_WAIT): vol.In([WAIT_NONE, WAIT_SENT, WAIT_DELIVERED]),
+            # Checked in the handler, so that a wrong word is named in the error.
+            vol.Optional(ATTR_WAIT): cv.string,
             # Without defaults: a field given is what turns failover on.
             vol.Optional(ATTR_TIMEOUT): vol.Coerce(int),
             vol.Optional(ATTR_ATTEMPTS): vol.Coerce(int),
