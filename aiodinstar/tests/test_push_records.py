@@ -11,9 +11,13 @@ from aiodinstar import (
     TIME_MARGIN,
     CallRecord,
     DeliveryReport,
+    SmsResult,
+    SmsStatus,
+    confirms_status,
     is_number,
     same_call,
     same_report,
+    same_result,
     time_window,
 )
 
@@ -95,3 +99,62 @@ def test_the_time_window_spans_the_pushed_times_with_a_margin() -> None:
 @pytest.mark.parametrize(("number", "plausible"), [("+4915100000001", True), ("call-me", False)])
 def test_only_a_number_the_gateway_could_hold_is_looked_up(number: str, plausible: bool) -> None:
     assert is_number(number) is plausible
+
+
+RESULT = SmsResult(
+    port=1,
+    number="+4915100000001",
+    user_id=41,
+    time=AT,
+    status=SmsStatus.SENT_OK,
+    count=1,
+    succ_count=1,
+    ref_id=215,
+    imsi=None,
+)
+
+
+def test_a_result_is_the_record_with_the_same_fields() -> None:
+    assert same_result(RESULT, replace(RESULT, status=SmsStatus.DELIVERED, imsi="26201"))
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        replace(RESULT, port=2),
+        replace(RESULT, number="+4915100000002"),
+        replace(RESULT, user_id=42),
+        replace(RESULT, ref_id=216),
+        replace(RESULT, time=AT + timedelta(seconds=1)),
+    ],
+)
+def test_a_result_differing_in_one_field_is_another(other: SmsResult) -> None:
+    assert not same_result(RESULT, other)
+    assert not same_result(other, RESULT)
+
+
+@pytest.mark.parametrize("missing", ["user_id", "ref_id", "time"])
+def test_a_result_field_only_one_side_gives_is_not_compared(missing: str) -> None:
+    """Firmware differs in what it fills in: an absent field agrees with any."""
+    changed = {"user_id": 42, "ref_id": 216, "time": AT + timedelta(hours=1)}
+    recorded = replace(RESULT, **{missing: changed[missing]})
+    assert same_result(replace(RESULT, **{missing: None}), recorded)
+    assert same_result(recorded, replace(RESULT, **{missing: None}))
+
+
+@pytest.mark.parametrize(
+    ("pushed", "recorded", "confirmed"),
+    [
+        (SmsStatus.SENT_OK, SmsStatus.SENT_OK, True),
+        (SmsStatus.SENT_OK, SmsStatus.DELIVERED, True),  # a later status replaced it
+        (SmsStatus.SENDING, SmsStatus.SENT_OK, True),
+        (SmsStatus.SENDING, SmsStatus.DELIVERED, False),
+        (SmsStatus.SENT_OK, SmsStatus.FAILED, False),
+        (SmsStatus.FAILED, SmsStatus.SENT_OK, False),
+        (SmsStatus.DELIVERED, SmsStatus.SENT_OK, False),
+    ],
+)
+def test_a_record_confirms_the_pushed_status_or_the_next(
+    pushed: SmsStatus, recorded: SmsStatus, confirmed: bool
+) -> None:
+    assert confirms_status(pushed, recorded) is confirmed

@@ -84,3 +84,10 @@ def test_a_report_of_another_part_to_the_same_number_is_not_this_messages() -> N
     assert [sms.user_id for sms in tracker.pending] == [1]
     (done,) = tracker.apply_report(report(7))
     assert done.outcome is Outcome.DELIVERED
+
+
+def test_a_message_is_pending_until_its_outcome() -> None:
+    tracker = tracker_with(TrackedSms(user_id=7, number="10086", created=0))
+    assert (tracker.is_pending(7), tracker.is_pending(8)) == (True, False)
+    tracker.apply_result(result(SmsStatus.FAILED, user_id=7))
+    assert tracker.is_pending(7) is False
