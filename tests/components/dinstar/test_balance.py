@@ -611,6 +611,7 @@ async def test_low_balance_fires_once_per_fall(
             "button", "press", {"entity_id": BUTTON.format(1)}, blocking=True
         )
         assert hass.states.get(BALANCE.format(1)).state == credit
+    await hass.async_block_till_done()  # the listener runs after the press answered
     assert [event.data["balance"] for event in low] == [5.0, 4.0]
 
 
@@ -631,6 +632,7 @@ async def test_a_balance_at_the_threshold_is_not_low(
         await hass.services.async_call(
             "button", "press", {"entity_id": BUTTON.format(1)}, blocking=True
         )
+    await hass.async_block_till_done()  # the listener runs after the press answered
     assert [(event.data["balance"], event.data["threshold"]) for event in low] == [(9.99, 10.0)]
     port_device = device_registry.async_get_device_by_identifier(
         port_identifier(SERIAL, 1), init_with_subentries.entry_id
