@@ -172,11 +172,20 @@ def _move_monotonic_clock(clock: _Clock) -> list[str]:
     safety read is due both read it there.
     """
     patched = []
-    for name in ("messaging", "inbox_sync", "outbox_sync"):
+    # Where they are now (the messaging package), and where trees before it had them.
+    names = (
+        "messaging.readback",
+        "messaging.inbox_sync",
+        "messaging.outbox_sync",
+        "messaging",
+        "inbox_sync",
+        "outbox_sync",
+    )
+    for name in names:
         try:
             module = importlib.import_module(f"custom_components.dinstar.{name}")
         except ImportError:
-            continue  # the old tree has no messaging module
+            continue  # not in this tree
         if isinstance(getattr(module, "time", None), types.ModuleType):
             module.time = clock  # type: ignore[attr-defined]
             patched.append(name)
