@@ -10,6 +10,7 @@ from unittest.mock import PropertyMock, patch
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
@@ -31,6 +32,15 @@ from dinstar_dev.gateway_simulator import Simulator
 from tests.conftest import PASSWORD, SERIAL, USERNAME
 
 WEBHOOK_ID = "dinstar-test-webhook"
+
+
+def port_device(
+    device_registry: dr.DeviceRegistry, entry: MockConfigEntry, port: int
+) -> dr.DeviceEntry | None:
+    """The device of the entry's port ``port``, if it has one."""
+    return device_registry.async_get_device_by_identifier(
+        (DOMAIN, f"{SERIAL}-port-{port}"), entry.entry_id
+    )
 
 
 @pytest.fixture(autouse=True)

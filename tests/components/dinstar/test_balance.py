@@ -28,11 +28,10 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.aiodinstar import parse_balance
 from custom_components.dinstar.const import DOMAIN
-from custom_components.dinstar.devices import port_identifier
 from custom_components.dinstar.sim import balance, ussd
 from dinstar_dev.gateway_simulator import Simulator
 
-from .conftest import SERIAL, WEBHOOK_ID
+from .conftest import SERIAL, WEBHOOK_ID, port_device
 
 BALANCE = "sensor.dinstar_da00_0030_1901_2817_port_{}_balance"
 BUTTON = "button.dinstar_da00_0030_1901_2817_port_{}_check_balance"
@@ -634,11 +633,9 @@ async def test_a_balance_at_the_threshold_is_not_low(
         )
     await hass.async_block_till_done()  # the listener runs after the press answered
     assert [(event.data["balance"], event.data["threshold"]) for event in low] == [(9.99, 10.0)]
-    port_device = device_registry.async_get_device_by_identifier(
-        port_identifier(SERIAL, 1), init_with_subentries.entry_id
-    )
-    assert port_device is not None
-    assert low[0].data["device_id"] == port_device.id
+    device = port_device(device_registry, init_with_subentries, 1)
+    assert device is not None
+    assert low[0].data["device_id"] == device.id
 
 
 @pytest.mark.parametrize("subentries", [[("balance", {**CHECK, "ports": [1]})]])

@@ -21,7 +21,7 @@ from custom_components.dinstar.const import CONF_PORTS, CONF_PRIVATE_SMS, CONF_R
 from custom_components.dinstar.logbook import async_describe_events
 from dinstar_dev.gateway_simulator import Simulator
 
-from .conftest import SERIAL
+from .conftest import SERIAL, port_device
 from .pushes import push
 
 PREFIX = "sensor.dinstar_da00_0030_1901_2817_port"
@@ -49,14 +49,6 @@ async def remove_device(
         }
     )
     return bool((await socket.receive_json())["success"])
-
-
-def port_device(
-    device_registry: dr.DeviceRegistry, entry: MockConfigEntry, port: int
-) -> dr.DeviceEntry | None:
-    return device_registry.async_get_device_by_identifier(
-        (DOMAIN, f"{SERIAL}-port-{port}"), entry.entry_id
-    )
 
 
 async def test_deleted_port_stays_away_until_chosen_again(

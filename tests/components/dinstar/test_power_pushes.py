@@ -23,9 +23,9 @@ from custom_components.dinstar.bus_events import (
     EVENT_PORT_EXCEPTION,
     EVENT_SIM_REGISTRATION,
 )
-from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.messaging.readback import STATE_CHECK_WINDOW
 from dinstar_dev.gateway_simulator import Simulator
+from tests.components.dinstar.conftest import port_device
 from tests.conftest import SERIAL
 
 from .pushes import post, push, push_power
@@ -140,11 +140,9 @@ async def test_a_registration_push_fires_as_the_gateway_shows_it(
         "imsi": sim.imsi,
         "number": sim.number,
     }
-    port_device = device_registry.async_get_device_by_identifier(
-        (DOMAIN, f"{SERIAL}-port-2"), init_integration.entry_id
-    )
-    assert port_device is not None
-    assert events[0].data["device_id"] == port_device.id
+    device = port_device(device_registry, init_integration, 2)
+    assert device is not None
+    assert events[0].data["device_id"] == device.id
     assert (
         hass.states.get("sensor.dinstar_da00_0030_1901_2817_port_2_registration").state
         == "searching_network"

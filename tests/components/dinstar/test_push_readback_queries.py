@@ -23,10 +23,9 @@ from custom_components.dinstar.bus_events import (
     EVENT_SMS_DELIVERY,
     EVENT_SMS_SENT,
 )
-from custom_components.dinstar.const import DOMAIN
 from dinstar_dev.gateway_simulator import Simulator
 
-from .conftest import SERIAL
+from .conftest import SERIAL, port_device
 from .pushes import push, push_recorded, record_outcomes
 
 CDR = "/api/get_cdr"
@@ -87,14 +86,6 @@ def report(**fields: Any) -> dict[str, Any]:
     } | fields
 
 
-def port_device(device_registry: dr.DeviceRegistry, entry: MockConfigEntry, port: int) -> str:
-    device = device_registry.async_get_device_by_identifier(
-        (DOMAIN, f"{SERIAL}-port-{port}"), entry.entry_id
-    )
-    assert device is not None
-    return device.id
-
-
 async def test_call_records_are_read_back_for_their_ports_and_minute(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -114,7 +105,9 @@ async def test_call_records_are_read_back_for_their_ports_and_minute(
         "time_before": "2026-11-01 10:01:00",
     }
     assert [(e.data["callee"], e.data["confirmed"]) for e in events] == [("6717", True)]
-    assert events[0].data["device_id"] == port_device(device_registry, init_integration, 2)
+    device = port_device(device_registry, init_integration, 2)
+    assert device is not None
+    assert events[0].data["device_id"] == device.id
     assert warnings(caplog) == [
         (
             f"{TITLE}: a push from 127.0.0.1 announced a call record on port 3, which the gateway "

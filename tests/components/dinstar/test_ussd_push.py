@@ -13,10 +13,9 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.bus_events import EVENT_USSD_RECEIVED
 from custom_components.dinstar.const import DOMAIN
-from custom_components.dinstar.devices import port_identifier
 from dinstar_dev.gateway_simulator import Simulator
 
-from .conftest import SERIAL, WEBHOOK_ID
+from .conftest import SERIAL, WEBHOOK_ID, port_device
 from .pushes import post
 
 
@@ -129,11 +128,9 @@ async def test_a_forged_reply_beside_a_real_one_stops_nothing(
     await post(hass_client_no_auth, body)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert [(event.data["port"], event.data["text"]) for event in events] == [(2, "Balance 2 EUR")]
-    port_device = device_registry.async_get_device_by_identifier(
-        port_identifier(SERIAL, 2), init_integration.entry_id
-    )
-    assert port_device is not None
-    assert events[0].data["device_id"] == port_device.id
+    device = port_device(device_registry, init_integration, 2)
+    assert device is not None
+    assert events[0].data["device_id"] == device.id
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
         (
             f"Dinstar {SERIAL}: a push from 127.0.0.1 announced a USSD reply on port 1, which "
