@@ -242,6 +242,15 @@ async def test_checks_are_spread_and_low_balances_fire(
     assert problem.attributes["problems"] == ["low_balance"]
 
 
+def unreadable(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """The warnings about replies without an amount (a slow read-back may warn of its own)."""
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno == logging.WARNING and r.getMessage().startswith("No balance found")
+    ]
+
+
 @pytest.mark.parametrize("subentries", [[("balance", {**CHECK, "ports": [1]})]])
 async def test_a_reply_without_an_amount(
     hass: HomeAssistant,
@@ -266,17 +275,14 @@ async def test_a_reply_without_an_amount(
         f"No balance found in the reply on port 1 of Dinstar {SERIAL}: "
         "'Thank you, offer 2 valid until 12/05/2027'"
     )
-    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [warning]
+    assert unreadable(caplog) == [warning]
     # A reply with an amount, then none again: told again, once.
     for reply in ("Your balance is 5.00 EUR", "Thank you, offer 2 valid until 12/05/2027"):
         simulator.state.ports[1].ussd_replies["*100#"] = reply
         await hass.services.async_call(
             "button", "press", {"entity_id": BUTTON.format(1)}, blocking=True
         )
-    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
-        warning,
-        warning,
-    ]
+    assert unreadable(caplog) == [warning, warning]
 
 
 @pytest.mark.parametrize(
