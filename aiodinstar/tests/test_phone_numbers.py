@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aiodinstar import number_key
+from aiodinstar import normalize_number, number_key
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,11 @@ def test_every_notation_gives_one_key(number: str, country: str | None, key: str
 )
 def test_what_cannot_be_read_has_no_key(number: str, country: str | None) -> None:
     assert number_key(number, country) is None
+
+
+def test_numbers_lose_their_formatting() -> None:
+    assert normalize_number("0040 (712) 345-678") == "+40712345678"
+    assert normalize_number("+40.712/345\u00a0678") == "+40712345678"
+    # A national number stays national: only number_key knows the country.
+    assert normalize_number("0712 345 678") == "0712345678"
+    assert normalize_number("VODAFONE") == "VODAFONE"

@@ -22,9 +22,9 @@ from .aiodinstar import (
     TrackedSms,
     check_number,
     fits_gsm_7bit,
+    normalize_number,
     plan_sms,
 )
-from .assist.policy import normalize_number
 from .bus_events import EVENT_SMS_QUEUED, event_firer
 from .const import LOGGER
 from .errors import gateway_error, gateway_errors, invalid_input, unknown_port

@@ -29,10 +29,10 @@ from .aiodinstar import (
     DinstarValidationError,
     check_number,
     compile_pattern,
+    normalize_number,
     number_key,
 )
 from .assist.config import MIN_PIN_LENGTH
-from .assist.policy import normalize_number
 from .flow_forms import PASSWORD_FIELD
 from .port_picker import async_port_selector
 from .runtime import DinstarConfigEntry

@@ -10,6 +10,20 @@ from __future__ import annotations
 
 import phonenumbers
 
+# What people and networks put between digits; none of it is part of the number.
+_FORMATTING = str.maketrans("", "", " -.()/\u00a0")
+
+
+def normalize_number(number: str) -> str:
+    """``number`` without spaces, dashes, dots or brackets, a leading "00" written as "+".
+
+    For numbers that :func:`number_key` cannot read (short codes, national numbers with no
+    country known), so that two spellings of one number still compare equal; it does not
+    check that the number exists.
+    """
+    compact = number.translate(_FORMATTING)
+    return "+" + compact[2:] if compact.startswith("00") else compact
+
 
 def number_key(number: str, country: str | None) -> str | None:
     """``number`` in E.164 ("+4917612345678"), or ``None`` when it cannot be read as one.

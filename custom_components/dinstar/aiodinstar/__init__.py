@@ -6,7 +6,7 @@ models; :func:`parse_push` reads what the gateway pushes to a URL. Every failure
 :class:`InboxLedger` (each received SMS handled once), :class:`SmsTracker` (each sent SMS
 followed to its outcome), matching a push with the gateway's record of it (:func:`same_result`
 and its kin), reading a balance from an operator's reply (:func:`parse_balance`), one form for
-phone numbers (:func:`number_key`) and SMS part counting (:func:`plan_sms`).
+phone numbers (:func:`number_key`, :func:`normalize_number`) and SMS part counting (:func:`plan_sms`).
 
 It needs aiohttp, yarl and phonenumbers, and uses only relative imports inside the package, so
 a copy of it can ship inside another package. It logs under the name ``aiodinstar`` wherever
@@ -77,7 +77,7 @@ from .models import (
     UssdReply,
     UssdSendResult,
 )
-from .phone_numbers import number_key
+from .phone_numbers import normalize_number, number_key
 from .port_calls import ALL_INFO_TYPES
 from .push import (
     PUSH_KINDS,
@@ -204,6 +204,7 @@ __all__ = [
     "is_menu",
     "is_number",
     "normalise_fingerprint",
+    "normalize_number",
     "number_key",
     "parse_balance",
     "parse_push",

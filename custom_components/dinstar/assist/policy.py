@@ -22,7 +22,7 @@ import hmac
 from typing import Final
 import uuid
 
-from custom_components.dinstar.aiodinstar import SmsEncoding, number_key, plan_sms
+from custom_components.dinstar.aiodinstar import SmsEncoding, normalize_number, number_key, plan_sms
 
 from .state import AssistState
 
@@ -47,7 +47,6 @@ PAUSE: Final = timedelta(hours=1)
 
 # The longest sender that is a short code rather than a phone number.
 _SHORT_CODE_DIGITS = 6
-_FORMATTING = str.maketrans("", "", " -.()/\u00a0")
 # Cutting at a space reads better, unless the last space is this far back.
 _WORD_CUT_REACH = 20
 
@@ -117,12 +116,6 @@ class Refused:
 
     reason: Refusal
     lockouts: tuple[Lockout, ...] = ()
-
-
-def normalize_number(number: str) -> str:
-    """The number without spaces, dashes, dots or brackets, "00" written as "+"."""
-    compact = number.translate(_FORMATTING)
-    return "+" + compact[2:] if compact.startswith("00") else compact
 
 
 def is_automated_sender(sender: str) -> bool:

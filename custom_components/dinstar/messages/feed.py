@@ -13,8 +13,7 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import Event, EventOrigin, HomeAssistant, callback
 
-from custom_components.dinstar.aiodinstar import number_key
-from custom_components.dinstar.assist.policy import normalize_number
+from custom_components.dinstar.aiodinstar import normalize_number, number_key
 from custom_components.dinstar.bus_events import (
     EVENT_ASSIST_EXCHANGE,
     EVENT_SMS_DELIVERY,

@@ -18,8 +18,11 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.service import async_get_config_entry
 import probatio as vol
 
-from custom_components.dinstar.aiodinstar import DinstarValidationError, check_number
-from custom_components.dinstar.assist.policy import normalize_number
+from custom_components.dinstar.aiodinstar import (
+    DinstarValidationError,
+    check_number,
+    normalize_number,
+)
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.errors import gateway_errors, invalid_input, unknown_port
 from custom_components.dinstar.runtime import DinstarConfigEntry

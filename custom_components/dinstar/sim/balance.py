@@ -24,8 +24,12 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
-from custom_components.dinstar.aiodinstar import CallState, DinstarError, parse_balance
-from custom_components.dinstar.assist.policy import normalize_number
+from custom_components.dinstar.aiodinstar import (
+    CallState,
+    DinstarError,
+    normalize_number,
+    parse_balance,
+)
 from custom_components.dinstar.bus_events import EVENT_LOW_BALANCE, EVENT_SMS_RECEIVED, FireEvent
 from custom_components.dinstar.const import LOGGER
 from custom_components.dinstar.coordinator import DinstarCoordinator

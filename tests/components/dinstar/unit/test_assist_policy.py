@@ -21,7 +21,6 @@ from custom_components.dinstar.assist.policy import (
     fit_to_parts,
     is_automated_sender,
     mask_pin,
-    normalize_number,
 )
 from custom_components.dinstar.assist.state import AssistState
 
@@ -142,12 +141,6 @@ def test_short_codes_end_at_six_digits() -> None:
     assert is_automated_sender("123456")
     assert not is_automated_sender("1234567")
     assert not is_automated_sender("+40 712 345 678")
-
-
-def test_numbers_lose_their_formatting() -> None:
-    assert normalize_number("0040 (712) 345-678") == "+40712345678"
-    assert normalize_number("+40.712/345\u00a0678") == "+40712345678"
-    assert normalize_number("0712 345 678") == "0712345678"
 
 
 @pytest.mark.parametrize(
