@@ -28,10 +28,16 @@ from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 from .const import DOMAIN
 from .entity import DinstarEntity
 from .errors import invalid_input
-from .failover.send import POOL_ALL, async_send_pooled, pool_members
+from .failover.send import POOL_ALL, PoolMember, async_send_pooled, pool_members
 from .runtime import DinstarConfigEntry
 from .sending import async_send_sms
-from .subentries import CONF_NUMBER, CONF_POOL, POOL_ALL_GATEWAYS, SUBENTRY_CONTACT
+from .subentries import (
+    CONF_NUMBER,
+    CONF_POOL,
+    POOL_ALL_GATEWAYS,
+    POOL_THIS_GATEWAY,
+    SUBENTRY_CONTACT,
+)
 
 PARALLEL_UPDATES = 1
 DISCOVERY_ENTRY_ID = "entry_id"
@@ -153,7 +159,7 @@ class DinstarContactNotify(DinstarEntity, NotifyEntity):
         self._entry = entry
         self._number: str = subentry.data[CONF_NUMBER]
         self._port: int | None = subentry.data.get(CONF_PORT)
-        self._pool: str | None = subentry.data.get(CONF_POOL)
+        self._pool: str | list[str] | None = subentry.data.get(CONF_POOL)
 
     @callback
     def async_follow(self, subentry: ConfigSubentry) -> None:
@@ -168,13 +174,32 @@ class DinstarContactNotify(DinstarEntity, NotifyEntity):
         if self.device_entry is not None and self.device_entry.name != subentry.title:
             dr.async_get(self.hass).async_update_device(self.device_entry.id, name=subentry.title)
 
+    def _pool_members(self) -> list[PoolMember] | None:
+        """The gateways this contact's SMS may fail over to; ``None``: no failover.
+
+        See ``CONF_POOL``. A gateway removed since the contact was saved is left out: the
+        alarm goes from those that are left.
+        """
+        chosen = [self._pool] if isinstance(self._pool, str) else list(self._pool or [])
+        if not chosen and len(self.hass.config_entries.async_entries(DOMAIN)) > 1:
+            chosen = [POOL_ALL_GATEWAYS]
+        if not chosen:
+            return None
+        if POOL_ALL_GATEWAYS in chosen:
+            return pool_members(self.hass, self._entry, POOL_ALL)
+        others: list[str | dict[str, Any]] = [
+            gateway
+            for gateway in chosen
+            if gateway not in (POOL_THIS_GATEWAY, self._entry.entry_id)
+            and self.hass.config_entries.async_get_entry(gateway) is not None
+        ]
+        return pool_members(self.hass, self._entry, others)
+
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send the message (the title, if any, as its first line), failing over if chosen."""
         text = f"{title}\n{message}" if title else message
-        pool = self._pool
-        if pool is None and len(self.hass.config_entries.async_entries(DOMAIN)) > 1:
-            pool = POOL_ALL_GATEWAYS
-        if pool is None:
+        members = self._pool_members()
+        if members is None:
             await async_send_sms(
                 self.hass,
                 self._entry,
@@ -191,9 +216,7 @@ class DinstarContactNotify(DinstarEntity, NotifyEntity):
             self._entry,
             [self._number],
             text,
-            members=pool_members(
-                self.hass, self._entry, POOL_ALL if pool == POOL_ALL_GATEWAYS else None
-            ),
+            members=members,
             preferred=None if self._port is None else (self._entry.entry_id, self._port),
             encoding=None,
             status_report=True,

@@ -11,8 +11,10 @@ from typing import Final
 SUBENTRY_CONTACT: Final = "contact"
 CONF_NUMBER: Final = "number"
 CONF_ASSIST: Final = "assist"  # a contact's choice: may talk to Assist
-# A contact's failover: "all" (every gateway) or "this_gateway"; absent, every gateway when
-# there are several, else none (as before failover existed).
+# A contact's failover: the config entry ids of the gateways its SMS may go from, or "all"
+# among them (every gateway, also those added later); absent, every gateway when there are
+# several, else none (as before failover existed). Saved before gateways could be listed:
+# "all" or "this_gateway" alone, as a string.
 CONF_POOL: Final = "pool"
 POOL_ALL_GATEWAYS: Final = "all"
 POOL_THIS_GATEWAY: Final = "this_gateway"

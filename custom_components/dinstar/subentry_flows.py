@@ -22,6 +22,7 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_NAME, CONF_PORT
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import selector
+from homeassistant.helpers.selector import SelectOptionDict
 import probatio as vol
 
 from .aiodinstar import (
@@ -33,6 +34,7 @@ from .aiodinstar import (
     number_key,
 )
 from .assist.config import MIN_PIN_LENGTH
+from .const import DOMAIN
 from .flow_forms import PASSWORD_FIELD
 from .port_picker import async_port_selector
 from .runtime import DinstarConfigEntry
@@ -82,15 +84,53 @@ async def _async_contact_schema(hass: HomeAssistant, entry: DinstarConfigEntry) 
             **port,
             vol.Optional(CONF_POOL): selector.SelectSelector(
                 selector.SelectSelectorConfig(
-                    options=[POOL_ALL_GATEWAYS, POOL_THIS_GATEWAY],
+                    options=_pool_options(hass, entry),
+                    multiple=True,
                     translation_key="contact_pool",
-                    mode=selector.SelectSelectorMode.DROPDOWN,
+                    mode=selector.SelectSelectorMode.LIST,
                 )
             ),
             # Off unless chosen: an SMS from this number then reaches Assist (see AssistSubentryFlow).
             vol.Optional(CONF_ASSIST): bool,
         }
     )
+
+
+def _pool_options(hass: HomeAssistant, entry: DinstarConfigEntry) -> list[SelectOptionDict]:
+    """The gateways by name (the contact's own first), then every gateway, also later ones.
+
+    Only "all" has a translated label: the frontend keeps a gateway's name, as no
+    translation has its config entry id.
+    """
+    others = sorted(
+        (other for other in hass.config_entries.async_entries(DOMAIN) if other is not entry),
+        key=lambda other: other.title,
+    )
+    return [
+        *(
+            SelectOptionDict(value=gateway.entry_id, label=gateway.title)
+            for gateway in (entry, *others)
+        ),
+        SelectOptionDict(value=POOL_ALL_GATEWAYS, label=POOL_ALL_GATEWAYS),
+    ]
+
+
+def _suggested_pool(
+    hass: HomeAssistant, stored: str | list[str] | None, entry: DinstarConfigEntry
+) -> list[str]:
+    """A contact's saved gateways as the form offers them (see ``CONF_POOL``).
+
+    A gateway removed since is left out: the form cannot offer it.
+    """
+    if stored is None:
+        return []
+    if isinstance(stored, str):
+        return [entry.entry_id if stored == POOL_THIS_GATEWAY else stored]
+    return [
+        gateway
+        for gateway in stored
+        if gateway == POOL_ALL_GATEWAYS or hass.config_entries.async_get_entry(gateway)
+    ]
 
 
 class ContactSubentryFlow(ConfigSubentryFlow):
@@ -123,6 +163,9 @@ class ContactSubentryFlow(ConfigSubentryFlow):
             suggested = dict(subentry.data)
             if CONF_PORT in subentry.data:
                 suggested[CONF_PORT] = str(subentry.data[CONF_PORT])
+            suggested.pop(CONF_POOL, None)
+            if pool := _suggested_pool(self.hass, subentry.data.get(CONF_POOL), entry):
+                suggested[CONF_POOL] = pool
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(schema, suggested),
@@ -162,6 +205,8 @@ class ContactSubentryFlow(ConfigSubentryFlow):
         data = dict(user_input)
         if CONF_PORT in data:
             data[CONF_PORT] = int(data[CONF_PORT])
+        if not data.get(CONF_POOL):
+            data.pop(CONF_POOL, None)  # none chosen: the default, which follows the gateways
         elif not port_asked and subentry is not None and CONF_PORT in subentry.data:
             data[CONF_PORT] = subentry.data[CONF_PORT]
         # Saved in one form however it was typed ("+49 30 123-456", "030 123456"), so a

@@ -106,9 +106,9 @@ async def test_contact_of_the_only_gateway_does_not_fail_over(
 async def test_contact_failing_over_to_this_gateway_only(
     hass: HomeAssistant, http: TestClient, gateway: FakeGateway, second_gateway: FakeGateway
 ) -> None:
-    """Fail over to "this gateway": B is never used, even when all of A's SIMs fail."""
+    """Fail over to A alone: B is never used, even when all of A's SIMs fail."""
     a, _ = await two_gateways(hass, http, gateway, second_gateway)
-    await add_failover_contact(hass, a, "Alice", NUMBER, port=1, pool="this_gateway")
+    await add_failover_contact(hass, a, "Alice", NUMBER, port=1, pool=[a.entry.entry_id])
     finals = record_events(hass, "dinstar_sms_final")
     gateway.no_credit = {0, 1, 2, 3}
 

@@ -187,3 +187,144 @@ async def test_a_gateway_that_accepts_but_never_reports(
     assert (went(simulator), went(other)) == ([], [1])
     # Never released here: the message the first gateway holds is not sent twice by us.
     assert len(simulator.state.sent_messages) == 1
+
+
+THIRD_SERIAL = "da00-0030-1901-7777"
+THIRD_WEBHOOK_ID = "dinstar-test-webhook-third"
+
+
+@pytest.fixture
+async def third(
+    hass: HomeAssistant,
+    gateways: tuple[MockConfigEntry, MockConfigEntry],
+    simulator_config: SimulatorConfig,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> AsyncIterator[tuple[MockConfigEntry, Simulator]]:
+    """A third gateway beside the two, set up and pushing to its webhook."""
+    sim = Simulator(replace(simulator_config, serial=THIRD_SERIAL, seed=3))
+    await sim.start()
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Gateway C",
+        unique_id=THIRD_SERIAL,
+        data={**gateways[0].data, CONF_PORT: sim.port, CONF_WEBHOOK_ID: THIRD_WEBHOOK_ID},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    client = await hass_client_no_auth()
+    sim.push_url = str(client.make_url(f"/api/webhook/{THIRD_WEBHOOK_ID}"))
+    try:
+        yield entry, sim
+    finally:
+        await sim.stop()
+
+
+async def add_contact(
+    hass: HomeAssistant, entry: MockConfigEntry, **fields: Any
+) -> list[dict[str, Any]]:
+    """Ada added through the gateway's "Add contact"; returns the options "Fail over to" had."""
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "contact"), context={"source": "user"}
+    )
+    pool_field = next(f for f in result["data_schema"].schema if f == "pool")
+    options: list[dict[str, Any]] = result["data_schema"].schema[pool_field].config["options"]
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Ada", "number": NUMBER, **fields}
+    )
+    assert result["type"] == "create_entry", result
+    await hass.async_block_till_done()
+    return options
+
+
+async def alert_ada(hass: HomeAssistant) -> dict[str, Any]:
+    finals = async_capture_events(hass, EVENT_SMS_FINAL)
+    await hass.services.async_call(
+        "notify",
+        "send_message",
+        {"entity_id": "notify.ada_sms", "message": "Alarm"},
+        blocking=True,
+    )
+    async with asyncio.timeout(10):
+        while not finals:
+            await asyncio.sleep(0.02)
+    (final,) = finals
+    return final.data
+
+
+async def test_a_contact_fails_over_to_the_gateways_it_names(
+    hass: HomeAssistant,
+    gateways: tuple[MockConfigEntry, MockConfigEntry],
+    third: tuple[MockConfigEntry, Simulator],
+    simulator: Simulator,
+    other: Simulator,
+) -> None:
+    """Ada of the first gateway names the third: B is never asked, though it could send."""
+    first, second = gateways
+    third_entry, third_sim = third
+    options = await add_contact(hass, first, pool=[third_entry.entry_id])
+    # Its own gateway first, the others by name, then every gateway (also those added later).
+    assert options == [
+        {"value": first.entry_id, "label": first.title},
+        {"value": second.entry_id, "label": "Gateway B"},
+        {"value": third_entry.entry_id, "label": "Gateway C"},
+        {"value": "all", "label": "all"},
+    ]
+    simulator.state.faults.no_credit_ports = FIRST_PORTS
+    final = await alert_ada(hass)
+    assert tried(final)[:2] == [(first.title, 6, "failed"), (first.title, 1, "failed")]
+    assert [(gateway, outcome) for gateway, _, outcome in tried(final)[2:]] == [
+        ("Gateway C", "sent")
+    ]
+    assert went(third_sim) == [final["final_port"]["port"]]
+    assert other.state.sent_messages == []
+
+
+async def test_a_removed_gateway_leaves_the_contact_sending(
+    hass: HomeAssistant,
+    gateways: tuple[MockConfigEntry, MockConfigEntry],
+    simulator: Simulator,
+    other: Simulator,
+) -> None:
+    """Ada named B, which is removed since: her alarm fails over on the first gateway alone.
+
+    Changing her then offers what is left, without B.
+    """
+    first, second = gateways
+    await add_contact(hass, first, pool=[second.entry_id])
+    assert await hass.config_entries.async_remove(second.entry_id)
+    await hass.async_block_till_done()
+    simulator.state.faults.no_credit_ports = [6]
+    final = await alert_ada(hass)
+    assert tried(final) == [(first.title, 6, "failed"), (first.title, 1, "sent")]
+    assert other.state.sent_messages == []
+
+    (ada,) = first.subentries.values()
+    result = await first.start_subentry_reconfigure_flow(hass, ada.subentry_id)
+    schema = result["data_schema"].schema
+    pool_field = next(f for f in schema if f == "pool")
+    assert pool_field.description is None
+    assert [o["value"] for o in schema[pool_field].config["options"]] == [first.entry_id, "all"]
+
+
+async def test_a_contact_saved_before_gateways_could_be_listed(
+    hass: HomeAssistant,
+    gateways: tuple[MockConfigEntry, MockConfigEntry],
+    simulator: Simulator,
+    other: Simulator,
+) -> None:
+    """A contact saved with the word "this_gateway" fails over on its gateway alone, as then."""
+    first, _second = gateways
+    await add_contact(hass, first)
+    (ada,) = first.subentries.values()
+    hass.config_entries.async_update_subentry(first, ada, data={**ada.data, "pool": "this_gateway"})
+    await hass.async_block_till_done()
+    simulator.state.faults.no_credit_ports = FIRST_PORTS
+    final = await alert_ada(hass)
+    assert final["outcome"] == "failed"
+    assert {attempt["gateway"] for attempt in final["attempts"]} == {first.title}
+    assert other.state.sent_messages == []
+
+    result = await first.start_subentry_reconfigure_flow(hass, ada.subentry_id)
+    pool_field = next(f for f in result["data_schema"].schema if f == "pool")
+    assert pool_field.description == {"suggested_value": [first.entry_id]}

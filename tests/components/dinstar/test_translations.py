@@ -433,3 +433,79 @@ def test_placeholders_are_passed() -> None:
                 if needed := _placeholders(text) - use.passed:
                     unfilled.append(f"{use.where}: {use.key}.{path} needs {sorted(needed)}")
     assert not unfilled, "\n".join(unfilled)
+
+
+# What Home Assistant's flow helpers abort with when the call names no reason.
+_IMPLIED_REASONS = {
+    "_abort_if_unique_id_configured": "already_configured",
+    "_async_abort_entries_match": "already_configured",
+    "_abort_if_unique_id_mismatch": "unique_id_mismatch",
+}
+
+
+def _flow_sections() -> dict[str, str]:
+    """Each flow class of the integration, with the section of en.json its texts are in."""
+    tree = ast.parse((PACKAGE / "config_flow.py").read_text(encoding="utf-8"))
+    subentries = ast.parse((PACKAGE / "subentries.py").read_text(encoding="utf-8"))
+    constants = _constants({PACKAGE / "subentries.py": subentries})
+    sections: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            bases = {base.id for base in node.bases if isinstance(base, ast.Name)}
+            if "ConfigFlow" in bases:
+                sections[node.name] = "config"
+            elif "OptionsFlow" in bases:
+                sections[node.name] = "options"
+        if isinstance(node, ast.FunctionDef) and node.name == "async_get_supported_subentry_types":
+            supported = next(n for n in ast.walk(node) if isinstance(n, ast.Dict))
+            for key, value in zip(supported.keys, supported.values, strict=True):
+                assert isinstance(key, ast.Name)
+                assert isinstance(value, ast.Name)
+                sections[value.id] = f"config_subentries.{constants[key.id]}"
+    return sections
+
+
+def _abort_reasons(flow: ast.ClassDef) -> Iterator[tuple[int, str]]:
+    """The reasons a flow class can abort with: named, implied by a helper, or by an update."""
+    for function in flow.body:
+        if not isinstance(function, ast.AsyncFunctionDef | ast.FunctionDef):
+            continue
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            name = node.func.attr
+            reason = _keyword(node, "reason")
+            if isinstance(reason, ast.Constant) and isinstance(reason.value, str):
+                yield node.lineno, reason.value
+            elif name in _IMPLIED_REASONS:
+                yield node.lineno, _IMPLIED_REASONS[name]
+            elif name in {"async_update_and_abort", "async_update_reload_and_abort"}:
+                # Reauthentication and reconfiguration end here alike; a subentry only changes.
+                yield node.lineno, "reconfigure_successful"
+                if flow.name.endswith("ConfigFlow"):
+                    yield node.lineno, "reauth_successful"
+
+
+def test_every_abort_reason_is_translated() -> None:
+    """A flow's abort shows its reason's text: one missing shows the bare key to the user.
+
+    The Reconfigure of a contact ended on "reconfigure_successful", which en.json gave only to
+    the balance check and Assist.
+    """
+    sections = _flow_sections()
+    assert {"config", "options", "config_subentries.contact"} <= set(sections.values())
+    missing: list[str] = []
+    for module in ("config_flow.py", "subentry_flows.py"):
+        tree = ast.parse((PACKAGE / module).read_text(encoding="utf-8"))
+        for flow in ast.walk(tree):
+            if not isinstance(flow, ast.ClassDef) or flow.name not in sections:
+                continue
+            node: Any = STRINGS
+            for part in sections[flow.name].split("."):
+                node = node.get(part, {})
+            missing.extend(
+                f"{module}:{line} {flow.name}: abort reason {reason!r}"
+                for line, reason in _abort_reasons(flow)
+                if reason not in node.get("abort", {})
+            )
+    assert not missing, "\n".join(missing)
