@@ -12,7 +12,7 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.const import STATE_UNKNOWN
-from homeassistant.core import Event, HomeAssistant, State
+from homeassistant.core import HomeAssistant, State
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -20,6 +20,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    async_capture_events,
     async_fire_time_changed,
     async_mock_restore_state_shutdown_restart,
     mock_restore_cache_with_extra_data,
@@ -218,8 +219,7 @@ async def test_checks_are_spread_and_low_balances_fire(
     tick: Tick,
 ) -> None:
     """One port a minute; the amount read from the reply; a balance under the threshold fires."""
-    low: list[Event] = []
-    hass.bus.async_listen("dinstar_low_balance", low.append)
+    low = async_capture_events(hass, "dinstar_low_balance")
     await tick()
     credit = simulator.state.ports[1].remain_credit
     state = hass.states.get(BALANCE.format(1))
@@ -607,8 +607,7 @@ async def test_low_balance_fires_once_per_fall(
 ) -> None:
     """Low twice in a row is one event; back above the threshold and down again is another."""
     await pushes()
-    low: list[Event] = []
-    hass.bus.async_listen("dinstar_low_balance", low.append)
+    low = async_capture_events(hass, "dinstar_low_balance")
     port = simulator.state.ports[1]
     for credit in ("5.00", "5.00", "50.00", "4.00", "3.00"):
         port.remain_credit = credit
@@ -630,8 +629,7 @@ async def test_a_balance_at_the_threshold_is_not_low(
 ) -> None:
     """Low is below the threshold; the event is on the port's device."""
     await pushes()
-    low: list[Event] = []
-    hass.bus.async_listen("dinstar_low_balance", low.append)
+    low = async_capture_events(hass, "dinstar_low_balance")
     for credit in ("10.00", "9.99"):
         simulator.state.ports[1].remain_credit = credit
         await hass.services.async_call(

@@ -10,7 +10,11 @@ from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.bus_events import ALL_EVENTS
@@ -37,8 +41,7 @@ async def test_sms_and_ussd_event_entities(
         hass.states.get("event.dinstar_da00_0030_1901_2817_port_1_sms_received").state
         == STATE_UNKNOWN
     )
-    events: list[Event] = []
-    hass.bus.async_listen("dinstar_sms_received", events.append)
+    events = async_capture_events(hass, "dinstar_sms_received")
     client = await hass_client_no_auth()
     # On the gateway (its own push goes nowhere), then pushed as the gateway would.
     sms_id = simulator.receive_sms(1, "+4930123456", "Code 4711")

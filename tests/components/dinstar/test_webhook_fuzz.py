@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from hypothesis import HealthCheck, given, settings, strategies as st
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
@@ -53,8 +53,13 @@ async def test_fuzz_webhook(
 ) -> None:
     client = await hass_client_no_auth()
     fired: list[Event[Any]] = []
+
+    @callback
+    def record(event: Event[Any]) -> None:
+        fired.append(event)
+
     for kind in ALL_EVENTS:
-        hass.bus.async_listen(kind, fired.append)
+        hass.bus.async_listen(kind, record)
     statuses: set[int] = set()
     posted = 0
 

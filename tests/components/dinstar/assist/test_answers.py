@@ -8,7 +8,7 @@ from homeassistant.components.homeassistant.exposed_entities import async_expose
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from dinstar_dev.gateway_simulator import Simulator
 from dinstar_dev.gateway_simulator.models import IncomingSms
@@ -39,10 +39,8 @@ async def test_an_allowed_contact_turns_on_the_light(
     init_with_subentries: MockConfigEntry,
 ) -> None:
     """The answer goes back as an SMS from the same port; the exchange is an event."""
-    exchanges: list[Event] = []
-    hass.bus.async_listen("dinstar_assist_exchange", exchanges.append)
-    received: list[Event] = []
-    hass.bus.async_listen("dinstar_sms_received", received.append)
+    exchanges = async_capture_events(hass, "dinstar_assist_exchange")
+    received = async_capture_events(hass, "dinstar_sms_received")
     await sms_in(ALICE, f"{PIN} turn on the kitchen light")
     light = hass.states.get(KITCHEN)
     assert light.state == "on"
@@ -78,8 +76,7 @@ async def test_the_contact_in_any_notation_of_the_network(
     hass: HomeAssistant, sms_in: Receive, simulator: Simulator, sender: str
 ) -> None:
     """International with spaces, with 00, and national, read with Home Assistant's country."""
-    exchanges: list[Event] = []
-    hass.bus.async_listen("dinstar_assist_exchange", exchanges.append)
+    exchanges = async_capture_events(hass, "dinstar_assist_exchange")
     await sms_in(sender, f"{PIN} turn on the kitchen light")
     assert hass.states.get(KITCHEN).state == "on"
     assert len(replies_to(simulator, ALICE)) == 1  # to the number in E.164
@@ -115,8 +112,7 @@ async def test_only_fresh_messages_talk(
     age: timedelta,
 ) -> None:
     """An SMS stamped long ago (or ahead of any clock drift) fires its event, nothing else."""
-    events: list[Event] = []
-    hass.bus.async_listen("dinstar_sms_received", events.append)
+    events = async_capture_events(hass, "dinstar_sms_received")
     receive_stamped(simulator, ALICE, f"{PIN} turn on the kitchen light", dt_util.now() - age)
     await simulator.drain_pushes()
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -164,8 +160,7 @@ async def test_an_sms_read_after_an_outage_is_not_answered(
         simulator, ALICE, f"{PIN} turn on the kitchen light", dt_util.now() - timedelta(hours=6)
     )
     simulator.state.faults.drop_pushes = False
-    events: list[Event] = []
-    hass.bus.async_listen("dinstar_sms_received", events.append)
+    events = async_capture_events(hass, "dinstar_sms_received")
     await hass.config_entries.async_reload(init_with_subentries.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert len(events) == 1
@@ -183,8 +178,7 @@ async def test_a_fresh_sms_read_by_a_catch_up_is_not_answered(
     await hass.config_entries.async_unload(init_with_subentries.entry_id)
     simulator.state.receive_sms(1, ALICE, f"{PIN} turn on the kitchen light")
     await simulator.drain_pushes()  # nobody listens
-    events: list[Event] = []
-    hass.bus.async_listen("dinstar_sms_received", events.append)
+    events = async_capture_events(hass, "dinstar_sms_received")
     assert await hass.config_entries.async_setup(init_with_subentries.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert events[0].data["caught_up"] is True
@@ -196,8 +190,7 @@ async def test_a_reply_the_gateway_refuses_is_logged(
     hass: HomeAssistant, sms_in: Receive, simulator: Simulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Assist acted, but its answer could not go out: a warning, and no exchange is fired."""
-    exchanges: list[Event] = []
-    hass.bus.async_listen("dinstar_assist_exchange", exchanges.append)
+    exchanges = async_capture_events(hass, "dinstar_assist_exchange")
 
     @callback
     def gateway_fails(event: Event) -> None:
@@ -259,8 +252,7 @@ async def test_the_conversation_goes_on(
     """
     for entity_id in REFUSED:
         async_expose_entity(hass, "conversation", entity_id, False)
-    exchanges: list[Event] = []
-    hass.bus.async_listen("dinstar_assist_exchange", exchanges.append)
+    exchanges = async_capture_events(hass, "dinstar_assist_exchange")
     await sms_in(ALICE, f"{PIN} turn on the kitchen light")
     await sms_in(ALICE, f"{PIN}: turn it off")
     assert hass.states.get(KITCHEN).state == "off"
@@ -281,8 +273,7 @@ async def test_the_conversation_goes_on(
 async def test_a_contact_saved_in_national_notation(
     hass: HomeAssistant, sms_in: Receive, simulator: Simulator
 ) -> None:
-    exchanges: list[Event] = []
-    hass.bus.async_listen("dinstar_assist_exchange", exchanges.append)
+    exchanges = async_capture_events(hass, "dinstar_assist_exchange")
     await sms_in(ALICE, f"{PIN} turn on the kitchen light")
     assert len(replies_to(simulator, ALICE)) == 1
     assert exchanges[0].data["contact"] == "Alice"
@@ -305,8 +296,7 @@ async def test_a_limit_is_logged_once_and_fired(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Logged once until an answer goes out again; fired each time."""
-    limits: list[Event] = []
-    hass.bus.async_listen("dinstar_assist_limit", limits.append)
+    limits = async_capture_events(hass, "dinstar_assist_limit")
     for text in ("turn on the kitchen light", "turn off the kitchen light", "hello"):
         await sms_in(ALICE, f"{PIN} {text}")
     assert hass.states.get(KITCHEN).state == "on"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.dinstar.const import DOMAIN
 from dinstar_dev.gateway_simulator import Simulator
@@ -41,8 +41,7 @@ async def test_five_wrong_pins_lock_the_sender_out_for_a_day(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Nothing goes back to a wrong PIN; the fifth locks the number out, the right PIN too."""
-    limits: list[Event] = []
-    hass.bus.async_listen("dinstar_assist_limit", limits.append)
+    limits = async_capture_events(hass, "dinstar_assist_limit")
     for guess in range(4):
         await sms_in(ALICE, f"{100000 + guess} turn on the kitchen light")
     assert limits == []
@@ -84,8 +83,7 @@ async def test_twenty_wrong_pins_pause_assist_for_an_hour(
     init_with_subentries: MockConfigEntry,
 ) -> None:
     """Guesses spread over numbers: after twenty in an hour, nobody is answered for an hour."""
-    limits: list[Event] = []
-    hass.bus.async_listen("dinstar_assist_limit", limits.append)
+    limits = async_capture_events(hass, "dinstar_assist_limit")
     for guess in range(4):
         for number in CONTACTS[:4]:
             await sms_in(number, f"{200000 + guess} hello")
@@ -180,8 +178,7 @@ async def test_one_number_cannot_spend_everyones_replies(
     init_with_subentries: MockConfigEntry,
 ) -> None:
     """A daily cap per contact below the one of all: the others are still answered."""
-    limits: list[Event] = []
-    hass.bus.async_listen("dinstar_assist_limit", limits.append)
+    limits = async_capture_events(hass, "dinstar_assist_limit")
     for _ in range(3):
         await sms_in(ALICE, f"{PIN} what time is it")
     await sms_in(BOB, f"{PIN} what time is it")

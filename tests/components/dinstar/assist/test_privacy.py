@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 from homeassistant.const import MATCH_ALL
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
@@ -40,8 +40,7 @@ async def test_the_pin_is_masked_everywhere(
 ) -> None:
     """What the recorder and the logbook keep (events, states) and the log show no PIN."""
     caplog.set_level(logging.DEBUG)
-    fired: list[Event] = []
-    hass.bus.async_listen(MATCH_ALL, fired.append)
+    fired = async_capture_events(hass, MATCH_ALL)
     await sms_in(ALICE, f"{PIN} turn on the kitchen light")
     await sms_in(ALICE, f"turn off the kitchen light, my PIN is {PIN}")  # a wrong PIN
     assert hass.states.get(KITCHEN).state == "on"

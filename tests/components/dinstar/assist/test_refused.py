@@ -11,7 +11,7 @@ from typing import Any, Literal
 from homeassistant.components import conversation
 from homeassistant.components.conversation.models import AbstractConversationAgent
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
     area_registry as ar,
     entity_registry as er,
@@ -20,7 +20,7 @@ from homeassistant.helpers import (
 )
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from dinstar_dev.gateway_simulator import Simulator
 
@@ -107,8 +107,7 @@ async def test_refused_before_the_agent_runs(
     names: str,
 ) -> None:
     """Nothing of the kind moves (nor anything else), and the reply says why."""
-    exchanges: list[Event] = []
-    hass.bus.async_listen("dinstar_assist_exchange", exchanges.append)
+    exchanges = async_capture_events(hass, "dinstar_assist_exchange")
     await sms_in(ALICE, f"{PIN} {text}")
     assert unchanged(hass, *REFUSED, *DENIED, KITCHEN, "cover.kitchen_blind")
     assert replies_to(simulator, ALICE) == [refusal(names)]
