@@ -7,11 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
-from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, CONF_WEBHOOK_ID
+from homeassistant.const import CONF_NAME, CONF_PASSWORD, CONF_USERNAME, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_DRP_PASSWORD, CONF_DRP_USERNAME, CONF_FINGERPRINT, CONF_MAC, CONF_SERIAL
 from .runtime import DinstarConfigEntry
+from .subentries import CONF_PIN
 
 TO_REDACT = {
     CONF_PASSWORD,
@@ -31,6 +32,8 @@ TO_REDACT = {
     "smsc",
     "call_forwarding",
     "text",
+    CONF_NAME,
+    CONF_PIN,
 }
 
 
@@ -57,6 +60,16 @@ async def async_get_config_entry_diagnostics(
                 "unconfirmed": runtime.messaging.audit.unconfirmed,
             },
             "ports": [asdict(info) for _, info in sorted(data.ports.items())],
+            # What was set up on the gateway: a contact's name and number, and the PIN, are
+            # redacted; the rest (ports, limits, choices) is what support asks about.
+            "subentries": [
+                {
+                    "subentry_id": subentry.subentry_id,
+                    "subentry_type": subentry.subentry_type,
+                    "data": dict(subentry.data),
+                }
+                for subentry in entry.subentries.values()
+            ],
         },
         TO_REDACT,
     )

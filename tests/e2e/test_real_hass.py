@@ -200,6 +200,10 @@ async def test_an_allowed_contact_talks_to_assist_by_sms(stack: Stack) -> None:
     assert sent[0]["text"] == exchange["reply"]
 
 
+# Added in the browser, then changed there: allowed to talk to Assist.
+CONTACT = ("Bea", "+4917655544433")
+
+
 async def test_frontend_shows_the_gateway_and_its_ports(
     stack: Stack, output: Path, tmp_path: Path
 ) -> None:
@@ -208,8 +212,9 @@ async def test_frontend_shows_the_gateway_and_its_ports(
     Two gateways side by side keep their own names; options saved and a balance check added
     (through its form, whose port picker names each port as its device with its registration)
     write no "unavailable" line in the logbook: nothing reloads; a SIM pulled and plugged again
-    on the dashboard leaves no card row without its entity; the contact form has all its texts;
-    the integration's brand images are served.
+    on the dashboard leaves no card row without its entity; the contact form has all its texts,
+    and a contact added with it is changed through its row (Assist allowed, failing over to the
+    second gateway, its notify entity kept); the integration's brand images are served.
     """
     await stack.control("config", {"push_url": stack.entry["webhook_url"]})
     sim_port = free_port()
@@ -239,6 +244,23 @@ async def test_frontend_shows_the_gateway_and_its_ports(
     lines = await stack.api.logbook(since, report["before_sim_pull"])
     assert [line["entity_id"] for line in lines if line.get("state") == "unavailable"] == []
     states = {state["entity_id"]: state for state in await stack.api.states()}
+    async with stack.api.websocket() as socket:
+        subentries = await socket.command(
+            "config_entries/subentries/list", entry_id=stack.entry["entry_id"]
+        )
+    (bea,) = [s for s in subentries if s["title"] == CONTACT[0]]
+    assert bea["subentry_type"] == "contact"
+    # The change reached the contact's data (diagnostics show it, its name redacted).
+    async with stack.api.session.get(
+        f"{stack.ha_url}/api/diagnostics/config_entry/{stack.entry['entry_id']}",
+        headers={"Authorization": f"Bearer {stack.api.access_token}"},
+    ) as response:
+        assert response.status == 200
+        diagnostics = (await response.json())["data"]
+    (changed,) = [s for s in diagnostics["subentries"] if s["subentry_id"] == bea["subentry_id"]]
+    assert changed["data"]["assist"] is True
+    assert changed["data"]["pool"] == [garage["entry_id"]]
+    assert states["notify.bea_sms"]["state"] != "unavailable"
     assert states["sensor.dinstar_2817_port_1_balance"]["attributes"]["unit_of_measurement"] == (
         "EUR"
     )
@@ -265,6 +287,7 @@ async def test_frontend_shows_the_gateway_and_its_ports(
         "balance-form.png",
         "logbook.png",
         "contact-form.png",
+        "contact-reconfigure.png",
     ):
         assert (output / picture).stat().st_size > 20_000, picture
 
@@ -302,6 +325,8 @@ async def _check_in_the_browser(
             "DASHBOARD_URL": f"{stack.ha_url}/{DASHBOARD_PATH}/{gateway['id']}",
             "PORT_LABELS": json.dumps(port_labels),
             "LOGBOOK_SINCE": since,
+            "CONTACT_NAME": CONTACT[0],
+            "CONTACT_NUMBER": CONTACT[1],
             "OUT_DIR": str(output),
         },
     )

@@ -2,13 +2,15 @@
 // the gateway's and a port's device pages; the integration's page naming every gateway, with
 // its brand icon served; a balance check added through its form, whose port picker shows each
 // port's label; the logbook since the options were saved, with no line "became unavailable";
-// the "Add contact" form with all its texts; the dashboard while the port's SIM is pulled and
-// plugged again, never with a row whose entity is gone.
+// the "Add contact" form with all its texts, a contact added with it and changed through its
+// row's "Change contact" (May talk to Assist ticked, the second gateway chosen in "Fail over
+// to"); the dashboard while the port's SIM is pulled and plugged again, never with a row
+// whose entity is gone.
 // Environment: HA_URL, HA_USERNAME, HA_PASSWORD, GATEWAY_DEVICE_ID, GATEWAY_NAMES (JSON list, the
 // first is GATEWAY_DEVICE_ID's), PORT_DEVICE_ID, PORT_NAME, SIM_CONTROL_URL (the simulator's
 // /_sim/ports/{n} of that port), DASHBOARD_URL, PORT_LABELS (JSON list: the first gateway's
-// port labels, by port), LOGBOOK_SINCE (ISO time), OUT_DIR; CHROMIUM (default
-// /usr/bin/chromium). Prints a JSON report last: before_sim_pull, the time just before the SIM
+// port labels, by port), LOGBOOK_SINCE (ISO time), CONTACT_NAME and CONTACT_NUMBER (the
+// contact to add), OUT_DIR; CHROMIUM (default /usr/bin/chromium). Prints a JSON report last: before_sim_pull, the time just before the SIM
 // is pulled (the logbook is quiet until then). Exits non-zero, saying why, on any failure.
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
@@ -143,6 +145,30 @@ try {
   if (await page.getByText("Translation error").count()) {
     throw new Error('the contact form shows "Translation error"');
   }
+  // The contact added, then changed from its row: "May talk to Assist" ticked in place.
+  const contactName = env("CONTACT_NAME");
+  const dialog = page.locator("dialog-data-entry-flow");
+  // A required field's label ends in "*".
+  await dialog.getByRole("textbox", { name: /^Name/ }).fill(contactName);
+  await dialog.getByRole("textbox", { name: /^Phone number/ }).fill(env("CONTACT_NUMBER"));
+  await dialog.locator("ha-button", { hasText: "Submit" }).click();
+  await dialog.getByText("Add a contact").waitFor({ state: "hidden" });
+  await page.goto(`${url}/config/integrations/integration/dinstar`);
+  const contactRow = page.locator("ha-config-sub-entry-row", { hasText: contactName });
+  await contactRow.getByLabel("Change contact").click();
+  await dialog.getByText("Change the contact").waitFor();
+  // The checkbox's own element takes the click for its inner input: forced, then checked.
+  await dialog.getByRole("checkbox", { name: "May talk to Assist" }).check({ force: true });
+  // "Fail over to" lists the gateways by name: the other one chosen.
+  await dialog
+    .getByRole("checkbox", { name: gatewayNames[1], exact: true })
+    .check({ force: true });
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: `${outDir}/contact-reconfigure.png` });
+  await dialog.locator("ha-button", { hasText: "Submit" }).click();
+  // Ours, or the frontend's own words for a reconfiguration that ended well.
+  await dialog.getByText(/The contact is changed|Reconfiguration was successful/).waitFor();
+  await dialog.locator("ha-button", { hasText: "Close" }).click();
 
   await page.goto(env("DASHBOARD_URL"));
   const portCard = page.locator("hui-entities-card", { hasText: "Port 1" });

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from homeassistant.core import HomeAssistant
 import pytest
@@ -63,4 +64,39 @@ class TestThroughDrp:
         assert diagnostics["entry"]["data"][CONF_DRP_PASSWORD] == "**REDACTED**"
         assert diagnostics["entry"]["data"][CONF_DRP_USERNAME] == "**REDACTED**"
         for secret in (PASSWORD, SERIAL):
+            assert secret not in str(diagnostics)
+
+
+class TestSubentries:
+    """What was set up on the gateway is there for support; who and the PIN are not."""
+
+    @pytest.fixture
+    def subentries(self) -> list[tuple[str, dict[str, Any]]]:
+        return [
+            ("contact", {"name": "Ada Lovelace", "number": "+4917612345678", "assist": True}),
+            ("assist", {"pin": "975310", "max_parts": 2, "rate_limit": 5, "daily_cap": 50}),
+        ]
+
+    async def test_subentries_are_listed_redacted(
+        self,
+        hass: HomeAssistant,
+        hass_client: ClientSessionGenerator,
+        init_with_subentries: MockConfigEntry,
+    ) -> None:
+        diagnostics = await get_diagnostics_for_config_entry(
+            hass, hass_client, init_with_subentries
+        )
+        listed = {item["subentry_type"]: item for item in diagnostics["subentries"]}
+        assert set(listed) == {"contact", "assist"}
+        assert listed["contact"]["data"] == {
+            "name": "**REDACTED**",
+            "number": "**REDACTED**",
+            "assist": True,
+        }
+        assert listed["assist"]["data"]["pin"] == "**REDACTED**"
+        assert listed["assist"]["data"]["rate_limit"] == 5
+        assert set(init_with_subentries.subentries) == {
+            item["subentry_id"] for item in diagnostics["subentries"]
+        }
+        for secret in ("Ada Lovelace", "+4917612345678", "975310"):
             assert secret not in str(diagnostics)
