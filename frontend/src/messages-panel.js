@@ -544,4 +544,4 @@ class MessagesPanel extends LitElement {
   `;
 }
 
-customElements.define("dinstar-messages-panel", MessagesPanel);
+customElements.define("dinstar-messages-app", MessagesPanel);

@@ -332,7 +332,7 @@ var O=globalThis,R=O.ShadowRoot&&(O.ShadyCSS===void 0||O.ShadyCSS.nativeShadow)&
     .error {
       color: var(--error-color);
     }
-  `};customElements.define("dinstar-messages-panel",et);
+  `};customElements.define("dinstar-messages-app",et);
 /*! Bundled license information:
 
 @lit/reactive-element/css-tag.js:

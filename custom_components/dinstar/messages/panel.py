@@ -1,78 +1,91 @@
-"""The Messages sidebar panel: its script, served to signed-in users only, and its registration.
+"""The Messages sidebar panel: its registration, and its script for signed-in users only.
 
-A custom panel's module is loaded by the browser with a plain ``import()``, which carries no
-token; so the script's URL is signed (Home Assistant's signed paths), and only signed-in users
-ever get that URL, inside the panel list the authenticated websocket sends. A request without
-a valid signature is refused like any unauthenticated API call.
+Home Assistant loads a custom panel's module by the address in the panel's registration, with
+no token; any address a browser can load so is one anyone can load, and a signed address
+outlives the session of the user who was handed it. So the registration carries only a small
+loader, inline (a ``data:`` address: nothing is served for it), and the loader asks for the
+panel's script over the websocket of the user who opened the panel, with the same check as the
+panel's data. A logged-out user has no websocket, so gets nothing.
 The panel is there while a gateway is loaded; administrators only, unless a loaded gateway's
 option opens its messages to every user (the websocket commands check the same, per gateway).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-import hashlib
+import base64
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from aiohttp import web
-from homeassistant.components import frontend, panel_custom
-from homeassistant.components.http.auth import async_sign_path
+from homeassistant.components import frontend, panel_custom, websocket_api
+from homeassistant.components.websocket_api.connection import ActiveConnection
+from homeassistant.components.websocket_api.decorators import websocket_command
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.http import HomeAssistantView
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.util.hass_dict import HassKey
 
 from custom_components.dinstar.const import DOMAIN, LOGGER
 
-from .access import opened_to_all
+from .access import opened_to_all, visible_entries
 
 PANEL_URL_PATH = "dinstar-messages"
+# The loader's element, which Home Assistant creates; it shows the panel's own inside.
 ELEMENT_NAME = "dinstar-messages-panel"
-SCRIPT_URL = "/api/dinstar/messages/panel.js"
-# Built by ``scripts/build-frontend`` (a release ships it inside the integration's folder).
-BUNDLE = Path(__file__).parent.parent / "frontend" / "messages-panel.js"
-# Signatures die with Home Assistant's run (their secret is made at start), so a long life
-# changes nothing: a restart registers the panel again with a new one.
-SIGNED_FOR = timedelta(days=365)
+# Built by ``scripts/build-frontend`` (a release ships them inside the integration's folder).
+FRONTEND = Path(__file__).parent.parent / "frontend"
+BUNDLE = FRONTEND / "messages-panel.js"
+LOADER = FRONTEND / "panel-loader.js"
+COMMAND_SCRIPT = "dinstar/messages/panel_script"
+
+
+@dataclass(frozen=True, slots=True)
+class _PanelFiles:
+    """The built files, read once at start: the panel's script and the loader's address."""
+
+    script: str
+    loader_url: str
+
+
+_FILES: HassKey[_PanelFiles] = HassKey(f"{DOMAIN}_messages_panel_files")
 # The panel's registration as it is now: whether only administrators see it.
 _REGISTERED: HassKey[bool] = HassKey(f"{DOMAIN}_messages_panel")
-_VERSION: HassKey[str] = HassKey(f"{DOMAIN}_messages_panel_version")
 
 
-class PanelScriptView(HomeAssistantView):
-    """The panel's script, for authenticated (or signed) requests only."""
-
-    url = SCRIPT_URL
-    name = "api:dinstar:messages_panel"
-    requires_auth = True
-
-    async def get(self, request: web.Request) -> web.StreamResponse:
-        """The built bundle; its URL carries its hash, so browsers may keep it."""
-        return web.FileResponse(
-            BUNDLE,
-            headers={
-                "Content-Type": "text/javascript",
-                "Cache-Control": "private, max-age=31536000, immutable",
-            },
-        )
+def _read_files() -> _PanelFiles:
+    loader = base64.b64encode(LOADER.read_bytes()).decode("ascii")
+    return _PanelFiles(
+        script=BUNDLE.read_text(encoding="utf-8"),
+        loader_url=f"data:text/javascript;base64,{loader}",
+    )
 
 
 async def async_setup_panel_script(hass: HomeAssistant) -> None:
-    """Serve the script; without a built one, the panel is left out and the log says so."""
+    """Read the built panel; without it, the panel is left out and the log says so."""
     try:
-        content = await hass.async_add_executor_job(BUNDLE.read_bytes)
-    except FileNotFoundError:
+        files = await hass.async_add_executor_job(_read_files)
+    except FileNotFoundError as missing:
         LOGGER.warning(
-            "The Messages panel is not built (%s is missing): run scripts/build-frontend", BUNDLE
+            "The Messages panel is not built (%s is missing): run scripts/build-frontend",
+            missing.filename,
         )
         return
-    hass.data[_VERSION] = hashlib.sha256(content).hexdigest()[:16]
-    hass.http.register_view(PanelScriptView())
+    hass.data[_FILES] = files
+    websocket_api.async_register_command(hass, _panel_script_command)
+
+
+@websocket_command({"type": COMMAND_SCRIPT})
+@callback
+def _panel_script_command(
+    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
+) -> None:
+    """The panel's script, for a user who may see the panel (see ``access``)."""
+    visible_entries(hass, connection.user)  # refuses a user who may see no gateway
+    connection.send_result(msg["id"], {"script": hass.data[_FILES].script})
 
 
 async def async_update_panel(hass: HomeAssistant) -> None:
     """Show, change or remove the panel after a gateway was set up, unloaded or removed."""
-    if (version := hass.data.get(_VERSION)) is None:
+    if (files := hass.data.get(_FILES)) is None:
         return
     loaded = [
         entry
@@ -92,9 +105,10 @@ async def async_update_panel(hass: HomeAssistant) -> None:
             webcomponent_name=ELEMENT_NAME,
             sidebar_title="Messages",
             sidebar_icon="mdi:message-text",
-            module_url=async_sign_path(
-                hass, f"{SCRIPT_URL}?v={version}", SIGNED_FOR, use_content_user=True
-            ),
+            module_url=files.loader_url,
+            # The frontend asks the user to trust a module from another host than its own; an
+            # inline one has no host at all, and is ours.
+            trust_external=True,
             require_admin=admin_only,
         )
         hass.data[_REGISTERED] = admin_only

@@ -34,11 +34,21 @@ const browser = await chromium.launch({
 const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 const page = await context.newPage();
 const foreign = [];
+// Home Assistant's own, or made in the page: the panel's loader comes inline (data:), and runs
+// the panel it received over the websocket from memory (blob: of this origin).
+const own = (address) =>
+  address.startsWith(url) || address.startsWith("data:") || address.startsWith(`blob:${url}`);
 page.on("request", (request) => {
   const kind = request.resourceType();
-  if (["script", "stylesheet", "font"].includes(kind) && !request.url().startsWith(url)) {
+  if (["script", "stylesheet", "font"].includes(kind) && !own(request.url())) {
     foreign.push(`${kind} ${request.url()}`);
   }
+});
+// The page's own errors, printed when the check fails.
+const pageErrors = [];
+page.on("pageerror", (error) => pageErrors.push(String(error)));
+page.on("console", (message) => {
+  if (message.type() === "error") pageErrors.push(message.text());
 });
 const receive = async (text) => {
   const answer = await fetch(env("SIM_SMS_URL"), {
@@ -112,6 +122,7 @@ try {
   console.log(JSON.stringify({ ok: true, screenshots: outDir }));
 } catch (error) {
   await page.screenshot({ path: `${outDir}/messages-failure.png` }).catch(() => {});
+  if (pageErrors.length) console.error(`the page's errors:\n${pageErrors.join("\n")}`);
   throw error;
 } finally {
   await browser.close();

@@ -1,10 +1,11 @@
-"""The Messages panel in the sidebar: who sees it, and its script served to signed-in users only.
+"""The Messages panel in the sidebar: who sees it, and its script given to signed-in users only.
 
 Needs the built panel (``scripts/build-frontend``, which ``scripts/test`` runs first).
 """
 
 from __future__ import annotations
 
+import base64
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator,
 
 from custom_components.dinstar.const import CONF_MESSAGES_ALL_USERS
 from custom_components.dinstar.messages import panel
-from custom_components.dinstar.messages.panel import PANEL_URL_PATH, SCRIPT_URL
+from custom_components.dinstar.messages.panel import BUNDLE, LOADER, PANEL_URL_PATH
 
 
 async def panels_of(
@@ -63,23 +64,45 @@ async def test_administrators_only_unless_a_gateway_opens_it(
     assert PANEL_URL_PATH not in hass.data[DATA_PANELS]
 
 
-async def test_the_script_needs_a_signature_or_a_token(
+async def test_the_registration_carries_only_the_loader(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     hass_client: ClientSessionGenerator,
     hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
+    """Inline, the loader alone: no address serves the panel, with a token or without."""
     module_url = hass.data[DATA_PANELS][PANEL_URL_PATH].config["_panel_custom"]["module_url"]
-    assert module_url.startswith(f"{SCRIPT_URL}?v=")
-    anonymous = await hass_client_no_auth()
-    signed = await anonymous.get(module_url)
-    assert signed.status == HTTPStatus.OK
-    assert signed.headers["Content-Type"].startswith("text/javascript")
-    assert "dinstar-messages-panel" in await signed.text()
-    assert (await anonymous.get(SCRIPT_URL)).status == HTTPStatus.UNAUTHORIZED
-    forged = module_url.replace("v=", "v=0")
-    assert (await anonymous.get(forged)).status == HTTPStatus.UNAUTHORIZED
-    assert (await (await hass_client()).get(SCRIPT_URL)).status == HTTPStatus.OK
+    prefix = "data:text/javascript;base64,"
+    assert module_url.startswith(prefix)
+    loader = base64.b64decode(module_url.removeprefix(prefix)).decode()
+    assert loader == LOADER.read_text(encoding="utf-8")
+    assert 'customElements.define("dinstar-messages-panel"' in loader
+    assert "dinstar/messages/panel_script" in loader
+    assert len(loader) < 2_000  # the panel itself is not in it
+    for client in (await hass_client_no_auth(), await hass_client()):
+        for path in ("/api/dinstar/messages/panel.js", "/dinstar/frontend/messages-panel.js"):
+            assert (await client.get(path)).status == HTTPStatus.NOT_FOUND
+
+
+async def test_the_script_over_the_websocket(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+    hass_read_only_access_token: str,
+) -> None:
+    """To a user who may see the panel; another is refused, and gets no script."""
+    admin = await hass_ws_client(hass)
+    await admin.send_json_auto_id({"type": "dinstar/messages/panel_script"})
+    answer = await admin.receive_json()
+    assert answer["success"]
+    assert answer["result"]["script"] == BUNDLE.read_text(encoding="utf-8")
+    assert 'customElements.define("dinstar-messages-app"' in answer["result"]["script"]
+    user = await hass_ws_client(hass, hass_read_only_access_token)
+    await user.send_json_auto_id({"type": "dinstar/messages/panel_script"})
+    refused = await user.receive_json()
+    assert not refused["success"]
+    assert refused["error"]["code"] == "unauthorized"
+    assert "result" not in refused
 
 
 async def test_without_a_built_panel_there_is_no_panel(
