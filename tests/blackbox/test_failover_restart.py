@@ -191,22 +191,7 @@ async def test_still_queued_at_the_start_is_waited_for(
         assert [x["user_id"] for x in finals[0]["attempts"]] == [attempt["user_id"]]
 
 
-@pytest.mark.parametrize(
-    "dropped",
-    [
-        False,
-        pytest.param(
-            True,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="an attempt whose request is cut by Home Assistant's own stop is taken "
-                "as 'gateway unreachable', the one-gateway message is final 'failed' at the "
-                "stop and is never looked up nor resumed after the restart: nothing is sent",
-            ),
-        ),
-    ],
-    ids=["gateway-took-it", "never-arrived"],
-)
+@pytest.mark.parametrize("dropped", [False, True], ids=["gateway-took-it", "never-arrived"])
 async def test_a_request_cut_by_the_stop_goes_once(
     hass: HomeAssistant, http: TestClient, gateway: FakeGateway, dropped: bool
 ) -> None:

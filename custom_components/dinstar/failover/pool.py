@@ -54,6 +54,8 @@ FOLLOW_FOR = timedelta(hours=6)
 # After a start, attempts on a gateway that never loaded are taken as timed out.
 RESUME_GRACE = timedelta(minutes=5)
 UNREACHABLE = "gateway unreachable"
+# A cut request the gateway has no record of, asked later: it costs no attempt.
+NEVER_ARRIVED = "never reached the gateway"
 RETRIES_IN_A_ROW = 2
 _RESULT_OUTCOMES = {
     SmsStatus.SENT_OK: AttemptOutcome.SENT,
@@ -75,6 +77,8 @@ class FailoverPool:
         self._timers: dict[tuple[str, int], CALLBACK_TYPE] = {}
         self._watchers: defaultdict[str, set[asyncio.Event]] = defaultdict(set)
         self._grace: CALLBACK_TYPE | None = None
+        # Cut attempts already asked about (see _look_again_later): never twice in a run.
+        self._looked: set[tuple[str, int]] = set()
 
     async def async_load(self) -> None:
         """Read the intents a restart interrupted; they resume as their gateways load."""
@@ -170,6 +174,8 @@ class FailoverPool:
                 if step is Step.RETRY and intent.final is None:
                     if await self._async_attempt(intent):
                         continue
+                    if self._look_again_later(intent):
+                        break  # the gateway is asked first: the message may be there
                     step = Step.FAILED
                 if step is not Step.RETRY:
                     self._conclude(intent, step)
@@ -232,6 +238,66 @@ class FailoverPool:
             self._start_timer(intent, attempt, intent.confirm_within)
         self._store.async_delay_save()
         return True
+
+    def _look_again_later(self, intent: Intent) -> bool:
+        """No port left, but a gateway cut a request: ask it later what it got, before failing.
+
+        A request cut on its way (a reset connection, a gateway restarting) may or may not
+        have reached the gateway, so its gateway is skipped; with nothing else to send from,
+        the message is not given up: after ``confirm_within`` the gateway's records tell
+        whether it is there (then followed) or never arrived (then sent again). Each cut
+        attempt is asked about once per run; whether a look is waiting, or asked for.
+        """
+        cut = [
+            attempt
+            for attempt in intent.attempts
+            if attempt.reason == UNREACHABLE
+            and (attempt.entry_id, attempt.user_id) not in self._looked
+        ]
+        if not cut:
+            return False
+        for attempt in cut:
+            key = (attempt.entry_id, attempt.user_id)
+            if key not in self._timers:
+                self._timers[key] = async_call_later(
+                    self._hass,
+                    intent.confirm_within,
+                    partial(self._look_again, intent, attempt),
+                )
+        return True
+
+    @callback
+    def _look_again(self, intent: Intent, attempt: Attempt, _now: Any) -> None:
+        key = (attempt.entry_id, attempt.user_id)
+        self._timers.pop(key, None)
+        self._looked.add(key)
+        self._hass.async_create_task(self._async_look_again(intent, attempt))
+
+    async def _async_look_again(self, intent: Intent, attempt: Attempt) -> None:
+        """What the gateway has of a cut attempt decides; unreachable still, it stays cut."""
+        entry = loaded_entry(self._hass, attempt.entry_id)
+        records = None
+        if entry is not None:
+            try:
+                records = await entry.runtime_data.client.query_sms_result(
+                    user_ids=[attempt.user_id]
+                )
+            except DinstarError as err:
+                LOGGER.debug("Asking %s about an SMS it was cut from failed: %s", entry.title, err)
+        record = next((r for r in records or () if r.user_id == attempt.user_id), None)
+        if entry is not None and records is not None and attempt.reason == UNREACHABLE:
+            if record is None:
+                attempt.outcome, attempt.reason = AttemptOutcome.NOT_SENT, NEVER_ARRIVED
+            elif entry.runtime_data.outbox.tracker.is_pending(attempt.user_id):
+                # Followed since it was cut: its outcome (or its place in the queue) reaches
+                # the pool through the outbox, with the events any SMS fires.
+                if record.status in _RESULT_OUTCOMES:
+                    entry.runtime_data.outbox.async_result(record)
+                return
+            elif record.status in _RESULT_OUTCOMES:
+                attempt.outcome, attempt.reason = _RESULT_OUTCOMES[record.status], None
+                attempt.port = record.port
+        await self._async_advance(intent)
 
     def _start_timer(self, intent: Intent, attempt: Attempt, seconds: float) -> None:
         key = (attempt.entry_id, attempt.user_id)

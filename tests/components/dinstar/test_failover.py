@@ -212,3 +212,60 @@ async def test_a_pool_port_the_gateway_lacks_is_refused(
         await send(hass, gateway, pool=[{"config_entry_id": gateway.entry_id, "port": [9]}])
     assert err.value.translation_key == "invalid_pool_port"
     assert err.value.translation_placeholders == {"gateway": gateway.title, "port": "9"}
+
+
+async def _final(finals: list[Any]) -> dict[str, Any]:
+    async with asyncio.timeout(5):
+        while not finals:
+            await asyncio.sleep(0.02)
+    data: dict[str, Any] = finals[-1].data
+    return data
+
+
+async def test_a_cut_request_is_asked_about_before_the_message_fails(
+    hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
+) -> None:
+    """The only gateway drops the request: after confirm_within it is asked, then sent again.
+
+    It has no record of the message (the request never arrived): that attempt costs nothing,
+    and the message goes from the same port, once.
+    """
+    finals = async_capture_events(hass, EVENT_SMS_FINAL)
+    simulator.state.go_offline(None)
+    response = await send(hass, gateway, pool="all", port=[BEST], confirm_within=30)
+    (message,) = response["messages"]
+    assert tried(message) == [(BEST, "timed_out")]
+    assert message["attempts"][0]["reason"] == "gateway unreachable"
+    assert message["outcome"] == "pending"  # not given up while the gateway may have it
+    simulator.state.go_online()
+    await gateway.runtime_data.coordinator.async_refresh()
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
+    await hass.async_block_till_done()
+    final = await _final(finals)
+    assert [(a["port"], a["outcome"], a["reason"]) for a in final["attempts"]] == [
+        (BEST, "not_sent", "never reached the gateway"),
+        (BEST, "sent", None),
+    ]
+    assert went(simulator) == [(BEST, NUMBER)]
+
+
+async def test_a_gateway_still_unreachable_when_asked_fails_the_message(
+    hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Asked once and still down: the message is failed, with the reason, and not asked again."""
+    finals = async_capture_events(hass, EVENT_SMS_FINAL)
+    simulator.state.go_offline(None)
+    await send(hass, gateway, pool="all", confirm_within=30)
+    assert finals == []
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
+    await hass.async_block_till_done()
+    final = await _final(finals)
+    assert final["outcome"] == "failed"
+    assert [(a["outcome"], a["reason"]) for a in final["attempts"]] == [
+        ("timed_out", "gateway unreachable")
+    ]
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=62))
+    await hass.async_block_till_done()
+    assert len(finals) == 1
+    simulator.state.go_online()
+    assert simulator.state.sent_messages == []
