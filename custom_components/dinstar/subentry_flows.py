@@ -205,10 +205,10 @@ class ContactSubentryFlow(ConfigSubentryFlow):
         data = dict(user_input)
         if CONF_PORT in data:
             data[CONF_PORT] = int(data[CONF_PORT])
-        if not data.get(CONF_POOL):
-            data.pop(CONF_POOL, None)  # none chosen: the default, which follows the gateways
         elif not port_asked and subentry is not None and CONF_PORT in subentry.data:
             data[CONF_PORT] = subentry.data[CONF_PORT]
+        if not data.get(CONF_POOL):
+            data.pop(CONF_POOL, None)  # none chosen: the default, which follows the gateways
         # Saved in one form however it was typed ("+49 30 123-456", "030 123456"), so a
         # contact is one contact: international, read with Home Assistant's country.
         typed = data[CONF_NUMBER].strip()

@@ -15,8 +15,13 @@ from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, State
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    entity_registry as er,
+)
 from homeassistant.util import dt as dt_util
+import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -26,6 +31,7 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.dinstar.aiodinstar import parse_balance
 from custom_components.dinstar.const import DOMAIN
@@ -787,3 +793,44 @@ async def test_a_sim_swapped_while_home_assistant_was_away(
     await tick()  # a new SIM is checked first; the same one is not due for a day
     assert simulator.state.requests["/api/send_ussd"] == 1
     assert (hass.states.get(BALANCE.format(1)).state == "7.25") is same_sim
+
+
+def form_fields(result: Any) -> dict[str, Any]:
+    """A form's fields as the frontend receives them, by name."""
+    return {
+        field["name"]: {key: value for key, value in field.items() if key != "name"}
+        for field in probatio.to_field_list(
+            result["data_schema"], custom_serializer=cv.custom_serializer
+        )
+    }
+
+
+async def test_the_form_as_the_frontend_shows_it(
+    hass: HomeAssistant, init_integration: MockConfigEntry, snapshot: SnapshotAssertion
+) -> None:
+    """Each field's selector, range, unit and default, as the form sends them."""
+    result = await hass.config_entries.subentries.async_init(
+        (init_integration.entry_id, "balance"), context={"source": SOURCE_USER}
+    )
+    assert result["step_id"] == "user"
+    assert form_fields(result) == snapshot
+
+
+async def test_the_limits_of_each_field(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A code of 60 bytes is one (61 is not); no ports at all is "no ports", as an empty list."""
+
+    async def submit(data: dict[str, Any]) -> Any:
+        result = await hass.config_entries.subentries.async_init(
+            (init_integration.entry_id, "balance"), context={"source": SOURCE_USER}
+        )
+        return await hass.config_entries.subentries.async_configure(result["flow_id"], data)
+
+    base = {"code": "*125#", "interval": 12, "currency": "RON", "reply_wait": 5}
+    assert (await submit(base))["errors"] == {"ports": "no_ports"}
+    code = "*" + "1" * 58 + "#"
+    assert len(code.encode()) == 60
+    result = await submit({**base, "ports": ["1"], "code": code})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["code"] == code

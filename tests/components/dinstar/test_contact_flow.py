@@ -12,13 +12,19 @@ from homeassistant.components.notify import (
     DOMAIN as NOTIFY_DOMAIN,
     SERVICE_SEND_MESSAGE,
 )
-from homeassistant.config_entries import SOURCE_RECONFIGURE, ConfigSubentry
+from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER, ConfigSubentry
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    entity_registry as er,
+)
+import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from syrupy.assertion import SnapshotAssertion
 
 import custom_components.dinstar as integration
 from dinstar_dev.gateway_simulator import Simulator
@@ -174,3 +180,94 @@ async def test_the_form_names_the_entity_as_it_is(
         assert "“Ada SMS”" in help_text
         assert ENTITY in help_text
         assert "SMS to" not in help_text
+
+
+@pytest.fixture
+def garage(hass: HomeAssistant) -> MockConfigEntry:
+    """A second gateway, not loaded: still one the contact may fail over to."""
+    other = MockConfigEntry(domain="dinstar", title="Garage", unique_id="da00-0030-1901-4242")
+    other.add_to_hass(hass)
+    return other
+
+
+async def test_the_form_as_the_frontend_shows_it(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    garage: MockConfigEntry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Its fields, the port picker, and the gateways to fail over to (its own first)."""
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "contact"), context={"source": SOURCE_USER}
+    )
+    assert (result["type"], result["step_id"]) == (FlowResultType.FORM, "user")
+    fields = {
+        field["name"]: {key: value for key, value in field.items() if key != "name"}
+        for field in probatio.to_field_list(
+            result["data_schema"], custom_serializer=cv.custom_serializer
+        )
+    }
+    assert fields["pool"]["selector"]["select"]["options"] == [
+        {"value": entry.entry_id, "label": entry.title},
+        {"value": garage.entry_id, "label": "Garage"},
+        {"value": "all", "label": "all"},
+    ]
+    fields["pool"]["selector"]["select"]["options"] = "the gateways"
+    assert fields == snapshot
+
+
+async def test_a_port_is_kept_while_the_gateway_is_away(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """Not loaded, the gateway has no ports to offer: Ada's change keeps hers; Bob has none."""
+    await hass.config_entries.async_unload(entry.entry_id)
+    result = await reconfigure(hass, entry, ADA)
+    assert "port" not in {str(key) for key in result["data_schema"].schema}
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Ada", "number": ADA, "assist": True}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert dict(entry.subentries[contact_id(entry, ADA)].data) == {
+        "name": "Ada",
+        "number": ADA,
+        "port": 2,
+        "assist": True,
+    }
+    result = await reconfigure(hass, entry, BOB)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Bob", "number": BOB}
+    )
+    assert entry.subentries[contact_id(entry, BOB)].data == {"name": "Bob", "number": BOB}
+
+
+async def test_the_gateways_to_fail_over_to(
+    hass: HomeAssistant, entry: MockConfigEntry, garage: MockConfigEntry
+) -> None:
+    """Saved as chosen, shown again as saved; none chosen saves none; a removed one is left out."""
+    result = await reconfigure(hass, entry, ADA)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Ada", "number": ADA, "pool": [garage.entry_id]}
+    )
+    assert entry.subentries[contact_id(entry, ADA)].data["pool"] == [garage.entry_id]
+    assert shown(await reconfigure(hass, entry, ADA))["pool"] == [garage.entry_id]
+    result = await reconfigure(hass, entry, ADA)
+    await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Ada", "number": ADA, "pool": ["all", garage.entry_id]}
+    )
+    await hass.config_entries.async_remove(garage.entry_id)
+    assert shown(await reconfigure(hass, entry, ADA))["pool"] == ["all"]
+    result = await reconfigure(hass, entry, ADA)
+    await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Ada", "number": ADA, "pool": []}
+    )
+    assert "pool" not in entry.subentries[contact_id(entry, ADA)].data
+
+
+@pytest.mark.parametrize(("saved", "suggested"), [("all", ["all"]), ("this_gateway", None)])
+async def test_a_pool_saved_as_a_word(
+    hass: HomeAssistant, entry: MockConfigEntry, saved: str, suggested: list[str] | None
+) -> None:
+    """Saved before gateways were listed: the form shows the same choice in today's terms."""
+    ada = entry.subentries[contact_id(entry, ADA)]
+    hass.config_entries.async_update_subentry(entry, ada, data={**ada.data, "pool": saved})
+    assert shown(await reconfigure(hass, entry, ADA))["pool"] == (suggested or [entry.entry_id])

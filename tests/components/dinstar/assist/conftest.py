@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
+import logging
 import time
 from typing import Any
 
@@ -178,3 +179,12 @@ def port_device(hass: HomeAssistant, entry: MockConfigEntry, port: int) -> str:
 def replies_to(simulator: Simulator, number: str) -> list[str]:
     """The texts the simulated gateway sent to ``number``."""
     return [sms.text for sms in simulator.state.sent_messages if sms.number == number]
+
+
+def assist_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """The integration's warnings, as logged (their arguments filled in)."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno == logging.WARNING and record.name == "custom_components.dinstar"
+    ]

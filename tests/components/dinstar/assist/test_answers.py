@@ -10,10 +10,22 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
+from custom_components.dinstar.const import DOMAIN
 from dinstar_dev.gateway_simulator import Simulator
 from dinstar_dev.gateway_simulator.models import IncomingSms
 
-from .conftest import ALICE, ASSIST, BOB, KITCHEN, PIN, REFUSED, Receive, port_device, replies_to
+from .conftest import (
+    ALICE,
+    ASSIST,
+    BOB,
+    KITCHEN,
+    PIN,
+    REFUSED,
+    Receive,
+    assist_warnings,
+    port_device,
+    replies_to,
+)
 
 
 def receive_stamped(simulator: Simulator, sender: str, text: str, stamp: datetime) -> None:
@@ -119,7 +131,14 @@ async def test_only_fresh_messages_talk(
     assert len(events) == 1
     assert hass.states.get(KITCHEN).state == "unknown"
     assert simulator.state.sent_messages == []
-    assert "by the gateway's clock the SMS is older than a few minutes" in caplog.text
+    (entry,) = hass.config_entries.async_entries(DOMAIN)
+    assert assist_warnings(caplog) == [
+        (
+            f"Assist by SMS on {entry.title} did not answer {ALICE}: by the gateway's clock the "
+            "SMS is older than a few minutes, or it was read late (if it was sent just now, set "
+            "the gateway's clock and time zone to Home Assistant's)"
+        )
+    ]
 
 
 @pytest.mark.parametrize("age", [timedelta(minutes=4, seconds=50), -timedelta(seconds=90)])
@@ -303,7 +322,10 @@ async def test_a_limit_is_logged_once_and_fired(
     assert len(replies_to(simulator, ALICE)) == 1
     assert [event.data["limit"] for event in limits] == ["rate_limited", "rate_limited"]
     assert {event.data["sender"] for event in limits} == {ALICE}
-    assert caplog.text.count("reached its limit (rate_limited)") == 1
+    (entry,) = hass.config_entries.async_entries(DOMAIN)
+    assert assist_warnings(caplog) == [
+        f"Assist by SMS on {entry.title} reached its limit (rate_limited): not answering {ALICE}"
+    ]
     await sms_in(BOB, f"{PIN} what time is it")
     await sms_in(ALICE, f"{PIN} hello")
     assert len(replies_to(simulator, BOB)) == 1

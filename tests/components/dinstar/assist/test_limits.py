@@ -14,7 +14,17 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.dinstar.const import DOMAIN
 from dinstar_dev.gateway_simulator import Simulator
 
-from .conftest import ALICE, ASSIST, BOB, KITCHEN, PIN, Receive, port_device, replies_to
+from .conftest import (
+    ALICE,
+    ASSIST,
+    BOB,
+    KITCHEN,
+    PIN,
+    Receive,
+    assist_warnings,
+    port_device,
+    replies_to,
+)
 
 # Five contacts allowed to talk to Assist: numbers a guesser could forge.
 CONTACTS = [f"+491761000000{index}" for index in range(5)]
@@ -58,7 +68,12 @@ async def test_five_wrong_pins_lock_the_sender_out_for_a_day(
         "limit": "sender_locked",
         "until": until.isoformat(),
     }
-    assert f"ignores {ALICE} until" in caplog.text
+    assert assist_warnings(caplog) == [
+        (
+            f"Assist by SMS on {init_with_subentries.title} ignores {ALICE} until "
+            f"{dt_util.as_local(until).strftime('%Y-%m-%d %H:%M')}: too many wrong PINs"
+        )
+    ]
     issue = ir.async_get(hass).async_get_issue(
         DOMAIN, f"assist_sender_locked_{init_with_subentries.entry_id}"
     )
@@ -81,6 +96,7 @@ async def test_twenty_wrong_pins_pause_assist_for_an_hour(
     sms_in: Receive,
     simulator: Simulator,
     init_with_subentries: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Guesses spread over numbers: after twenty in an hour, nobody is answered for an hour."""
     limits = async_capture_events(hass, "dinstar_assist_limit")
@@ -96,6 +112,10 @@ async def test_twenty_wrong_pins_pause_assist_for_an_hour(
     assert until is not None
     assert timedelta(minutes=59) < until - dt_util.utcnow() <= timedelta(hours=1)
     assert limits[-1].data["port"] == 1
+    assert assist_warnings(caplog)[-1] == (
+        f"Assist by SMS on {init_with_subentries.title} is paused until "
+        f"{dt_util.as_local(until).strftime('%Y-%m-%d %H:%M')}: too many wrong PINs"
+    )
     assert limits[-1].data["device_id"] == port_device(hass, init_with_subentries, 1)
     issue = ir.async_get(hass).async_get_issue(
         DOMAIN, f"assist_paused_{init_with_subentries.entry_id}"
