@@ -179,9 +179,13 @@ class MessagesPanel extends LitElement {
   }
 
   _time(at) {
+    // As Home Assistant shows times: in the user's language, and in the server's time zone
+    // when the user's profile asks for it (else the browser's).
+    const server = this.hass.locale?.time_zone === "server";
     return new Date(at * 1000).toLocaleString(this.hass.locale?.language, {
       dateStyle: "short",
       timeStyle: "short",
+      timeZone: server ? this.hass.config?.time_zone : undefined,
     });
   }
 
