@@ -10,24 +10,27 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web_urldispatcher
 from aiohttp.test_utils import TestClient, TestServer
-from homeassistant import loader
-from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry, ConfigEntryState
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import async_test_home_assistant
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 # Imported before the hass fixture so that this repository's custom_components package is the
 # one Home Assistant's loader finds, not the test harness's empty one.
 import custom_components.dinstar  # noqa: F401
 
 from .gateway import FakeGateway, local_time
+from .restart import restarted
 
 DOMAIN = "dinstar"
 EVENTS = (
@@ -98,6 +101,20 @@ async def http(hass: HomeAssistant, hass_client_no_auth: Any) -> TestClient:
     return await hass_client_no_auth()
 
 
+async def set_up_components(hass: HomeAssistant) -> None:
+    """What a Home Assistant with the integration has, set up before its HTTP server starts."""
+    for component in ("webhook", "repairs", "notify", "diagnostics", "api", "frontend", DOMAIN):
+        assert await async_setup_component(hass, component, {}), component
+    await hass.async_block_till_done()
+
+
+@pytest.fixture
+async def web(hass: HomeAssistant, hass_client_no_auth: Any, socket_enabled: None) -> TestClient:
+    """Home Assistant with the integration; a client with no credentials (gateway, attacker)."""
+    await set_up_components(hass)
+    return await hass_client_no_auth()
+
+
 async def add_gateway(
     hass: HomeAssistant, gateway: FakeGateway, options: dict[str, Any] | None = None
 ) -> Added:
@@ -138,6 +155,14 @@ async def set_options(hass: HomeAssistant, entry: ConfigEntry, changes: dict[str
     await hass.async_block_till_done()
 
 
+def reauth_flows(hass: HomeAssistant) -> list[dict[str, Any]]:
+    return [
+        flow
+        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        if flow["context"]["source"] == SOURCE_REAUTH
+    ]
+
+
 @pytest.fixture
 def events(hass: HomeAssistant) -> dict[str, list[dict[str, Any]]]:
     """Every dinstar_* event fired, by type, as its data."""
@@ -150,6 +175,11 @@ def events(hass: HomeAssistant) -> dict[str, list[dict[str, Any]]]:
 
         hass.bus.async_listen(name, listener)
     return seen
+
+
+def received_ids(events: dict[str, list[dict[str, Any]]]) -> list[int]:
+    """The ids of the SMS the ``events`` fixture saw fire, in the order they fired."""
+    return [event["incoming_sms_id"] for event in events["dinstar_sms_received"]]
 
 
 async def wait_for(
@@ -166,9 +196,75 @@ async def wait_for(
     return True
 
 
+async def advance(hass: HomeAssistant, seconds: float) -> None:
+    """Let Home Assistant's timers run as if ``seconds`` had passed."""
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta) -> None:
+    """Move the frozen clock on by ``delta``, then let the timers that are due run.
+
+    Unlike ``advance``, the clock itself moves: what compares stored times with now (limits,
+    lockouts) sees the time as passed.
+    """
+    freezer.tick(delta)
+    async_fire_time_changed(hass, dt_util.utcnow())
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
 def sms_push(serial: str, *messages: dict[str, Any]) -> dict[str, Any]:
     """A pushed SMS body as the spec shows it."""
     return {"sn": serial, "sms": list(messages)}
+
+
+async def push(http: TestClient, added: Added, *ids: int) -> int:
+    """Push the gateway's own inbox messages with these ids, as the gateway would."""
+    messages = [sms for sms in added.gateway.inbox if sms["incoming_sms_id"] in ids]
+    response = await http.post(added.webhook_path, json=sms_push(added.gateway.serial, *messages))
+    return response.status
+
+
+def result_push(gateway: FakeGateway, record: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A pushed sending result: the gateway's ``record`` of a message, with ``changes``."""
+    return {"sn": gateway.serial, "sms_result": [{**record, **changes}]}
+
+
+def delivery_report(record: dict[str, Any], status_code: int) -> dict[str, Any]:
+    """The delivery report the gateway keeps (and pushes) for its ``record`` of a message."""
+    return {
+        "port": record["port"],
+        "number": record["number"],
+        "time": record["time"],
+        "ref_id": record["ref_id"],
+        "status_code": status_code,
+        "imsi": record.get("imsi", "262010000000000"),
+    }
+
+
+# Bodies of pushes a gateway sends unasked (a SIM registered on port 1, the device powered on),
+# without the serial that each push adds.
+REGISTER = {
+    "register": [
+        {
+            "port": 1,
+            "iccid": "8949",
+            "imsi": "26201",
+            "number": "",
+            "status": "up",
+            "sequence": 2,
+            "slot": 255,
+        }
+    ]
+}
+POWER_ON = {
+    "device": {
+        "port_number": 4,
+        "IP": "127.0.0.1",
+        "MAC": "F8-A0-3D-00-00-01",
+        "status": "power_on",
+    }
+}
 
 
 async def gateway_read(
@@ -384,6 +480,25 @@ async def add_assist(hass: HomeAssistant, added: Added, **fields: Any) -> None:
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
+async def add_gateway_with_assist(
+    hass: HomeAssistant, gateway: FakeGateway, *contacts: str, **fields: Any
+) -> Added:
+    """An idle gateway, the numbers as contacts "Contact 0", "Contact 1"..., then Assist by SMS.
+
+    ``fields`` change the Assist by SMS form (limits, caps); the PIN is set as ``add_assist`` does.
+    """
+    added = await add_idle_gateway(hass, gateway)
+    for index, number in enumerate(contacts):
+        await add_contact(hass, added, f"Contact {index}", number)
+    await add_assist(hass, added, **fields)
+    return added
+
+
+def kitchen_light(hass: HomeAssistant) -> str:
+    """The kitchen light's state: "on" only once something really switched it."""
+    return hass.states.get(KITCHEN).state  # type: ignore[union-attr]
+
+
 async def text(
     hass: HomeAssistant,
     client: TestClient,
@@ -465,11 +580,7 @@ async def restarted_home(
     The new instance gets the same home (conversation, the same entities), the webhook served
     by its own HTTP server, and loads the gateway's entry as Home Assistant does at start.
     """
-    await first.async_stop(force=True)
-    async with async_test_home_assistant(config_dir=first.config.config_dir) as second:
-        # What the harness's enable_custom_integrations fixture does for the first instance.
-        second.data.pop(loader.DATA_CUSTOM_COMPONENTS)
-        await second.config_entries.async_initialize()
+    async with restarted(first) as second:
         await set_up_home(second)
         for component in BEFORE_THE_SERVER:
             assert await async_setup_component(second, component, {})
@@ -484,10 +595,6 @@ async def restarted_home(
             yield second, client, Added(entry, added.webhook_id, added.gateway)
         finally:
             await client.close()
-            for loaded in second.config_entries.async_entries():
-                if loaded.state is ConfigEntryState.LOADED:
-                    await second.config_entries.async_unload(loaded.entry_id)
-            await second.async_stop(force=True)
 
 
 async def text_all(

@@ -15,13 +15,11 @@ from typing import Any
 from aiohttp.test_utils import TestClient, TestServer
 from homeassistant.auth.models import User
 from homeassistant.core import HomeAssistant
-from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from .conftest import DOMAIN, Added, gateway_read, sms_push
-from .gateway import FakeGateway
-from .test_restart import restarted
+from .conftest import Added, gateway_read, set_up_components, sms_push
+from .restart import restarted
 
 STORE_KEY = "dinstar.messages"
 PANEL = "dinstar-messages"
@@ -32,13 +30,6 @@ INBOX = "/api/query_incoming_sms"
 RESULTS = "/api/query_sms_result"
 REPORTS = "/api/query_sms_deliver_status"
 USSD = "/api/query_ussd_reply"
-
-
-async def set_up_components(hass: HomeAssistant) -> None:
-    """What a Home Assistant with the integration has, set up before its HTTP server starts."""
-    for component in ("webhook", "repairs", "notify", "diagnostics", "api", "frontend", DOMAIN):
-        assert await async_setup_component(hass, component, {}), component
-    await hass.async_block_till_done()
 
 
 async def make_user(hass: HomeAssistant, name: str, group: str) -> tuple[User, str]:
@@ -121,28 +112,13 @@ def store_text(hass_storage: dict[str, Any]) -> str:
     return json.dumps(hass_storage.get(STORE_KEY, {}), ensure_ascii=False)
 
 
-def result_push(gateway: FakeGateway, record: dict[str, Any]) -> dict[str, Any]:
-    return {"sn": gateway.serial, "sms_result": [dict(record)]}
-
-
-def report(record: dict[str, Any], status_code: int) -> dict[str, Any]:
-    return {
-        "port": record["port"],
-        "number": record["number"],
-        "time": record["time"],
-        "ref_id": record["ref_id"],
-        "status_code": status_code,
-        "imsi": record.get("imsi", "262010000000000"),
-    }
-
-
 @asynccontextmanager
 async def restarted_with_ws(first: HomeAssistant) -> AsyncIterator[tuple[HomeAssistant, Any]]:
     """A restart: ``first`` stops without unloading, another starts on the same storage.
 
     The new Home Assistant has the integration, and an administrator's websocket to it.
     """
-    async with restarted(first) as second:
+    async with restarted(first, "homeassistant") as second:
         await set_up_components(second)
         await second.async_block_till_done(wait_background_tasks=True)
         _, token = await make_user(second, "Admin after restart", "system-admin")

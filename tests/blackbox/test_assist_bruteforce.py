@@ -14,31 +14,23 @@ import logging
 from aiohttp.test_utils import TestClient
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from .conftest import (
     ALICE,
     BOB,
-    KITCHEN,
     PIN,
-    Added,
-    add_assist,
-    add_contact,
-    add_idle_gateway,
+    add_gateway_with_assist,
     dinstar_issues,
+    kitchen_light,
     limits,
     text,
     text_all,
+    tick,
 )
 from .gateway import FakeGateway
 
 WRONG = "000000"
-
-
-def _light(hass: HomeAssistant) -> str:
-    return hass.states.get(KITCHEN).state  # type: ignore[union-attr]
 
 
 def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -47,20 +39,6 @@ def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
         for record in caplog.records
         if record.name.startswith("custom_components.dinstar") and record.levelno >= logging.WARNING
     ]
-
-
-async def _later(hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta) -> None:
-    freezer.tick(delta)
-    async_fire_time_changed(hass, dt_util.utcnow())
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
-async def _home_with_assist(hass: HomeAssistant, gateway: FakeGateway, *contacts: str) -> Added:
-    added = await add_idle_gateway(hass, gateway)
-    for index, number in enumerate(contacts):
-        await add_contact(hass, added, f"Contact {index}", number)
-    await add_assist(hass, added)
-    return added
 
 
 @pytest.mark.freeze_time(tick=True)
@@ -72,7 +50,7 @@ async def test_five_wrong_pins_lock_that_number_out_for_a_day(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Five wrong PINs: no answers, one event and issue; the right PIN is ignored for a day."""
-    added = await _home_with_assist(hass, gateway, ALICE, BOB)
+    added = await add_gateway_with_assist(hass, gateway, ALICE, BOB)
     limit_events = limits(hass)
     caplog.set_level(logging.WARNING)
     issues_before = set(dinstar_issues(hass))
@@ -96,22 +74,22 @@ async def test_five_wrong_pins_lock_that_number_out_for_a_day(
     assert (
         await text(hass, home, added, ALICE, f"{PIN} turn on the kitchen light", reply=False) == []
     )
-    assert _light(hass) == "off"
+    assert kitchen_light(hass) == "off"
     # Another contact is still answered.
     assert await text(hass, home, added, BOB, f"{PIN} turn on the kitchen light")
-    assert _light(hass) == "on"
+    assert kitchen_light(hass) == "on"
 
-    await _later(hass, freezer, timedelta(hours=23))
+    await tick(hass, freezer, timedelta(hours=23))
     assert (
         await text(hass, home, added, ALICE, f"{PIN} turn off the kitchen light", reply=False) == []
     )
-    assert _light(hass) == "on"
+    assert kitchen_light(hass) == "on"
 
-    await _later(hass, freezer, timedelta(hours=1, minutes=5))
+    await tick(hass, freezer, timedelta(hours=1, minutes=5))
     assert await text(hass, home, added, ALICE, f"{PIN} turn off the kitchen light"), (
         "still ignored after a day"
     )
-    assert _light(hass) == "off"
+    assert kitchen_light(hass) == "off"
     assert len(limit_events) == 1
 
 
@@ -125,7 +103,7 @@ async def test_twenty_wrong_pins_from_several_numbers_pause_assist_for_an_hour(
 ) -> None:
     """Four wrong PINs from each of five contacts: the twentieth pauses every contact an hour."""
     guessers = [f"+49151000001{index}" for index in range(5)]
-    added = await _home_with_assist(hass, gateway, *guessers, BOB)
+    added = await add_gateway_with_assist(hass, gateway, *guessers, BOB)
     limit_events = limits(hass)
     caplog.set_level(logging.WARNING)
     issues_before = set(dinstar_issues(hass))
@@ -141,11 +119,11 @@ async def test_twenty_wrong_pins_from_several_numbers_pause_assist_for_an_hour(
 
     # Bob, who guessed nothing, with the right PIN: paused too.
     assert await text(hass, home, added, BOB, f"{PIN} turn on the kitchen light", reply=False) == []
-    assert _light(hass) == "off"
+    assert kitchen_light(hass) == "off"
 
-    await _later(hass, freezer, timedelta(minutes=61))
+    await tick(hass, freezer, timedelta(minutes=61))
     assert await text(hass, home, added, BOB, f"{PIN} turn on the kitchen light"), "still paused"
-    assert _light(hass) == "on"
+    assert kitchen_light(hass) == "on"
 
 
 async def test_a_flood_of_guesses_then_the_right_pin_changes_nothing(
@@ -158,7 +136,7 @@ async def test_a_flood_of_guesses_then_the_right_pin_changes_nothing(
 
     Nothing is sent, the light stays off, and each limit fires once however many guesses follow.
     """
-    added = await _home_with_assist(hass, gateway, ALICE)
+    added = await add_gateway_with_assist(hass, gateway, ALICE)
     limit_events = limits(hass)
     caplog.set_level(logging.WARNING)
     issues_before = set(dinstar_issues(hass))
@@ -169,7 +147,7 @@ async def test_a_flood_of_guesses_then_the_right_pin_changes_nothing(
     )
 
     assert sent == [], "a guess was answered"
-    assert _light(hass) == "off"
+    assert kitchen_light(hass) == "off"
     reasons = [event["limit"] for event in limit_events]
     assert "sender_locked" in reasons, reasons
     assert len(reasons) == len(set(reasons)), f"a limit fired more than once: {reasons}"
@@ -182,16 +160,16 @@ async def test_wrong_pins_spread_over_more_than_an_hour_lock_nothing(
     hass: HomeAssistant, home: TestClient, gateway: FakeGateway, freezer: FrozenDateTimeFactory
 ) -> None:
     """Four typos, then one more after an hour: a contact who mistypes is not locked out."""
-    added = await _home_with_assist(hass, gateway, ALICE)
+    added = await add_gateway_with_assist(hass, gateway, ALICE)
     limit_events = limits(hass)
     guesses = [(ALICE, f"{guess:06d} turn on the kitchen light") for guess in range(4)]
     assert await text_all(hass, home, added, guesses) == []
-    await _later(hass, freezer, timedelta(minutes=61))
+    await tick(hass, freezer, timedelta(minutes=61))
     await text(hass, home, added, ALICE, f"{WRONG} turn on the kitchen light", reply=False)
 
     assert limit_events == []
     assert await text(hass, home, added, ALICE, f"{PIN} turn on the kitchen light")
-    assert _light(hass) == "on"
+    assert kitchen_light(hass) == "on"
 
 
 @pytest.mark.parametrize(
@@ -212,7 +190,7 @@ async def test_assist_set_up_before_pins_were_required_answers_nothing(
     or none, without the explicit "no PIN" choice. The control, a 6-digit PIN stored the same
     way, is answered: the stored PIN is the one in use.
     """
-    added = await _home_with_assist(hass, gateway, ALICE)
+    added = await add_gateway_with_assist(hass, gateway, ALICE)
     (subentry,) = [s for s in added.entry.subentries.values() if s.subentry_type == "assist"]
     old = {key: value for key, value in subentry.data.items() if key not in ("pin", "no_pin")}
     hass.config_entries.async_update_subentry(added.entry, subentry, data={**old, **stored})
@@ -226,4 +204,4 @@ async def test_assist_set_up_before_pins_were_required_answers_nothing(
     )
 
     assert len(sent) == int(answered), sent
-    assert _light(hass) == ("on" if answered else "off")
+    assert kitchen_light(hass) == ("on" if answered else "off")

@@ -20,18 +20,18 @@ import pytest
 
 from .conftest import (
     ALICE,
-    KITCHEN,
     PIN,
     Added,
     add_assist,
     add_contact,
     add_idle_gateway,
+    advance,
+    kitchen_light,
     record_events,
     text,
     wait_for,
 )
 from .gateway import FakeGateway, local_time
-from .test_incoming import advance
 
 ORDER = f"{PIN} turn on the kitchen light"
 
@@ -40,11 +40,12 @@ def _gateway_clock(offset: timedelta) -> str:
     return (dt_util.now() + offset).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _light(hass: HomeAssistant) -> str:
-    return hass.states.get(KITCHEN).state  # type: ignore[union-attr]
-
-
 async def _with_assist(hass: HomeAssistant, gateway: FakeGateway) -> Added:
+    """The gateway, Alice as a contact, and Assist by SMS.
+
+    As conftest's ``add_gateway_with_assist(hass, gateway, ALICE)``, but the contact is named
+    "Alice" (that one names its contacts "Contact 0", "Contact 1"...).
+    """
     added = await add_idle_gateway(hass, gateway)
     await add_contact(hass, added, "Alice", ALICE)
     await add_assist(hass, added)
@@ -60,7 +61,7 @@ async def test_an_sms_two_minutes_old_is_answered(
     sent = await text(hass, home, added, ALICE, ORDER, when=_gateway_clock(-timedelta(minutes=2)))
 
     assert len(sent) == 1, sent
-    assert _light(hass) == "on"
+    assert kitchen_light(hass) == "on"
 
 
 async def test_an_sms_stamped_six_hours_earlier_is_not_passed_to_the_agent(
@@ -76,7 +77,7 @@ async def test_an_sms_stamped_six_hours_earlier_is_not_passed_to_the_agent(
     )
 
     assert sent == []
-    assert _light(hass) == "off"
+    assert kitchen_light(hass) == "off"
     assert exchanges == []
     assert len(received) == 1, received
     assert received[0]["sender"] == ALICE
@@ -109,7 +110,7 @@ async def test_an_sms_read_by_the_catch_up_after_an_outage_is_not_answered(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert received[0]["caught_up"] is True, received
     assert gateway.sent(since) == []
-    assert _light(hass) == "off"
+    assert kitchen_light(hass) == "off"
 
 
 async def test_an_sms_read_at_start_up_is_not_answered(
@@ -129,7 +130,7 @@ async def test_an_sms_read_at_start_up_is_not_answered(
 
     assert received[0]["caught_up"] is True, received
     assert gateway.sent(since) == []
-    assert _light(hass) == "off"
+    assert kitchen_light(hass) == "off"
 
 
 async def test_a_gateway_clock_hours_ahead_answers_nothing_and_says_so(
@@ -147,7 +148,7 @@ async def test_a_gateway_clock_hours_ahead_answers_nothing_and_says_so(
     )
 
     assert sent == []
-    assert _light(hass) == "off"
+    assert kitchen_light(hass) == "off"
     warnings: list[Any] = [
         record
         for record in caplog.records

@@ -32,7 +32,11 @@ ASK = f"{PIN} is the kitchen light on"
 
 @pytest.fixture
 async def other_gateway(socket_enabled: None) -> AsyncIterator[FakeGateway]:
-    """A second gateway with its own serial number and SIM numbers."""
+    """A second gateway with its own serial number and SIM numbers.
+
+    Unlike conftest's ``second_gateway``, whose SIMs have the same numbers as the first
+    gateway's: here a gateway's SIM numbers must tell the two gateways apart.
+    """
     gw = FakeGateway(
         serial="fa0e-0000-0000-0002", mac="F8-A0-3D-00-00-02", sim_numbers="+4917200000"
     )

@@ -13,23 +13,19 @@ from datetime import timedelta
 from aiohttp.test_utils import TestClient
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from .conftest import (
     ALICE,
     BOB,
     KITCHEN,
     PIN,
-    Added,
-    add_assist,
-    add_contact,
-    add_idle_gateway,
+    add_gateway_with_assist,
     limits,
     restarted_home,
     text,
     text_all,
+    tick,
 )
 from .gateway import FakeGateway, local_time
 
@@ -39,28 +35,12 @@ STRANGER = "+4915100000666"
 ASK = f"{PIN} is the kitchen light on"
 
 
-async def _later(hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta) -> None:
-    freezer.tick(delta)
-    async_fire_time_changed(hass, dt_util.utcnow())
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
-async def _with_assist(
-    hass: HomeAssistant, gateway: FakeGateway, contacts: list[str], **fields: int
-) -> Added:
-    added = await add_idle_gateway(hass, gateway)
-    for index, number in enumerate(contacts):
-        await add_contact(hass, added, f"Contact {index}", number)
-    await add_assist(hass, added, **fields)
-    return added
-
-
 @pytest.mark.freeze_time(tick=True)
 async def test_a_contact_at_its_rate_limit_stays_there_after_a_reload(
     hass: HomeAssistant, home: TestClient, gateway: FakeGateway, freezer: FrozenDateTimeFactory
 ) -> None:
     """Two messages per 10 minutes: the third is not answered, nor the fourth after a reload."""
-    added = await _with_assist(hass, gateway, [ALICE], rate_limit=2)
+    added = await add_gateway_with_assist(hass, gateway, ALICE, rate_limit=2)
     limit_events = limits(hass)
 
     assert await text(hass, home, added, ALICE, ASK)
@@ -72,7 +52,7 @@ async def test_a_contact_at_its_rate_limit_stays_there_after_a_reload(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert await text(hass, home, added, ALICE, ASK, reply=False) == [], "answered after a reload"
 
-    await _later(hass, freezer, timedelta(minutes=11))
+    await tick(hass, freezer, timedelta(minutes=11))
     assert await text(hass, home, added, ALICE, ASK), "never answered again"
 
 
@@ -81,7 +61,7 @@ async def test_a_contact_at_its_daily_cap_stays_there_after_a_restart(
     hass: HomeAssistant, home: TestClient, gateway: FakeGateway, freezer: FrozenDateTimeFactory
 ) -> None:
     """Two replies a day for Alice: after a restart the third is still not answered."""
-    added = await _with_assist(hass, gateway, [ALICE, BOB], contact_daily_cap=2)
+    added = await add_gateway_with_assist(hass, gateway, ALICE, BOB, contact_daily_cap=2)
     assert await text(hass, home, added, ALICE, ASK)
     assert await text(hass, home, added, ALICE, ASK)
     assert await text(hass, home, added, ALICE, ASK, reply=False) == []
@@ -92,7 +72,7 @@ async def test_a_contact_at_its_daily_cap_stays_there_after_a_restart(
             "answered again after a restart"
         )
         assert await text(second, client, again, BOB, ASK), "the cap was not per contact"
-        await _later(second, freezer, timedelta(hours=25))
+        await tick(second, freezer, timedelta(hours=25))
         assert await text(second, client, again, ALICE, ASK), "never answered the next day"
         assert {event["limit"] for event in limit_events} <= {"contact_daily_cap"}
 
@@ -102,7 +82,7 @@ async def test_a_contact_at_its_rate_limit_stays_there_after_a_restart(
     hass: HomeAssistant, home: TestClient, gateway: FakeGateway
 ) -> None:
     """The rate limit is stored too: a restart within the 10 minutes does not reset it."""
-    added = await _with_assist(hass, gateway, [ALICE], rate_limit=2)
+    added = await add_gateway_with_assist(hass, gateway, ALICE, rate_limit=2)
     assert await text(hass, home, added, ALICE, ASK)
     assert await text(hass, home, added, ALICE, ASK)
 
@@ -115,7 +95,9 @@ async def test_the_total_daily_cap_stays_reached_after_a_restart(
     hass: HomeAssistant, home: TestClient, gateway: FakeGateway
 ) -> None:
     """Two replies a day in all: after a restart, another contact is not answered either."""
-    added = await _with_assist(hass, gateway, [ALICE, BOB], daily_cap=2, contact_daily_cap=2)
+    added = await add_gateway_with_assist(
+        hass, gateway, ALICE, BOB, daily_cap=2, contact_daily_cap=2
+    )
     assert await text(hass, home, added, ALICE, ASK)
     assert await text(hass, home, added, ALICE, ASK)
 
@@ -130,7 +112,7 @@ async def test_a_lockout_survives_a_restart(
     hass: HomeAssistant, home: TestClient, gateway: FakeGateway
 ) -> None:
     """Five wrong PINs, a restart, then the right PIN from that number: still ignored."""
-    added = await _with_assist(hass, gateway, [ALICE, BOB])
+    added = await add_gateway_with_assist(hass, gateway, ALICE, BOB)
     limit_events = limits(hass)
     guesses = [(ALICE, f"00000{guess} is the kitchen light on") for guess in range(5)]
     assert await text_all(hass, home, added, guesses) == []
@@ -151,8 +133,8 @@ async def test_a_forger_under_one_number_cannot_spend_the_others_replies(
     hass: HomeAssistant, home: TestClient, gateway: FakeGateway
 ) -> None:
     """Four replies a day in all, two per contact: Alice's number (forged) gets two, not four."""
-    added = await _with_assist(
-        hass, gateway, [ALICE, BOB, CAROL, DAVE], daily_cap=4, contact_daily_cap=2, rate_limit=20
+    added = await add_gateway_with_assist(
+        hass, gateway, ALICE, BOB, CAROL, DAVE, daily_cap=4, contact_daily_cap=2, rate_limit=20
     )
     limit_events = limits(hass)
 
@@ -172,7 +154,7 @@ async def test_numbers_that_are_no_contact_spend_nothing(
     hass: HomeAssistant, home: TestClient, gateway: FakeGateway
 ) -> None:
     """Thirty messages with the right PIN from a stranger: no reply, and the cap is untouched."""
-    added = await _with_assist(hass, gateway, [ALICE], daily_cap=2, contact_daily_cap=2)
+    added = await add_gateway_with_assist(hass, gateway, ALICE, daily_cap=2, contact_daily_cap=2)
     since = len(gateway.requests)
     for _ in range(29):
         gateway.receive(1, STRANGER, ASK, when=local_time())

@@ -11,14 +11,10 @@ from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
 import pytest
 
-from .conftest import KITCHEN, PIN, add_assist, add_contact, add_idle_gateway, text
+from .conftest import PIN, add_assist, add_contact, add_idle_gateway, kitchen_light, text
 from .gateway import FakeGateway
 
 ORDER = f"{PIN} turn on the kitchen light"
-
-
-def _light(hass: HomeAssistant) -> str:
-    return hass.states.get(KITCHEN).state  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
@@ -38,7 +34,7 @@ async def test_every_notation_of_a_german_contact_matches_in_germany(
     sent = await text(hass, home, added, sender, ORDER)
 
     assert len(sent) == 1, sent
-    assert _light(hass) == "on"
+    assert kitchen_light(hass) == "on"
 
 
 @pytest.mark.parametrize(
@@ -64,7 +60,7 @@ async def test_other_numbers_do_not_match(
     await add_assist(hass, added)
 
     assert await text(hass, home, added, sender, ORDER, reply=False) == []
-    assert _light(hass) == "off"
+    assert kitchen_light(hass) == "off"
 
 
 async def test_the_country_is_read_from_home_assistant_when_it_changes(
@@ -78,4 +74,4 @@ async def test_the_country_is_read_from_home_assistant_when_it_changes(
 
     await hass.config.async_update(country="DE")
     assert await text(hass, home, added, "017612345678", ORDER)
-    assert _light(hass) == "on"
+    assert kitchen_light(hass) == "on"

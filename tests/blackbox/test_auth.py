@@ -2,46 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiohttp.test_utils import TestClient
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 
-from .conftest import DOMAIN, add_gateway
+from .conftest import DOMAIN, POWER_ON, REGISTER, add_gateway, advance, reauth_flows
 from .gateway import FakeGateway
-from .test_incoming import advance
-
-REGISTER = {
-    "register": [
-        {
-            "port": 1,
-            "iccid": "8949",
-            "imsi": "26201",
-            "number": "",
-            "status": "up",
-            "sequence": 2,
-            "slot": 255,
-        }
-    ]
-}
-POWER_ON = {
-    "device": {
-        "port_number": 4,
-        "IP": "127.0.0.1",
-        "MAC": "F8-A0-3D-00-00-01",
-        "status": "power_on",
-    }
-}
-
-
-def reauth_flows(hass: HomeAssistant) -> list[dict[str, Any]]:
-    return [
-        flow
-        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-        if flow["context"]["source"] == SOURCE_REAUTH
-    ]
 
 
 async def test_one_failed_login_until_reauthenticated(

@@ -12,11 +12,10 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 from homeassistant.config_entries import SOURCE_USER
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 
-from .conftest import Added, add_idle_gateway, gateway_read, wait_for
+from .conftest import Added, add_idle_gateway, advance, gateway_read, record_events, wait_for
 from .gateway import FakeGateway
-from .test_incoming import advance
 
 CONTACT = "notify.alice_sms"
 ALICE = "+4915100000042"
@@ -174,13 +173,7 @@ async def test_port_exception_fires_unconfirmed(
 ) -> None:
     """The API cannot confirm an exception: it fires at once, marked ``confirmed: false``."""
     added = await add_idle_gateway(hass, gateway)
-    fired: list[dict[str, Any]] = []
-
-    @callback
-    def listener(event: Event) -> None:
-        fired.append(dict(event.data))
-
-    hass.bus.async_listen("dinstar_port_exception", listener)
+    fired = record_events(hass, "dinstar_port_exception")
 
     await gateway.push(
         http,

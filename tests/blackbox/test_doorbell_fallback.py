@@ -15,9 +15,17 @@ from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
-from .conftest import DOMAIN, Added, add_gateway, set_options, sms_push, wait_for
+from .conftest import (
+    DOMAIN,
+    Added,
+    add_gateway,
+    advance,
+    received_ids,
+    set_options,
+    sms_push,
+    wait_for,
+)
 from .gateway import FakeGateway
-from .test_incoming import advance, received_ids
 
 INBOX = "/api/query_incoming_sms"
 

@@ -14,10 +14,8 @@ from aiohttp.test_utils import TestClient
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 
-from .conftest import add_gateway
+from .conftest import POWER_ON, REGISTER, add_gateway, advance, reauth_flows
 from .gateway import FakeGateway
-from .test_auth import POWER_ON, REGISTER, reauth_flows
-from .test_incoming import advance
 
 REGISTRATION = "sensor.dinstar_0001_port_1_registration"
 

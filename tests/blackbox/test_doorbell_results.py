@@ -13,7 +13,15 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
 
-from .conftest import DOMAIN, Added, add_idle_gateway, gateway_read, wait_for
+from .conftest import (
+    DOMAIN,
+    Added,
+    add_idle_gateway,
+    delivery_report,
+    gateway_read,
+    result_push,
+    wait_for,
+)
 from .gateway import FakeGateway, local_time
 
 RESULTS = "/api/query_sms_result"
@@ -37,21 +45,6 @@ async def _send(hass: HomeAssistant, added: Added) -> dict[str, Any]:
     return record
 
 
-def _result_push(serial: str, record: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    return {"sn": serial, "sms_result": [{**record, **changes}]}
-
-
-def _report(record: dict[str, Any], status_code: int) -> dict[str, Any]:
-    return {
-        "port": record["port"],
-        "number": record["number"],
-        "time": record["time"],
-        "ref_id": record["ref_id"],
-        "status_code": status_code,
-        "imsi": record.get("imsi", "262010000000000"),
-    }
-
-
 async def test_forged_delivered_fires_nothing_and_the_real_failure_is_ours(
     hass: HomeAssistant,
     http: TestClient,
@@ -63,7 +56,7 @@ async def test_forged_delivered_fires_nothing_and_the_real_failure_is_ours(
     record = await _send(hass, added)
     since = len(gateway.requests)
 
-    forged = _result_push(gateway.serial, record, status="DELIVERED", succ_count=1)
+    forged = result_push(gateway, record, status="DELIVERED", succ_count=1)
     await gateway.push(http, added.webhook_path, forged)
     checked = await gateway_read(hass, gateway, RESULTS, since)
     assert events["dinstar_sms_sent"] == []
@@ -72,7 +65,7 @@ async def test_forged_delivered_fires_nothing_and_the_real_failure_is_ours(
 
     record.update(status="FAILED", succ_count=0)
     since = len(gateway.requests)
-    await gateway.push(http, added.webhook_path, _result_push(gateway.serial, record))
+    await gateway.push(http, added.webhook_path, result_push(gateway, record))
     await gateway_read(hass, gateway, RESULTS, since)
 
     assert await wait_for(hass, lambda: bool(events["dinstar_sms_sent"]))
@@ -95,7 +88,7 @@ async def test_the_outcome_fired_is_the_gateways(
     record.update(status="SENT_OK", succ_count=1)
     since = len(gateway.requests)
 
-    forged = _result_push(gateway.serial, record, status="FAILED", succ_count=0)
+    forged = result_push(gateway, record, status="FAILED", succ_count=0)
     await gateway.push(http, added.webhook_path, forged)
 
     checked = await gateway_read(hass, gateway, RESULTS, since)
@@ -116,19 +109,19 @@ async def test_forged_delivery_report_fires_nothing_until_the_gateway_has_it(
     added = await add_idle_gateway(hass, gateway)
     record = await _send(hass, added)
     record.update(status="SENT_OK", succ_count=1)
-    await gateway.push(http, added.webhook_path, _result_push(gateway.serial, record))
+    await gateway.push(http, added.webhook_path, result_push(gateway, record))
     assert await wait_for(hass, lambda: bool(events["dinstar_sms_sent"]))
     since = len(gateway.requests)
 
-    forged = {"sn": gateway.serial, "sms_deliver_status": [_report(record, 0)]}
+    forged = {"sn": gateway.serial, "sms_deliver_status": [delivery_report(record, 0)]}
     await gateway.push(http, added.webhook_path, forged)
     checked = await gateway_read(hass, gateway, REPORTS, since)
     assert events["dinstar_sms_delivery"] == []
     assert checked, "the push was not checked"
 
-    gateway.reports.append(_report(record, 0))
+    gateway.reports.append(delivery_report(record, 0))
     since = len(gateway.requests)
-    real = {"sn": gateway.serial, "sms_deliver_status": [_report(record, 0)]}
+    real = {"sn": gateway.serial, "sms_deliver_status": [delivery_report(record, 0)]}
     await gateway.push(http, added.webhook_path, real)
     await gateway_read(hass, gateway, REPORTS, since)
 
@@ -157,14 +150,14 @@ async def test_foreign_result_and_report_fire_once_the_records_hold_them(
         "imsi": "262010000000001",
     }
     gateway.results.append({**result, "user_id": 0, "task_id": 99})
-    gateway.reports.append(_report(result, 0))
+    gateway.reports.append(delivery_report(result, 0))
     since = len(gateway.requests)
 
     await gateway.push(http, added.webhook_path, {"sn": gateway.serial, "sms_result": [result]})
     await gateway.push(
         http,
         added.webhook_path,
-        {"sn": gateway.serial, "sms_deliver_status": [_report(result, 0)]},
+        {"sn": gateway.serial, "sms_deliver_status": [delivery_report(result, 0)]},
     )
 
     assert await wait_for(
@@ -207,7 +200,7 @@ async def test_foreign_result_and_report_the_gateway_does_not_hold_fire_nothing(
     await gateway.push(
         http,
         added.webhook_path,
-        {"sn": gateway.serial, "sms_deliver_status": [_report(forged, 0)]},
+        {"sn": gateway.serial, "sms_deliver_status": [delivery_report(forged, 0)]},
     )
     report_read = await gateway_read(hass, gateway, REPORTS, since)
 
@@ -240,11 +233,13 @@ async def test_the_read_back_asks_for_what_was_announced_only(
         "imsi": "262010000000001",
     }
     gateway.results.append({**result, "user_id": 0, "task_id": 99})
-    gateway.reports.append(_report(result, 0))
+    gateway.reports.append(delivery_report(result, 0))
     since = len(gateway.requests)
     await gateway.push(http, added.webhook_path, {"sn": gateway.serial, "sms_result": [result]})
     await gateway.push(
-        http, added.webhook_path, {"sn": gateway.serial, "sms_deliver_status": [_report(result, 0)]}
+        http,
+        added.webhook_path,
+        {"sn": gateway.serial, "sms_deliver_status": [delivery_report(result, 0)]},
     )
     assert await wait_for(
         hass, lambda: bool(events["dinstar_sms_sent"] and events["dinstar_sms_delivery"])

@@ -18,9 +18,8 @@ from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
 import pytest
 
-from .conftest import add_idle_gateway, gateway_read, sms_push, wait_for
+from .conftest import add_idle_gateway, gateway_read, received_ids, sms_push, wait_for
 from .gateway import FakeGateway
-from .test_incoming import received_ids
 
 INBOX = "/api/query_incoming_sms"
 

@@ -8,14 +8,11 @@ going (it would go twice), a forged "delivered" must not answer ``wait: delivere
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
 
-from .conftest import record_events, wait_for
-from .gateway import FakeGateway
-from .test_failover_outside import (
+from .conftest import record_events, result_push, wait_for
+from .failover import (
     NUMBER,
     carried,
     entry_of,
@@ -25,10 +22,7 @@ from .test_failover_outside import (
     settle,
     two_gateways,
 )
-
-
-def result_push(gateway: FakeGateway, record: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    return {"sn": gateway.serial, "sms_result": [{**record, **changes}]}
+from .gateway import FakeGateway
 
 
 async def test_forged_sent_does_not_end_the_retries_of_a_failing_sms(

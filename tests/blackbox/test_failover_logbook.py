@@ -17,9 +17,8 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from .conftest import record_events
+from .failover import NUMBER, entry_of, send, two_gateways, until_final
 from .gateway import FakeGateway
-from .test_failover_outside import NUMBER, entry_of, send, two_gateways
-from .test_failover_visible import until_final
 
 
 @pytest.fixture(autouse=True)

@@ -10,103 +10,34 @@ another path, or its final outcome is failed with every attempt listed.
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 from typing import Any
 
 from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
 import voluptuous as vol
 
-from .conftest import DOMAIN, Added, add_gateway, record_events, wait_for
+from .conftest import add_gateway, advance, record_events, wait_for
+from .failover import (
+    NUMBER,
+    carried,
+    entry_of,
+    message_for,
+    pushing,
+    send,
+    send_requests,
+    settle,
+    two_gateways,
+)
 from .gateway import FakeGateway
 
-NUMBER = "+4915100000009"
 OTHER = "+4915100000008"
-
-
-async def advance(hass: HomeAssistant, seconds: float) -> None:
-    """Let Home Assistant's timers run as if ``seconds`` had passed."""
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
-async def settle(hass: HomeAssistant) -> None:
-    """Let pushes, their read-backs and what they lead to happen."""
-    for _ in range(5):
-        await hass.async_block_till_done(wait_background_tasks=True)
-        await asyncio.sleep(0.05)
-
-
-def pushing(added: Added, http: TestClient, air_delay: float | None = 0.02) -> Added:
-    """The gateway pushes its results to the entry's webhook; SMS go on the air by themselves."""
-    added.gateway.push_to = (http, added.webhook_path)
-    added.gateway.air_delay = air_delay
-    return added
-
-
-async def two_gateways(
-    hass: HomeAssistant,
-    http: TestClient,
-    gateway: FakeGateway,
-    second_gateway: FakeGateway,
-    air_delay: float | None = 0.02,
-) -> tuple[Added, Added]:
-    """Gateway A and gateway B in one Home Assistant, both pushing, both idle."""
-    first = pushing(await add_gateway(hass, gateway), http, air_delay)
-    second = pushing(await add_gateway(hass, second_gateway), http, air_delay)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    return first, second
-
-
-async def send(hass: HomeAssistant, entry_id: str, **data: Any) -> dict[str, Any]:
-    """``dinstar.send_sms`` with its answer."""
-    answer = await hass.services.async_call(
-        DOMAIN,
-        "send_sms",
-        {"config_entry_id": entry_id, "message": "Alarm at home", **data},
-        blocking=True,
-        return_response=True,
-    )
-    assert answer is not None
-    return dict(answer)
-
-
-def carried(number: str, *gateways: FakeGateway) -> list[tuple[str, int]]:
-    """Every SMS to ``number`` the networks carried: (gateway serial, port)."""
-    return [
-        (gw.serial, sms["port"]) for gw in gateways for sms in gw.on_air if sms["number"] == number
-    ]
-
-
-def send_requests(*gateways: FakeGateway) -> list[tuple[str, list[int] | None, list[str]]]:
-    """Every send request the gateways accepted or refused: (serial, ports, numbers)."""
-    return [
-        (gw.serial, seen.body.get("port"), [p["number"] for p in seen.body.get("param") or []])
-        for gw in gateways
-        for seen in gw.calls("/api/send_sms")
-    ]
 
 
 def path(attempts: list[dict[str, Any]]) -> list[tuple[str, int, str]]:
     """The attempts as (config_entry_id, port, outcome)."""
     return [(a["config_entry_id"], a["port"], a["outcome"]) for a in attempts]
-
-
-def message_for(answer: dict[str, Any], number: str = NUMBER) -> dict[str, Any]:
-    (message,) = [m for m in answer["messages"] if m["number"] == number]
-    return dict(message)
-
-
-def entry_of(added: Added) -> str:
-    return added.entry.entry_id
-
-
-def serial_of(added: Added, gateways: dict[str, FakeGateway]) -> str:
-    return gateways[added.entry.entry_id].serial
 
 
 # -- a SIM out of credit --------------------------------------------------------------------

@@ -15,33 +15,30 @@ from datetime import timedelta
 from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
-from homeassistant import loader
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    async_fire_time_changed,
-    async_test_home_assistant,
-)
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from .conftest import DOMAIN, Added, add_gateway, record_events, wait_for
-from .gateway import FakeGateway, Fault
-from .test_failover_outside import (
+from .conftest import DOMAIN, Added, add_gateway, advance, record_events, wait_for
+from .failover import (
     NUMBER,
-    advance,
     carried,
     message_for,
     pushing,
     send,
     send_requests,
     settle,
+    two_gateways,
 )
+from .gateway import FakeGateway, Fault
+from .restart import restarted
 
 
 @asynccontextmanager
-async def restarted(
+async def restarted_with_gateways(
     first: HomeAssistant, *gateways: Added
 ) -> AsyncIterator[tuple[HomeAssistant, list[dict[str, Any]], list[dict[str, Any]]]]:
     """Stop ``first`` without unloading; start another on the same storage, its webhooks served.
@@ -53,13 +50,7 @@ async def restarted(
     for added in gateways:
         added.gateway.push_to = None
         added.gateway.air_delay = None
-    await first.async_stop(force=True)
-    async with async_test_home_assistant(config_dir=first.config.config_dir) as second:
-        # What the harness's enable_custom_integrations fixture does for the first instance.
-        second.data.pop(loader.DATA_CUSTOM_COMPONENTS)
-        await second.config_entries.async_initialize()
-        for component in ("homeassistant", "webhook", "repairs", "notify"):
-            assert await async_setup_component(second, component, {})
+    async with restarted(first, "homeassistant", "webhook", "repairs", "notify") as second:
         client = TestClient(TestServer(second.http.app))
         await client.start_server()
         for added in gateways:
@@ -72,10 +63,6 @@ async def restarted(
             for added in gateways:
                 added.gateway.push_to = None
             await client.close()
-            for loaded in second.config_entries.async_entries():
-                if loaded.state is ConfigEntryState.LOADED:
-                    await second.config_entries.async_unload(loaded.entry_id)
-            await second.async_stop(force=True)
 
 
 async def start_integration(hass: HomeAssistant, *gateways: Added) -> None:
@@ -128,7 +115,7 @@ async def test_sent_while_down_is_not_sent_again(
     """The attempt went while Home Assistant was down: after the start it is read, not resent."""
     added, attempt = await one_attempt_out(hass, http, gateway)
 
-    async with restarted(hass, added) as (second, finals, _):
+    async with restarted_with_gateways(hass, added) as (second, finals, _):
         for body in gateway.go_on_air(gateway.record_of(attempt["user_id"])):
             del body  # the pushes were lost: Home Assistant was down
         since = len(gateway.requests)
@@ -149,7 +136,7 @@ async def test_failed_while_down_fails_over_after_the_start(
     """The attempt failed while Home Assistant was down: the next port sends it after the start."""
     added, attempt = await one_attempt_out(hass, http, gateway)
 
-    async with restarted(hass, added) as (second, finals, _):
+    async with restarted_with_gateways(hass, added) as (second, finals, _):
         gateway.no_credit = {1}
         gateway.go_on_air(gateway.record_of(attempt["user_id"]))
         since = len(gateway.requests)
@@ -173,7 +160,7 @@ async def test_still_queued_at_the_start_is_waited_for(
     """The gateway still holds the attempt: it is not resent at once, and goes once."""
     added, attempt = await one_attempt_out(hass, http, gateway)
 
-    async with restarted(hass, added) as (second, finals, _):
+    async with restarted_with_gateways(hass, added) as (second, finals, _):
         gateway.hold = True
         since = len(gateway.requests)
         await start_integration(second, added)
@@ -208,7 +195,7 @@ async def test_a_request_cut_by_the_stop_goes_once(
     )
     assert await wait_for(hass, lambda: bool(gateway.calls("/api/send_sms")), timeout=3)
 
-    async with restarted(hass, added) as (second, finals, _):
+    async with restarted_with_gateways(hass, added) as (second, finals, _):
         call.cancel()
         if dropped:
             await asyncio.sleep(3.2)  # the gateway drops it: no record of it anywhere
@@ -234,7 +221,7 @@ async def test_two_restarts_fire_one_final(
     await gateway.air()
     assert await wait_for(hass, lambda: bool(finals), timeout=3)
 
-    async with restarted(hass, added) as (second, again, _):
+    async with restarted_with_gateways(hass, added) as (second, again, _):
         await start_integration(second, added)
         await run_for(second, gateway, rounds=3)
         assert again == [], again
@@ -252,16 +239,14 @@ async def test_failover_to_a_second_gateway_resumes(
     late: bool,
 ) -> None:
     """Two gateways: A's attempt failed while down; after the start B (or A) sends it, once."""
-    a = pushing(await add_gateway(hass, gateway), http, air_delay=None)
-    b = pushing(await add_gateway(hass, second_gateway), http, air_delay=None)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    a, b = await two_gateways(hass, http, gateway, second_gateway, air_delay=None)
     gateway.no_credit = {0, 1, 2, 3}
     answer = await send(
         hass, a.entry.entry_id, number=[NUMBER], pool="all", port=1, confirm_within=60
     )
     (attempt,) = message_for(answer)["attempts"]
 
-    async with restarted(hass, a, b) as (second, finals, _):
+    async with restarted_with_gateways(hass, a, b) as (second, finals, _):
         gateway.go_on_air(gateway.record_of(attempt["user_id"]))
         await start_integration(second, a, b)
         if late:

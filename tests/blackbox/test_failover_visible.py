@@ -17,8 +17,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from .conftest import Added, add_gateway, record_events, wait_for
-from .gateway import FakeGateway
-from .test_failover_outside import (
+from .failover import (
     NUMBER,
     carried,
     entry_of,
@@ -27,7 +26,9 @@ from .test_failover_outside import (
     send_requests,
     settle,
     two_gateways,
+    until_final,
 )
+from .gateway import FakeGateway
 
 
 async def add_failover_contact(
@@ -51,11 +52,6 @@ async def notify(hass: HomeAssistant, entity_id: str, message: str) -> None:
     await hass.services.async_call(
         "notify", "send_message", {"entity_id": entity_id, "message": message}, blocking=True
     )
-
-
-async def until_final(hass: HomeAssistant, finals: list[dict[str, Any]]) -> None:
-    assert await wait_for(hass, lambda: bool(finals), timeout=5), "no final outcome"
-    await settle(hass)
 
 
 # -- contacts -------------------------------------------------------------------------------

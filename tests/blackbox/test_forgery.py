@@ -9,9 +9,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 
-from .conftest import DOMAIN, add_gateway, sms_push, wait_for
+from .conftest import DOMAIN, add_gateway, advance, push, received_ids, sms_push, wait_for
 from .gateway import FakeGateway
-from .test_incoming import advance, push, received_ids
 
 
 async def _five_received(hass: HomeAssistant, http: TestClient, gateway: FakeGateway) -> Any:

@@ -7,9 +7,8 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
 
-from .conftest import add_gateway, sms_push, wait_for
+from .conftest import add_gateway, advance, push, sms_push, wait_for
 from .gateway import FakeGateway
-from .test_incoming import advance, push
 
 
 async def test_two_gateways_do_not_mix_messages(

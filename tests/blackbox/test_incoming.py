@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 import logging
 from typing import Any
 
 from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from .conftest import DOMAIN, Added, add_gateway, set_options, sms_push, wait_for
+from .conftest import DOMAIN, add_gateway, advance, push, received_ids, set_options, wait_for
 from .gateway import FakeGateway, Fault
-
-
-def received_ids(events: dict[str, list[dict[str, Any]]]) -> list[int]:
-    return [event["incoming_sms_id"] for event in events["dinstar_sms_received"]]
-
-
-async def advance(hass: HomeAssistant, seconds: float) -> None:
-    """Let Home Assistant's timers run as if ``seconds`` had passed."""
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
-async def push(http: TestClient, added: Added, *ids: int) -> int:
-    """Push the gateway's own inbox messages with these ids, as the gateway would."""
-    messages = [sms for sms in added.gateway.inbox if sms["incoming_sms_id"] in ids]
-    response = await http.post(added.webhook_path, json=sms_push(added.gateway.serial, *messages))
-    return response.status
 
 
 def _history(gateway: FakeGateway, count: int = 5) -> None:

@@ -42,16 +42,8 @@ from .messages import (
     make_user,
     ok,
     receive_sms,
-    set_up_components,
     thread_messages,
 )
-
-
-@pytest.fixture
-async def web(hass: HomeAssistant, hass_client_no_auth: Any, socket_enabled: None) -> TestClient:
-    """Home Assistant with the integration; a client with no credentials (gateway, attacker)."""
-    await set_up_components(hass)
-    return await hass_client_no_auth()
 
 
 async def panels(ws: Any) -> dict[str, Any]:

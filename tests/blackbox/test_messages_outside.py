@@ -25,9 +25,12 @@ from .conftest import (
     add_assist,
     add_contact,
     add_gateway,
+    delivery_report,
     gateway_read,
     record_events,
+    result_push,
     set_options,
+    set_up_components,
     set_up_home,
     sms_push,
     text,
@@ -49,22 +52,12 @@ from .messages import (
     make_user,
     ok,
     receive_sms,
-    report,
     restarted_with_ws,
-    result_push,
-    set_up_components,
     store_text,
     thread_messages,
 )
 
 EVE = "+4915166666666"  # a forger's number
-
-
-@pytest.fixture
-async def web(hass: HomeAssistant, hass_client_no_auth: Any, socket_enabled: None) -> TestClient:
-    """Home Assistant with the integration; a client with no credentials (gateway, attacker)."""
-    await set_up_components(hass)
-    return await hass_client_no_auth()
 
 
 def _events_with(events: list[dict[str, Any]], key: str, value: Any) -> list[dict[str, Any]]:
@@ -342,10 +335,12 @@ async def test_a_reply_sends_one_sms_and_its_outcomes_arrive_live(
     since = len(gateway.requests)
     await gateway.push(web, added.webhook_path, result_push(gateway, record))
     await gateway_read(hass, gateway, RESULTS, since)
-    gateway.reports.append(report(record, 0))
+    gateway.reports.append(delivery_report(record, 0))
     since = len(gateway.requests)
     await gateway.push(
-        web, added.webhook_path, {"sn": gateway.serial, "sms_deliver_status": [report(record, 0)]}
+        web,
+        added.webhook_path,
+        {"sn": gateway.serial, "sms_deliver_status": [delivery_report(record, 0)]},
     )
     await gateway_read(hass, gateway, REPORTS, since)
 
@@ -365,9 +360,12 @@ async def test_a_reply_sends_one_sms_and_its_outcomes_arrive_live(
     body = {"sn": gateway.serial, "sms_result": [by_id[failed["user_id"]], by_id[lost["user_id"]]]}
     await gateway.push(web, added.webhook_path, body)
     await gateway_read(hass, gateway, RESULTS, since)
-    gateway.reports.append(report(by_id[lost["user_id"]], 65))
+    gateway.reports.append(delivery_report(by_id[lost["user_id"]], 65))
     since = len(gateway.requests)
-    body = {"sn": gateway.serial, "sms_deliver_status": [report(by_id[lost["user_id"]], 65)]}
+    body = {
+        "sn": gateway.serial,
+        "sms_deliver_status": [delivery_report(by_id[lost["user_id"]], 65)],
+    }
     await gateway.push(web, added.webhook_path, body)
     await gateway_read(hass, gateway, REPORTS, since)
 
@@ -802,7 +800,7 @@ async def test_forged_outcomes_change_no_sent_message(
     await gateway.push(web, added.webhook_path, {"sn": gateway.serial, "sms_result": [forged]})
     await gateway_read(hass, gateway, RESULTS, since)
     since = len(gateway.requests)
-    body = {"sn": gateway.serial, "sms_deliver_status": [report(record, 0)]}
+    body = {"sn": gateway.serial, "sms_deliver_status": [delivery_report(record, 0)]}
     await gateway.push(web, added.webhook_path, body)
     await gateway_read(hass, gateway, REPORTS, since)
 

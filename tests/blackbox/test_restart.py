@@ -6,46 +6,25 @@ loads the config entries from it as Home Assistant does at start.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from datetime import timedelta
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp.test_utils import TestClient
-from homeassistant import loader
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.setup import async_setup_component
-from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import (
-    async_fire_time_changed,
-    async_test_home_assistant,
-)
 
-from .conftest import EVENTS, add_gateway, sms_push, wait_for
+from .conftest import EVENTS, add_gateway, advance, sms_push, wait_for
 from .gateway import FakeGateway
-
-
-@asynccontextmanager
-async def restarted(first: HomeAssistant) -> AsyncIterator[HomeAssistant]:
-    """Stop ``first`` without unloading anything, then start another on the same storage."""
-    await first.async_stop(force=True)
-    async with async_test_home_assistant(config_dir=first.config.config_dir) as second:
-        # What the harness's enable_custom_integrations fixture does for the first instance.
-        second.data.pop(loader.DATA_CUSTOM_COMPONENTS)
-        await second.config_entries.async_initialize()
-        assert await async_setup_component(second, "homeassistant", {})
-        try:
-            yield second
-        finally:
-            for entry in second.config_entries.async_entries():
-                if entry.state is ConfigEntryState.LOADED:
-                    await second.config_entries.async_unload(entry.entry_id)
-            await second.async_stop(force=True)
+from .restart import restarted
 
 
 def record(hass: HomeAssistant) -> list[tuple[str, dict[str, Any]]]:
-    """Every dinstar_* event fired on ``hass``, in order."""
+    """Every dinstar_* event fired on ``hass``, in order.
+
+    Unlike the ``events`` fixture, which keeps them by type, this keeps the order between types
+    too, and can start on the second instance.
+    """
     seen: list[tuple[str, dict[str, Any]]] = []
     for name in EVENTS:
 
@@ -61,13 +40,12 @@ def of_type(seen: list[tuple[str, dict[str, Any]]], name: str) -> list[dict[str,
     return [data for kind, data in seen if kind == name]
 
 
-async def advance(hass: HomeAssistant, seconds: float) -> None:
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
 async def settle(hass: HomeAssistant, done: Callable[[], bool]) -> None:
-    """Refreshes run until ``done`` holds; then two more, to show nothing else comes."""
+    """Refreshes run until ``done`` holds; then two more, to show nothing else comes.
+
+    Unlike ``failover.settle``, which only lets what is under way finish, this moves time on by
+    whole refresh intervals.
+    """
     for _ in range(20):
         if done():
             break
@@ -102,7 +80,7 @@ async def test_restart_without_unloading_loses_and_doubles_nothing(
     assert of_type(first, "dinstar_sms_sent") == []
 
     # While Home Assistant is down: two SMS come in, and the message goes out.
-    async with restarted(hass) as second:
+    async with restarted(hass, "homeassistant") as second:
         during = [gateway.receive(2, "+4915100000002", f"during {index}") for index in range(2)]
         (result,) = [item for item in gateway.results if item["user_id"] == sent["user_id"]]
         result["status"] = "SENT_OK"

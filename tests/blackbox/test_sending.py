@@ -11,9 +11,8 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 import voluptuous as vol
 
-from .conftest import DOMAIN, add_gateway, wait_for
+from .conftest import DOMAIN, add_gateway, advance, wait_for
 from .gateway import FakeGateway
-from .test_incoming import advance
 
 
 def numbers(count: int) -> list[str]:
@@ -21,6 +20,11 @@ def numbers(count: int) -> list[str]:
 
 
 async def send_sms(hass: HomeAssistant, entry_id: str, **data: Any) -> Any:
+    """``dinstar.send_sms`` exactly as given, its answer untouched.
+
+    Unlike ``failover.send``, no message is filled in and no answer is required: these tests
+    name every field themselves and look at the refusals.
+    """
     return await hass.services.async_call(
         DOMAIN,
         "send_sms",

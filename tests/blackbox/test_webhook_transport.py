@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
 import pytest
 
-from .conftest import add_gateway, sms_push, wait_for
+from .conftest import POWER_ON, REGISTER, add_gateway, sms_push, wait_for
 from .gateway import FakeGateway, Fault
 
 
@@ -83,33 +83,7 @@ async def test_push_in_one_write_fires(
     assert await wait_for(hass, lambda: len(events["dinstar_sms_received"]) == 1, timeout=1)
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        {
-            "register": [
-                {
-                    "port": 1,
-                    "iccid": "8949",
-                    "imsi": "26201",
-                    "number": "",
-                    "status": "up",
-                    "sequence": 2,
-                    "slot": 255,
-                }
-            ]
-        },
-        {
-            "device": {
-                "port_number": 4,
-                "IP": "127.0.0.1",
-                "MAC": "F8-A0-3D-00-00-01",
-                "status": "power_on",
-            }
-        },
-    ],
-    ids=["register", "device"],
-)
+@pytest.mark.parametrize("body", [REGISTER, POWER_ON], ids=["register", "device"])
 async def test_push_answered_without_waiting_for_the_gateway(
     hass: HomeAssistant, http: TestClient, gateway: FakeGateway, body: dict[str, Any]
 ) -> None:

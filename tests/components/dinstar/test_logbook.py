@@ -28,7 +28,7 @@ from custom_components.dinstar.bus_events import (
 from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import SERIAL, WEBHOOK_ID
-from .test_outbox import send, worked_off
+from .sent_messages import send, worked_off
 
 
 async def test_one_logbook_line_per_received_sms(

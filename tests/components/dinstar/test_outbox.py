@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from homeassistant.core import Event, HomeAssistant
@@ -15,12 +14,11 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.bus_events import EVENT_SMS_DELIVERY, EVENT_SMS_SENT
-from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.messaging.outbox_sync import FOLLOW_FOR
 from dinstar_dev.gateway_simulator import Simulator
-from dinstar_dev.gateway_simulator.models import OutgoingSms
 
 from .conftest import WEBHOOK_ID
+from .sent_messages import send, worked_off
 
 GATEWAY = "sensor.dinstar_da00_0030_1901_2817"
 
@@ -31,37 +29,6 @@ def capture_outcomes(hass: HomeAssistant) -> tuple[list[Event], list[Event]]:
         async_capture_events(hass, EVENT_SMS_SENT),
         async_capture_events(hass, EVENT_SMS_DELIVERY),
     )
-
-
-async def send(
-    hass: HomeAssistant, entry: MockConfigEntry, numbers: list[str], **data: object
-) -> None:
-    await hass.services.async_call(
-        DOMAIN,
-        "send_sms",
-        {"config_entry_id": entry.entry_id, "number": numbers, "message": "Alarm", **data},
-        blocking=True,
-    )
-
-
-def settled(simulator: Simulator, sms: OutgoingSms) -> bool:
-    """The message has its final status; a delivery failure stays SENT_OK, its reports came."""
-    if sms.status == "SENDING":
-        return False
-    if not sms.report or sms.status != "SENT_OK":
-        return True
-    return sms.number in simulator.state.faults.delivery_failures and any(
-        report["number"] == sms.number and report["ref_id"] == sms.ref_id
-        for report in simulator.state.delivery_reports
-    )
-
-
-async def worked_off(simulator: Simulator) -> None:
-    """Until the simulator has a final status for every message it accepted."""
-    async with asyncio.timeout(5):
-        while not all(settled(simulator, m) for m in simulator.state.sent_messages):
-            await asyncio.sleep(0.01)
-    await simulator.drain_pushes()
 
 
 async def refresh(hass: HomeAssistant) -> None:
