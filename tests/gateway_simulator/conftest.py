@@ -52,3 +52,11 @@ def api(simulator: Simulator, session: aiohttp.ClientSession) -> Api:
             return response.status, text
 
     return call
+
+
+async def wait_for[T](probe: Callable[[], Awaitable[T | None]], timeout: float = 5.0) -> T:
+    """Poll ``probe`` until it returns something truthy (the simulator works in the background)."""
+    async with asyncio.timeout(timeout):
+        while not (value := await probe()):
+            await asyncio.sleep(0.02)
+    return value

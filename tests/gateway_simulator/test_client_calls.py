@@ -28,7 +28,7 @@ from custom_components.dinstar.aiodinstar import (
     UssdSendStatus,
 )
 from dinstar_dev.gateway_simulator import Simulator
-from tests.gateway_simulator.test_client_sms import wait_for
+from tests.gateway_simulator.conftest import wait_for
 
 type Control = Callable[..., Awaitable[Any]]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -18,15 +17,9 @@ from custom_components.dinstar.aiodinstar import (
 )
 from dinstar_dev.gateway_simulator import Simulator
 
+from .conftest import wait_for
+
 type Control = Callable[..., Awaitable[Any]]
-
-
-async def wait_for[T](probe: Callable[[], Awaitable[T | None]], timeout: float = 5.0) -> T:
-    """Poll ``probe`` until it returns something truthy (the simulator works in the background)."""
-    async with asyncio.timeout(timeout):
-        while not (value := await probe()):
-            await asyncio.sleep(0.02)
-    return value
 
 
 async def test_send_sms_then_follow_to_delivered(

@@ -23,8 +23,7 @@ from custom_components.dinstar.aiodinstar import (
     parse_push,
 )
 from dinstar_dev.gateway_simulator import Simulator
-from tests.gateway_simulator.conftest import until
-from tests.gateway_simulator.test_client_sms import wait_for
+from tests.gateway_simulator.conftest import until, wait_for
 
 type Control = Callable[..., Awaitable[Any]]
 

@@ -132,3 +132,35 @@ def test_a_planted_cycle_is_found() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert _find_cycle(graph) == ["a", "b", "c", "a"]
     assert _find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+TESTS = Path(__file__).parents[2]
+
+
+def _test_modules_imported(source: str) -> list[str]:
+    """The test modules (``test_*``) a test file imports from the tests' own packages."""
+    imported: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level == 0 and not (node.module or "").startswith("tests"):
+            continue  # another package's module, not one of ours
+        module = (node.module or "").rsplit(".", 1)[-1]
+        imported += [module] if module else [alias.name for alias in node.names]
+    return [name for name in imported if name.startswith("test_")]
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared set-up lives in helper modules (conftest, pushes, failover, ...).
+
+    A test module imported by another hides what is shared, and its tests' names come along.
+    """
+    offenders = {
+        str(path.relative_to(TESTS)): found
+        for path in sorted(TESTS.rglob("*.py"))
+        if "node_modules" not in path.parts
+        and (found := _test_modules_imported(path.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}
+    planted = "from .test_outbox import send\nfrom . import test_x\nfrom pytest import fixture\n"
+    assert _test_modules_imported(planted) == ["test_outbox", "test_x"]

@@ -12,7 +12,7 @@ from custom_components.dinstar.messages import DATA_MESSAGES
 from custom_components.dinstar.messages.history import History
 from dinstar_dev.gateway_simulator import Simulator
 from tests.components.dinstar.pushes import URL, settle
-from tests.components.dinstar.test_outbox import worked_off as outbox_worked_off
+from tests.components.dinstar.sent_messages import worked_off as outbox_worked_off
 
 NUMBER = "+4917612345678"
 
