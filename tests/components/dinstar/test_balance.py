@@ -834,3 +834,33 @@ async def test_the_limits_of_each_field(
     result = await submit({**base, "ports": ["1"], "code": code})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"]["code"] == code
+
+
+async def test_a_refused_form_keeps_what_was_typed(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The error is shown with the fields as typed; fixed, the check is named by its ports."""
+    result = await hass.config_entries.subentries.async_init(
+        (init_integration.entry_id, "balance"), context={"source": SOURCE_USER}
+    )
+    typed = {
+        "ports": ["1", "2"],
+        "code": "*125#",
+        "interval": 12,
+        "currency": "RON",
+        "reply_wait": 5,
+        "pattern": "no group",
+    }
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], typed)
+    assert (result["step_id"], result["errors"]) == ("user", {"pattern": "invalid_pattern"})
+    shown = {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description and "suggested_value" in key.description
+    }
+    assert shown == typed
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**typed, "pattern": r"Sold: ([\d,]+) lei"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "*125# on 1, 2"

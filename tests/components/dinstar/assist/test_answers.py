@@ -236,7 +236,11 @@ async def test_a_message_the_gateway_cannot_show_again_is_not_answered(
     hass.bus.async_listen("dinstar_sms_received", gateway_fails)
     await sms_in(ALICE, f"{PIN} turn on the kitchen light")
     assert hass.states.get(KITCHEN).state == "unknown"
-    assert f"Assist by SMS could not read the SMS from {ALICE}" in caplog.text
+    (entry,) = hass.config_entries.async_entries(DOMAIN)
+    (warning,) = [w for w in assist_warnings(caplog) if w.startswith("Assist by SMS could not")]
+    said = f"Assist by SMS could not read the SMS from {ALICE} on {entry.title}: "
+    assert warning.startswith(said)
+    assert "500" in warning.removeprefix(said)  # the gateway's error, as the client tells it
     assert replies_to(simulator, ALICE) == []
 
 
@@ -358,3 +362,32 @@ async def test_off_without_the_assist_subentry(
     await sms_in(ALICE, f"{PIN} turn on the kitchen light")
     assert hass.states.get(KITCHEN).state == "unknown"
     assert simulator.state.sent_messages == []
+
+
+@pytest.mark.parametrize(
+    "subentries",
+    [
+        [
+            ("contact", {"name": "Alice", "number": ALICE, "assist": True}),
+            ("contact", {"name": "Bob", "number": BOB, "assist": True}),
+            ("assist", {**ASSIST, "rate_limit": 1, "daily_cap": 1}),
+        ]
+    ],
+)
+async def test_each_limit_is_logged_once(
+    hass: HomeAssistant,
+    sms_in: Receive,
+    simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Two limits one after the other, with no answer between: a warning for each."""
+    await sms_in(ALICE, f"{PIN} turn on the kitchen light")
+    await sms_in(ALICE, f"{PIN} hello")  # a second reply within ten minutes
+    await sms_in(BOB, f"{PIN} hello")  # the day's one reply is spent
+    (entry,) = hass.config_entries.async_entries(DOMAIN)
+    assert assist_warnings(caplog) == [
+        f"Assist by SMS on {entry.title} reached its limit (rate_limited): not answering {ALICE}",
+        f"Assist by SMS on {entry.title} reached its limit (daily_cap): not answering {BOB}",
+    ]
+    assert len(replies_to(simulator, ALICE)) == 1
+    assert replies_to(simulator, BOB) == []
