@@ -17,10 +17,8 @@ import hashlib
 import ssl
 from typing import Any, Required, TypedDict, Unpack
 from urllib.parse import quote
-import weakref
 
 import aiohttp
-from aiohttp import hdrs
 from yarl import URL
 
 from .enums import AuthScheme
@@ -59,47 +57,16 @@ _FETCH_CONTEXT.verify_mode = ssl.CERT_NONE
 
 
 def auth_middlewares(username: str, password: str) -> tuple[aiohttp.ClientMiddlewareType, ...]:
-    """The middlewares a gateway's session needs, in this order: one set per gateway and host.
+    """The middlewares a gateway's session needs: one set per gateway and host.
 
     aiohttp's digest middleware authenticates up front once it has a challenge (one round
-    trip a call), and after a 401 retries once with the challenge that 401 carried. The gate
-    inside it lets that retry through when the refused attempt was built from a cached
-    challenge (a restarted gateway no longer knows its nonce, and cannot say so) or a stale
-    one; a 401 to the fresh attempt is a refused login, and nothing is sent after it, since
-    gateways block an address after a few failed logins.
+    trip a call), and after a 401 retries once, with the challenge that 401 carried: a gateway
+    that restarted no longer knows its nonce and cannot say so (a plain 401), and is answered
+    so. A 401 to that retry reaches the client as a refused login, after which it sends
+    nothing more (gateways block an address after a few failed logins): at most two failed
+    logins for a changed password, never a loop.
     """
-    return (aiohttp.DigestAuthMiddleware(username, password), _RefusedLoginGate())
-
-
-class _RefusedLoginGate:
-    """Sends nothing more once a fresh attempt was refused (docs/protocol.md)."""
-
-    def __init__(self) -> None:
-        self.refused = False
-        # Requests answered 401 once: the middleware's retry of one of them carries the
-        # challenge of that 401, so a second 401 is the gateway refusing the credentials.
-        self._challenged: weakref.WeakSet[aiohttp.ClientRequest] = weakref.WeakSet()
-
-    async def __call__(
-        self, request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
-    ) -> aiohttp.ClientResponse:
-        if self.refused:
-            raise DinstarAuthenticationError(
-                f"{request.url.path}: not sent, the gateway refused the credentials"
-            )
-        fresh = request in self._challenged
-        response = await handler(request)
-        if response.status == _HTTP_UNAUTHORIZED:
-            if fresh and not _says_stale(response.headers):
-                self.refused = True
-            self._challenged.add(request)
-        return response
-
-
-def _says_stale(headers: Mapping[str, str]) -> bool:
-    """A digest challenge marking the nonce used as expired (RFC 7616): the password was fine."""
-    challenge = headers.get(hdrs.WWW_AUTHENTICATE, "").lower()
-    return challenge.startswith("digest") and "stale=true" in challenge.replace('"', "")
+    return (aiohttp.DigestAuthMiddleware(username, password),)
 
 
 def normalise_fingerprint(fingerprint: str) -> str:
@@ -299,10 +266,6 @@ class Transport:
                 self.auth_scheme = AuthScheme.BASIC
                 self._basic = aiohttp.encode_basic_auth(self._username, self._password)
                 status, headers, body = await self._exchange(method, url, json_body, form)
-        except DinstarAuthenticationError as err:
-            # The gate refused to repeat a refused login (see auth_middlewares).
-            self._refused = DinstarAuthenticationError("the gateway refused the credentials")
-            raise type(self._refused)(f"{path}: {self._refused}") from err
         except aiohttp.ServerFingerprintMismatch as err:
             raise DinstarCertificateError(
                 f"{self._base.host}: the certificate does not match the pinned fingerprint"
