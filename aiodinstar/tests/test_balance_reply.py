@@ -254,3 +254,14 @@ def test_whole_amounts_with_thousands_separators(
 ) -> None:
     text = sentence.format(f"{amount:,} EUR".replace(",", group_sep))
     assert parse_balance(text) == BalanceReading(Decimal(amount), "EUR", "EUR"), text
+
+
+def test_a_balance_word_names_a_number_up_to_sixty_characters_after_it() -> None:
+    """Counted from the word's end in the reply as written, dates and codes included."""
+    assert parse_balance("Balance12.50") == BalanceReading(Decimal("12.50"))
+    assert parse_balance("Sold" + " " * 60 + "9.99") == BalanceReading(Decimal("9.99"))
+    assert parse_balance("Sold" + " " * 61 + "9.99") is None
+    # Far into a long reply, the distance is still from the word.
+    assert parse_balance("x" * 40 + " Sold 9.99") == BalanceReading(Decimal("9.99"))
+    # A date between them is not an amount, but it keeps its length.
+    assert parse_balance("Sold" + " " * 55 + "31.12.2026 5") is None

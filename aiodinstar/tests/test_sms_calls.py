@@ -347,3 +347,9 @@ async def test_unreadable_answers_name_the_field(
     client, _ = await gateway(answer)
     with pytest.raises(DinstarResponseError, match=rf"^{field}: "):
         await call(client)
+
+
+def test_a_partial_send_says_how_much_went() -> None:
+    error = DinstarPartialSendError(256, SendSmsResult((), 0), ("+491", "+492"))
+    assert str(error) == "send_sms: 256 accepted, 2 not sent"
+    assert (error.accepted, error.not_sent) == (256, ("+491", "+492"))

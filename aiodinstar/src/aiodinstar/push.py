@@ -166,12 +166,9 @@ def parse_push(body: str | bytes | Mapping[str, Any]) -> PushBatch:
         payload = as_mapping(data, "push body")
         sn = as_str(payload.get("sn"), "push sn")
         events: list[PushEvent] = []
-        kinds = 0
-        for kind, parser in _PARSERS.items():
-            if kind not in payload:
-                continue
-            kinds += 1
-            value = payload[kind]
+        known = [kind for kind in _PARSERS if kind in payload]
+        for kind in known:
+            value, parser = payload[kind], _PARSERS[kind]
             events.extend(
                 [parser(item) for item in value] if isinstance(value, list) else [parser(value)]
             )
@@ -179,7 +176,7 @@ def parse_push(body: str | bytes | Mapping[str, Any]) -> PushBatch:
         raise
     except (DinstarResponseError, TypeError, ValueError, AttributeError) as err:
         raise DinstarPushError(str(err)) from err
-    if not kinds:
+    if not known:
         raise DinstarPushError("push body holds no known event kind")
     unknown = {
         key: value for key, value in payload.items() if key not in PUSH_KINDS and key != "sn"
