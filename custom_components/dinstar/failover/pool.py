@@ -145,7 +145,8 @@ class FailoverPool:
         def reached(intent: Intent) -> bool:
             if intent.final is None:
                 return False
-            if not delivered or intent.final is Step.FAILED or not intent.status_report:
+            # Waiting for delivery needs a report asked for (the action refuses it otherwise).
+            if not delivered or intent.final is Step.FAILED:
                 return True
             return intent.delivered is not None
 

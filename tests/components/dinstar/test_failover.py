@@ -269,3 +269,41 @@ async def test_a_gateway_still_unreachable_when_asked_fails_the_message(
     assert len(finals) == 1
     simulator.state.go_online()
     assert simulator.state.sent_messages == []
+
+
+async def test_the_named_port_goes_first_with_the_encoding_asked(
+    hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Not the best port: the one the action names, first; unicode as asked for plain text."""
+    response = await send(
+        hass, gateway, pool="all", port=[THIRD], encoding="unicode", wait="sent", timeout=10
+    )
+    (message,) = response["messages"]
+    assert tried(message) == [(THIRD, "sent")]
+    (sms,) = simulator.state.sent_messages
+    assert (sms.port, sms.encoding) == (THIRD, "unicode")
+
+
+async def test_waiting_for_delivery_ends_when_none_can_come(
+    hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Every attempt failed: the answer comes then, not at the timeout."""
+    simulator.state.faults.no_credit_ports = [0, 1, 2, 4, 5, 6]
+    async with asyncio.timeout(10):
+        response = await send(hass, gateway, pool="all", wait="delivered", timeout=60)
+    (message,) = response["messages"]
+    assert (message["outcome"], message["delivered"]) == ("failed", None)
+    assert len(message["attempts"]) == 3
+
+
+async def test_a_wait_ends_at_its_timeout(
+    hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
+) -> None:
+    """The gateway holds the message: after the action's timeout it answers what is known."""
+    simulator.state.faults.hold_queue = True
+    async with asyncio.timeout(10):
+        response = await send(hass, gateway, pool="all", wait="sent", timeout=1)
+    (message,) = response["messages"]
+    assert message["outcome"] == "pending"
+    assert tried(message) == [(BEST, "pending")]
+    simulator.state.faults.hold_queue = False

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+import json
 
+from custom_components.dinstar.failover.intent import Attempt, AttemptOutcome, Intent, Step
 from custom_components.dinstar.failover.ranking import (
     PortSnapshot,
     Preference,
@@ -97,3 +99,28 @@ def test_a_demoted_gateway_comes_after_the_others() -> None:
     # Health still comes first: a demoted gateway's healthy port beats one that cannot pay.
     ports = [port(A, 1), port(B, 1, balance_low=True)]
     assert keys(rank_ports(ports, Preference(demoted=frozenset({A})))) == [(A, 1), (B, 1)]
+
+
+def test_an_intent_reads_back_as_it_was_stored() -> None:
+    """Through JSON, as the store keeps it: tuples, enums and the preferred port come back."""
+    intent = Intent(
+        intent_id="i1",
+        number="+4917612345678",
+        text="Alarm",
+        encoding="UCS2",
+        status_report=True,
+        members=[("a", [1, 2]), ("b", [])],
+        max_attempts=3,
+        confirm_within=120.0,
+        created=1_800_000_000.0,
+        preferred=("a", 2),
+        attempts=[
+            Attempt("a", "Gateway A", 2, 7, 1_800_000_001.0, AttemptOutcome.FAILED, "no credit"),
+            Attempt("b", "Gateway B", 1, 3, 1_800_000_002.0, AttemptOutcome.SENT, None, 2, True),
+        ],
+        final=Step.SENT,
+    )
+    stored = json.loads(json.dumps(intent.as_dict()))
+    assert Intent.from_dict(stored) == intent
+    bare = Intent.from_dict({**stored, "preferred": None, "final": None, "attempts": []})
+    assert (bare.preferred, bare.final, bare.attempts) == (None, None, [])
