@@ -183,9 +183,13 @@ def received_ids(events: dict[str, list[dict[str, Any]]]) -> list[int]:
 
 
 async def wait_for(
-    hass: HomeAssistant, condition: Callable[[], bool], timeout: float = 3.0
+    hass: HomeAssistant, condition: Callable[[], bool], timeout: float = 10.0
 ) -> bool:
-    """Poll a condition until it holds or the timeout passes; return whether it held."""
+    """Poll a condition until it holds or the timeout passes; return whether it held.
+
+    It returns as soon as the condition holds: the timeout only bounds a failure, and is
+    generous because a loaded machine (parallel tests, a mutation run) slows every step.
+    """
     loop = hass.loop
     deadline = loop.time() + timeout
     while not condition():
