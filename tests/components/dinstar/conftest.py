@@ -10,7 +10,8 @@ from unittest.mock import PropertyMock, patch
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
@@ -41,6 +42,25 @@ def port_device(
     return device_registry.async_get_device_by_identifier(
         (DOMAIN, f"{SERIAL}-port-{port}"), entry.entry_id
     )
+
+
+def suggested_values(result: Any) -> dict[str, Any]:
+    """The values a flow's form shows filled in, by field."""
+    return {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description and "suggested_value" in key.description
+    }
+
+
+def form_fields(result: Any) -> dict[str, Any]:
+    """A flow's form as the frontend receives it: each field's serialized schema, by name."""
+    return {
+        field["name"]: {key: value for key, value in field.items() if key != "name"}
+        for field in probatio.to_field_list(
+            result["data_schema"], custom_serializer=cv.custom_serializer
+        )
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -15,13 +15,8 @@ from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, State
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import (
-    config_validation as cv,
-    device_registry as dr,
-    entity_registry as er,
-)
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util import dt as dt_util
-import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -38,7 +33,7 @@ from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.sim import balance, ussd
 from dinstar_dev.gateway_simulator import Simulator
 
-from .conftest import SERIAL, WEBHOOK_ID, port_device
+from .conftest import SERIAL, WEBHOOK_ID, form_fields, port_device, suggested_values
 
 BALANCE = "sensor.dinstar_da00_0030_1901_2817_port_{}_balance"
 BUTTON = "button.dinstar_da00_0030_1901_2817_port_{}_check_balance"
@@ -171,11 +166,7 @@ async def test_change_a_balance_check(
         )
         assert result["type"] is FlowResultType.FORM
         assert result["step_id"] == "reconfigure"
-        shown = {
-            str(key): key.description["suggested_value"]
-            for key in result["data_schema"].schema
-            if key.description and "suggested_value" in key.description
-        }
+        shown = suggested_values(result)
         assert shown["ports"] == ["1", "2"]
         assert shown["threshold"] == 1000
         return await hass.config_entries.subentries.async_configure(result["flow_id"], data)
@@ -795,16 +786,6 @@ async def test_a_sim_swapped_while_home_assistant_was_away(
     assert (hass.states.get(BALANCE.format(1)).state == "7.25") is same_sim
 
 
-def form_fields(result: Any) -> dict[str, Any]:
-    """A form's fields as the frontend receives them, by name."""
-    return {
-        field["name"]: {key: value for key, value in field.items() if key != "name"}
-        for field in probatio.to_field_list(
-            result["data_schema"], custom_serializer=cv.custom_serializer
-        )
-    }
-
-
 async def test_the_form_as_the_frontend_shows_it(
     hass: HomeAssistant, init_integration: MockConfigEntry, snapshot: SnapshotAssertion
 ) -> None:
@@ -853,11 +834,7 @@ async def test_a_refused_form_keeps_what_was_typed(
     }
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], typed)
     assert (result["step_id"], result["errors"]) == ("user", {"pattern": "invalid_pattern"})
-    shown = {
-        str(key): key.description["suggested_value"]
-        for key in result["data_schema"].schema
-        if key.description and "suggested_value" in key.description
-    }
+    shown = suggested_values(result)
     assert shown == typed
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {**typed, "pattern": r"Sold: ([\d,]+) lei"}

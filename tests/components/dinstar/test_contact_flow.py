@@ -16,18 +16,15 @@ from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER, Config
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import (
-    config_validation as cv,
-    device_registry as dr,
-    entity_registry as er,
-)
-import probatio
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
 import custom_components.dinstar as integration
 from dinstar_dev.gateway_simulator import Simulator
+
+from .conftest import form_fields, suggested_values
 
 ADA = "+4917612345678"
 BOB = "+4917600000001"
@@ -67,14 +64,6 @@ async def reconfigure(hass: HomeAssistant, entry: MockConfigEntry, number: str) 
     return result
 
 
-def shown(result: dict[str, Any]) -> dict[str, Any]:
-    return {
-        str(key): key.description["suggested_value"]
-        for key in result["data_schema"].schema
-        if key.description and "suggested_value" in key.description
-    }
-
-
 async def send_to_ada(hass: HomeAssistant) -> None:
     await hass.services.async_call(
         NOTIFY_DOMAIN,
@@ -98,7 +87,7 @@ async def test_change_number_port_and_name(
     runtime = entry.runtime_data
     subentry_id = contact_id(entry, ADA)
     result = await reconfigure(hass, entry, ADA)
-    assert shown(result) == {"name": "Ada", "number": ADA, "port": "2"}
+    assert suggested_values(result) == {"name": "Ada", "number": ADA, "port": "2"}
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {"name": "Ada L.", "number": "+49 176 9999-1111", "port": "5"}
     )
@@ -124,7 +113,7 @@ async def test_tick_assist_without_a_reload(hass: HomeAssistant, entry: MockConf
     """Assist reads the choice at each SMS: ticking it leaves the gateway running as it is."""
     runtime = entry.runtime_data
     result = await reconfigure(hass, entry, BOB)
-    assert shown(result) == {"name": "Bob", "number": BOB}
+    assert suggested_values(result) == {"name": "Bob", "number": BOB}
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {"name": "Bob", "number": BOB, "assist": True}
     )
@@ -141,7 +130,7 @@ async def test_errors_recover(hass: HomeAssistant, entry: MockConfigEntry) -> No
         result["flow_id"], {"name": "Ada", "number": "12ab", "port": "3"}
     )
     assert result["errors"] == {"number": "invalid_number"}
-    assert shown(result)["number"] == "12ab"  # what was typed stays in the form
+    assert suggested_values(result)["number"] == "12ab"  # what was typed stays in the form
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {"name": "Ada", "number": ADA}
     )
@@ -201,12 +190,7 @@ async def test_the_form_as_the_frontend_shows_it(
         (entry.entry_id, "contact"), context={"source": SOURCE_USER}
     )
     assert (result["type"], result["step_id"]) == (FlowResultType.FORM, "user")
-    fields = {
-        field["name"]: {key: value for key, value in field.items() if key != "name"}
-        for field in probatio.to_field_list(
-            result["data_schema"], custom_serializer=cv.custom_serializer
-        )
-    }
+    fields = form_fields(result)
     assert fields["pool"]["selector"]["select"]["options"] == [
         {"value": entry.entry_id, "label": entry.title},
         {"value": garage.entry_id, "label": "Garage"},
@@ -249,13 +233,13 @@ async def test_the_gateways_to_fail_over_to(
         result["flow_id"], {"name": "Ada", "number": ADA, "pool": [garage.entry_id]}
     )
     assert entry.subentries[contact_id(entry, ADA)].data["pool"] == [garage.entry_id]
-    assert shown(await reconfigure(hass, entry, ADA))["pool"] == [garage.entry_id]
+    assert suggested_values(await reconfigure(hass, entry, ADA))["pool"] == [garage.entry_id]
     result = await reconfigure(hass, entry, ADA)
     await hass.config_entries.subentries.async_configure(
         result["flow_id"], {"name": "Ada", "number": ADA, "pool": ["all", garage.entry_id]}
     )
     await hass.config_entries.async_remove(garage.entry_id)
-    assert shown(await reconfigure(hass, entry, ADA))["pool"] == ["all"]
+    assert suggested_values(await reconfigure(hass, entry, ADA))["pool"] == ["all"]
     result = await reconfigure(hass, entry, ADA)
     await hass.config_entries.subentries.async_configure(
         result["flow_id"], {"name": "Ada", "number": ADA, "pool": []}
@@ -270,4 +254,6 @@ async def test_a_pool_saved_as_a_word(
     """Saved before gateways were listed: the form shows the same choice in today's terms."""
     ada = entry.subentries[contact_id(entry, ADA)]
     hass.config_entries.async_update_subentry(entry, ada, data={**ada.data, "pool": saved})
-    assert shown(await reconfigure(hass, entry, ADA))["pool"] == (suggested or [entry.entry_id])
+    assert suggested_values(await reconfigure(hass, entry, ADA))["pool"] == (
+        suggested or [entry.entry_id]
+    )

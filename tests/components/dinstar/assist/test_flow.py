@@ -7,13 +7,13 @@ from typing import Any
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
-from homeassistant.helpers import config_validation as cv, issue_registry as ir
-import probatio
+from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dinstar.const import DOMAIN
 from dinstar_dev.gateway_simulator import Simulator
+from tests.components.dinstar.conftest import form_fields, suggested_values
 
 from .conftest import ALICE, KITCHEN, PIN, Receive, replies_to
 
@@ -50,15 +50,6 @@ async def add(hass: HomeAssistant, entry: MockConfigEntry, user_input: dict[str,
     return result
 
 
-def suggested(result: Any) -> dict[str, Any]:
-    """The values a form shows filled in."""
-    return {
-        str(key): key.description["suggested_value"]
-        for key in result["data_schema"].schema
-        if key.description and "suggested_value" in key.description
-    }
-
-
 async def reconfigure(
     hass: HomeAssistant, entry: MockConfigEntry, user_input: dict[str, Any]
 ) -> Any:
@@ -70,7 +61,7 @@ async def reconfigure(
     assert result["step_id"] == "reconfigure"
     stored = entry.subentries[assist_subentry_id(entry)].data
     # What is stored is shown, but never the PIN.
-    assert suggested(result) == {key: value for key, value in stored.items() if key != "pin"}
+    assert suggested_values(result) == {key: value for key, value in stored.items() if key != "pin"}
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], user_input)
     await hass.async_block_till_done()
     return result
@@ -108,7 +99,7 @@ async def test_without_a_pin_or_the_choice_nothing_is_saved(
     result = await add(hass, init_with_subentries, {**FORM, **user_input})
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == errors
-    assert suggested(result) == {"no_pin": False, **FORM, **user_input}  # what was typed
+    assert suggested_values(result) == {"no_pin": False, **FORM, **user_input}  # what was typed
     assert not any(
         sub.subentry_type == "assist" for sub in init_with_subentries.subentries.values()
     )
@@ -225,12 +216,7 @@ async def test_the_form_as_the_frontend_shows_it(
     result = await hass.config_entries.subentries.async_init(
         (init_with_subentries.entry_id, "assist"), context={"source": SOURCE_USER}
     )
-    fields = {
-        field["name"]: {key: value for key, value in field.items() if key != "name"}
-        for field in probatio.to_field_list(
-            result["data_schema"], custom_serializer=cv.custom_serializer
-        )
-    }
+    fields = form_fields(result)
 
     def count(maximum: float, default: int) -> dict[str, Any]:
         return {
