@@ -31,13 +31,7 @@ from .errors import invalid_input
 from .failover.send import POOL_ALL, PoolMember, async_send_pooled, pool_members
 from .runtime import DinstarConfigEntry
 from .sending import async_send_sms
-from .subentries import (
-    CONF_NUMBER,
-    CONF_POOL,
-    POOL_ALL_GATEWAYS,
-    POOL_THIS_GATEWAY,
-    SUBENTRY_CONTACT,
-)
+from .subentries import CONF_NUMBER, CONF_POOL, POOL_ALL_GATEWAYS, SUBENTRY_CONTACT, saved_pool
 
 PARALLEL_UPDATES = 1
 DISCOVERY_ENTRY_ID = "entry_id"
@@ -180,7 +174,7 @@ class DinstarContactNotify(DinstarEntity, NotifyEntity):
         See ``CONF_POOL``. A gateway removed since the contact was saved is left out: the
         alarm goes from those that are left.
         """
-        chosen = [self._pool] if isinstance(self._pool, str) else list(self._pool or [])
+        chosen = saved_pool(self._pool, self._entry.entry_id)
         if not chosen and len(self.hass.config_entries.async_entries(DOMAIN)) > 1:
             chosen = [POOL_ALL_GATEWAYS]
         if not chosen:
@@ -190,7 +184,7 @@ class DinstarContactNotify(DinstarEntity, NotifyEntity):
         others: list[str | dict[str, Any]] = [
             gateway
             for gateway in chosen
-            if gateway not in (POOL_THIS_GATEWAY, self._entry.entry_id)
+            if gateway != self._entry.entry_id
             and self.hass.config_entries.async_get_entry(gateway) is not None
         ]
         return pool_members(self.hass, self._entry, others)

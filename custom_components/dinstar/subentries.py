@@ -19,6 +19,16 @@ CONF_POOL: Final = "pool"
 POOL_ALL_GATEWAYS: Final = "all"
 POOL_THIS_GATEWAY: Final = "this_gateway"
 
+
+def saved_pool(stored: str | list[str] | None, own_entry_id: str) -> list[str]:
+    """A contact's saved ``CONF_POOL`` as a list, a word saved before lists included."""
+    if stored is None:
+        return []
+    if isinstance(stored, str):
+        return [own_entry_id if stored == POOL_THIS_GATEWAY else stored]
+    return list(stored)
+
+
 SUBENTRY_BALANCE: Final = "balance"
 CONF_CODE: Final = "code"
 CONF_CURRENCY: Final = "currency"

@@ -60,9 +60,9 @@ from .subentries import (
     CONF_THRESHOLD,
     DEFAULT_CONTACT_DAILY_CAP,
     POOL_ALL_GATEWAYS,
-    POOL_THIS_GATEWAY,
     SUBENTRY_ASSIST,
     SUBENTRY_BALANCE,
+    saved_pool,
 )
 
 
@@ -118,17 +118,10 @@ def _pool_options(hass: HomeAssistant, entry: DinstarConfigEntry) -> list[Select
 def _suggested_pool(
     hass: HomeAssistant, stored: str | list[str] | None, entry: DinstarConfigEntry
 ) -> list[str]:
-    """A contact's saved gateways as the form offers them (see ``CONF_POOL``).
-
-    A gateway removed since is left out: the form cannot offer it.
-    """
-    if stored is None:
-        return []
-    if isinstance(stored, str):
-        return [entry.entry_id if stored == POOL_THIS_GATEWAY else stored]
+    """A contact's saved gateways as the form offers them: one removed since is left out."""
     return [
         gateway
-        for gateway in stored
+        for gateway in saved_pool(stored, entry.entry_id)
         if gateway == POOL_ALL_GATEWAYS or hass.config_entries.async_get_entry(gateway)
     ]
 
