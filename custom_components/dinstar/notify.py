@@ -28,10 +28,24 @@ from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 from .const import DOMAIN
 from .entity import DinstarEntity
 from .errors import invalid_input
-from .failover.send import POOL_ALL, PoolMember, async_send_pooled, pool_members
+from .failover.send import (
+    CONF_CONFIG_ENTRY_ID,
+    POOL_ALL,
+    PoolMember,
+    async_send_pooled,
+    pool_members,
+)
+from .failover.snapshot import loaded_entry
 from .runtime import DinstarConfigEntry
 from .sending import async_send_sms
-from .subentries import CONF_NUMBER, CONF_POOL, POOL_ALL_GATEWAYS, SUBENTRY_CONTACT, saved_pool
+from .subentries import (
+    CONF_NUMBER,
+    CONF_POOL,
+    POOL_ALL_GATEWAYS,
+    SUBENTRY_CONTACT,
+    pool_by_gateway,
+    saved_pool,
+)
 
 PARALLEL_UPDATES = 1
 DISCOVERY_ENTRY_ID = "entry_id"
@@ -169,10 +183,11 @@ class DinstarContactNotify(DinstarEntity, NotifyEntity):
             dr.async_get(self.hass).async_update_device(self.device_entry.id, name=subentry.title)
 
     def _pool_members(self) -> list[PoolMember] | None:
-        """The gateways this contact's SMS may fail over to; ``None``: no failover.
+        """The gateways and ports this contact's SMS may fail over to; ``None``: no failover.
 
-        See ``CONF_POOL``. A gateway removed since the contact was saved is left out: the
-        alarm goes from those that are left.
+        See ``CONF_POOL``. A gateway removed since the contact was saved is left out, and so is
+        a port its gateway no longer has: the alarm goes from those that are left. The
+        contact's own port stays among its gateway's when single ports of it are chosen.
         """
         chosen = saved_pool(self._pool, self._entry.entry_id)
         if not chosen and len(self.hass.config_entries.async_entries(DOMAIN)) > 1:
@@ -181,13 +196,19 @@ class DinstarContactNotify(DinstarEntity, NotifyEntity):
             return None
         if POOL_ALL_GATEWAYS in chosen:
             return pool_members(self.hass, self._entry, POOL_ALL)
-        others: list[str | dict[str, Any]] = [
-            gateway
-            for gateway in chosen
-            if gateway != self._entry.entry_id
-            and self.hass.config_entries.async_get_entry(gateway) is not None
-        ]
-        return pool_members(self.hass, self._entry, others)
+        pool: list[str | dict[str, Any]] = []
+        for entry_id, ports in pool_by_gateway(chosen).items():
+            if self.hass.config_entries.async_get_entry(entry_id) is None:
+                continue
+            usable = ports
+            if ports and (loaded := loaded_entry(self.hass, entry_id)) is not None:
+                known = loaded.runtime_data.coordinator.data.ports
+                if not (usable := [port for port in ports if port in known]):
+                    continue
+            if usable and entry_id == self._entry.entry_id and self._port is not None:
+                usable = sorted({*usable, self._port})
+            pool.append({CONF_CONFIG_ENTRY_ID: entry_id, CONF_PORT: usable})
+        return pool_members(self.hass, self._entry, pool)
 
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send the message (the title, if any, as its first line), failing over if chosen."""

@@ -8,8 +8,9 @@ registration in the words of the Registration sensor; a port without a SIM says 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, selector
 from homeassistant.helpers.translation import async_get_translations
@@ -40,9 +41,13 @@ async def async_port_selector(
 
 
 async def async_port_options(
-    hass: HomeAssistant, entry: DinstarConfigEntry
+    hass: HomeAssistant, entry: DinstarConfigEntry, *, away: Iterable[int] = ()
 ) -> list[selector.SelectOptionDict]:
-    """Every port of the gateway's last answer, its number as the value, labelled."""
+    """Every port of the gateway's last answer, its number as the value, labelled.
+
+    While the gateway is not loaded it answered nothing: ``away`` (ports saved in the form)
+    are offered, their registration unknown, so that saving the form keeps them.
+    """
     strings: dict[str, str] = {}
     for category in _CATEGORIES:
         strings |= await async_get_translations(hass, hass.config.language, category, [DOMAIN])
@@ -50,9 +55,13 @@ async def async_port_options(
     def text(key: str) -> str:
         return strings[f"component.{DOMAIN}.{key}"]
 
+    answered: dict[int, PortInfo] = {}
+    if entry.state is ConfigEntryState.LOADED:
+        answered = entry.runtime_data.coordinator.data.ports
+        away = ()
     registry = dr.async_get(hass)
     options: list[selector.SelectOptionDict] = []
-    for port, info in sorted(entry.runtime_data.coordinator.data.ports.items()):
+    for port in sorted({*answered, *away}):
         default_name = text("device.port.name").format(gateway=entry.title, port=port)
         device = registry.async_get_device_by_identifier(
             port_identifier(entry.unique_id or "", port), entry.entry_id
@@ -66,15 +75,17 @@ async def async_port_options(
             selector.SelectOptionDict(
                 value=str(port),
                 label=text(f"selector.port_label.options.{label}").format(
-                    device=name, port=port, registration=_registration(text, info)
+                    device=name, port=port, registration=_registration(text, answered.get(port))
                 ),
             )
         )
     return options
 
 
-def _registration(text: Callable[[str], str], info: PortInfo) -> str:
+def _registration(text: Callable[[str], str], info: PortInfo | None) -> str:
     """The port's registration as its sensor shows it; "No SIM" wherever no SIM was seen."""
+    if info is None:
+        return text("selector.port_label.options.unknown_registration")
     if not info.has_sim:
         return text("entity.sensor.registration.state.no_sim")
     registration = info.registration

@@ -11,13 +11,16 @@ from typing import Final
 SUBENTRY_CONTACT: Final = "contact"
 CONF_NUMBER: Final = "number"
 CONF_ASSIST: Final = "assist"  # a contact's choice: may talk to Assist
-# A contact's failover: the config entry ids of the gateways its SMS may go from, or "all"
-# among them (every gateway, also those added later); absent, every gateway when there are
-# several, else none (as before failover existed). Saved before gateways could be listed:
-# "all" or "this_gateway" alone, as a string.
+# A contact's failover: the gateways its SMS may go from, each a config entry id (every port
+# of it) or single ports of it ("<entry id>:<port>", see ``pool_port``), or "all" among them
+# (every gateway, also those added later); absent, every gateway when there are several, else
+# none (as before failover existed). Saved before gateways could be listed: "all" or
+# "this_gateway" alone, as a string.
 CONF_POOL: Final = "pool"
 POOL_ALL_GATEWAYS: Final = "all"
 POOL_THIS_GATEWAY: Final = "this_gateway"
+# Config entry ids are ULIDs: letters and digits, never this.
+_PORT_SEPARATOR: Final = ":"
 
 
 def saved_pool(stored: str | list[str] | None, own_entry_id: str) -> list[str]:
@@ -27,6 +30,29 @@ def saved_pool(stored: str | list[str] | None, own_entry_id: str) -> list[str]:
     if isinstance(stored, str):
         return [own_entry_id if stored == POOL_THIS_GATEWAY else stored]
     return list(stored)
+
+
+def pool_port(entry_id: str, port: int) -> str:
+    """A single port of a gateway, as a contact's ``CONF_POOL`` holds it."""
+    return f"{entry_id}{_PORT_SEPARATOR}{port}"
+
+
+def pool_by_gateway(chosen: list[str]) -> dict[str, list[int]]:
+    """A contact's gateways (not "all"), in the order chosen, each with the ports it may use.
+
+    An empty list: every port. A gateway chosen whole keeps every port, whatever single ports
+    of it were ticked too.
+    """
+    ports: dict[str, list[int]] = {}
+    whole: set[str] = set()
+    for value in chosen:
+        entry_id, separator, port = value.partition(_PORT_SEPARATOR)
+        ports.setdefault(entry_id, [])
+        if separator:
+            ports[entry_id].append(int(port))
+        else:
+            whole.add(entry_id)
+    return {entry_id: [] if entry_id in whole else listed for entry_id, listed in ports.items()}
 
 
 SUBENTRY_BALANCE: Final = "balance"

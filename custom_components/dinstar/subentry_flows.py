@@ -36,7 +36,7 @@ from .aiodinstar import (
 from .assist.config import MIN_PIN_LENGTH
 from .const import DOMAIN
 from .flow_forms import PASSWORD_FIELD
-from .port_picker import async_port_selector
+from .port_picker import async_port_options, async_port_selector
 from .runtime import DinstarConfigEntry
 from .subentries import (
     CONF_AGENT_ID,
@@ -62,11 +62,15 @@ from .subentries import (
     POOL_ALL_GATEWAYS,
     SUBENTRY_ASSIST,
     SUBENTRY_BALANCE,
+    pool_by_gateway,
+    pool_port,
     saved_pool,
 )
 
 
-async def _async_contact_schema(hass: HomeAssistant, entry: DinstarConfigEntry) -> vol.Schema:
+async def _async_contact_schema(
+    hass: HomeAssistant, entry: DinstarConfigEntry, pool_options: list[SelectOptionDict]
+) -> vol.Schema:
     """The contact form; the port is offered while the gateway runs, as it answered them.
 
     A gateway not connected has no ports to offer: its contacts are added without one, and
@@ -84,7 +88,7 @@ async def _async_contact_schema(hass: HomeAssistant, entry: DinstarConfigEntry) 
             **port,
             vol.Optional(CONF_POOL): selector.SelectSelector(
                 selector.SelectSelectorConfig(
-                    options=_pool_options(hass, entry),
+                    options=pool_options,
                     multiple=True,
                     translation_key="contact_pool",
                     mode=selector.SelectSelectorMode.LIST,
@@ -96,34 +100,34 @@ async def _async_contact_schema(hass: HomeAssistant, entry: DinstarConfigEntry) 
     )
 
 
-def _pool_options(hass: HomeAssistant, entry: DinstarConfigEntry) -> list[SelectOptionDict]:
-    """The gateways by name (the contact's own first), then every gateway, also later ones.
+async def _async_pool_options(
+    hass: HomeAssistant, entry: DinstarConfigEntry, saved: list[str]
+) -> list[SelectOptionDict]:
+    """Each gateway by name (the contact's own first) followed by its ports, then "all".
 
-    Only "all" has a translated label: the frontend keeps a gateway's name, as no
-    translation has its config entry id.
+    A gateway ticked means every port of it; its ports are there for a contact that may use
+    only some (the one SIM with a cheap plan, say). A gateway away shows the ports saved for
+    it, so that saving keeps them. Only "all" has a translated label: the frontend keeps a
+    gateway's name and a port's, as no translation has their config entry ids.
     """
+    saved_ports = pool_by_gateway([value for value in saved if value != POOL_ALL_GATEWAYS])
     others = sorted(
         (other for other in hass.config_entries.async_entries(DOMAIN) if other is not entry),
         key=lambda other: other.title,
     )
-    return [
-        *(
-            SelectOptionDict(value=gateway.entry_id, label=gateway.title)
-            for gateway in (entry, *others)
-        ),
-        SelectOptionDict(value=POOL_ALL_GATEWAYS, label=POOL_ALL_GATEWAYS),
-    ]
-
-
-def _suggested_pool(
-    hass: HomeAssistant, stored: str | list[str] | None, entry: DinstarConfigEntry
-) -> list[str]:
-    """A contact's saved gateways as the form offers them: one removed since is left out."""
-    return [
-        gateway
-        for gateway in saved_pool(stored, entry.entry_id)
-        if gateway == POOL_ALL_GATEWAYS or hass.config_entries.async_get_entry(gateway)
-    ]
+    options: list[SelectOptionDict] = []
+    for gateway in (entry, *others):
+        options.append(SelectOptionDict(value=gateway.entry_id, label=gateway.title))
+        options.extend(
+            SelectOptionDict(
+                value=pool_port(gateway.entry_id, int(port["value"])), label=port["label"]
+            )
+            for port in await async_port_options(
+                hass, gateway, away=saved_ports.get(gateway.entry_id, ())
+            )
+        )
+    options.append(SelectOptionDict(value=POOL_ALL_GATEWAYS, label=POOL_ALL_GATEWAYS))
+    return options
 
 
 class ContactSubentryFlow(ConfigSubentryFlow):
@@ -145,7 +149,11 @@ class ContactSubentryFlow(ConfigSubentryFlow):
         """The form of both steps; ``step_id`` says which one runs."""
         subentry = self._get_reconfigure_subentry() if step_id == "reconfigure" else None
         entry: DinstarConfigEntry = self._get_entry()
-        schema = await _async_contact_schema(self.hass, entry)
+        pool = saved_pool(
+            None if subentry is None else subentry.data.get(CONF_POOL), entry.entry_id
+        )
+        pool_options = await _async_pool_options(self.hass, entry, pool)
+        schema = await _async_contact_schema(self.hass, entry, pool_options)
         errors: dict[str, str] = {}
         if user_input is not None:
             data, errors = self._data(user_input, subentry, port_asked=CONF_PORT in schema.schema)
@@ -156,8 +164,10 @@ class ContactSubentryFlow(ConfigSubentryFlow):
             suggested = dict(subentry.data)
             if CONF_PORT in subentry.data:
                 suggested[CONF_PORT] = str(subentry.data[CONF_PORT])
+            # A gateway removed since, or a port it no longer has, is no longer offered.
+            offered = {option["value"] for option in pool_options}
             suggested.pop(CONF_POOL, None)
-            if pool := _suggested_pool(self.hass, subentry.data.get(CONF_POOL), entry):
+            if pool := [value for value in pool if value in offered]:
                 suggested[CONF_POOL] = pool
         return self.async_show_form(
             step_id=step_id,

@@ -84,6 +84,14 @@ def _numbers(value: Any) -> list[str]:
     return list(value)
 
 
+def _api_paths(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(
+        isinstance(path, str) and path.startswith("/api/") for path in value
+    ):
+        raise TypeError("a list of API paths, each starting with /api/")
+    return list(value)
+
+
 def _port_numbers(value: Any) -> list[int]:
     if not isinstance(value, list) or not all(
         isinstance(port, int) and not isinstance(port, bool) and port >= 0 for port in value
@@ -175,6 +183,7 @@ _PORT_FIELDS: dict[str, tuple[Callable[[Any], Any], Callable[[GatewayState, Port
 
 FAULTS: dict[str, Callable[[Any], Any]] = {
     "error_500": _bool,
+    "error_500_paths": _api_paths,
     "delay": _seconds,
     "drop_pushes": _bool,
     "malformed": _bool,

@@ -152,7 +152,7 @@ class Simulator:
         # A multipart body (an MMS file) is read by its handler as a stream: left alone.
         if request.method == "POST" and request.content_type != "multipart/form-data":
             state.asked.append((request.path, (await request.read()).decode(errors="replace")))
-        if state.faults.error_500:
+        if state.faults.error_500 or request.path in state.faults.error_500_paths:
             raise web.HTTPInternalServerError
         try:
             return await handler(request)

@@ -259,7 +259,7 @@ async def test_frontend_shows_the_gateway_and_its_ports(
         diagnostics = (await response.json())["data"]
     (changed,) = [s for s in diagnostics["subentries"] if s["subentry_id"] == bea["subentry_id"]]
     assert changed["data"]["assist"] is True
-    assert changed["data"]["pool"] == [garage["entry_id"]]
+    assert changed["data"]["pool"] == [garage["entry_id"], f"{garage['entry_id']}:1"]
     assert states["notify.bea_sms"]["state"] != "unavailable"
     assert states["sensor.dinstar_2817_port_1_balance"]["attributes"]["unit_of_measurement"] == (
         "EUR"

@@ -1,4 +1,4 @@
-"""The faults failover is tested with: a SIM out of credit, a port losing its network, a hung queue.
+"""The faults of the failover tests: no credit, a network lost mid-send, a hung queue, a broken call.
 
 Each through the control API and the client, as the integration meets them.
 """
@@ -12,7 +12,12 @@ from typing import Any
 
 import pytest
 
-from custom_components.dinstar.aiodinstar import DinstarClient, SmsRecipient, SmsStatus
+from custom_components.dinstar.aiodinstar import (
+    DinstarClient,
+    DinstarConnectionError,
+    SmsRecipient,
+    SmsStatus,
+)
 from dinstar_dev.gateway_simulator import Simulator
 
 type Control = Callable[..., Awaitable[Any]]
@@ -82,9 +87,23 @@ async def test_a_hung_queue_accepts_and_never_reports_until_released(
     assert await outcome(client, 9) in (SmsStatus.SENT_OK, SmsStatus.DELIVERED)
 
 
+async def test_one_broken_call_answers_500_while_the_others_work(
+    client: DinstarClient, control: Control
+) -> None:
+    """A firmware whose query_sms_result is broken: it answers 500, sending still works."""
+    await control("POST", "faults", {"error_500_paths": ["/api/query_sms_result"]})
+    await client.send_sms("Alarm", [SmsRecipient("+4917612345678", 3)], ports=[0])
+    with pytest.raises(DinstarConnectionError, match="500"):
+        await client.query_sms_result(user_ids=[3])
+    await control("POST", "faults", {"error_500_paths": []})
+    assert await outcome(client, 3) in (SmsStatus.SENT_OK, SmsStatus.DELIVERED)
+
+
 @pytest.mark.parametrize(
     "body",
     [
+        {"error_500_paths": "/api/query_sms_result"},
+        {"error_500_paths": ["query_sms_result"]},
         {"no_credit_ports": 1},
         {"no_credit_ports": [-1]},
         {"unregister_on_send": [True]},

@@ -96,8 +96,7 @@ class FailoverPool:
             cancel()
         self._timers.clear()
         if self._grace is not None:
-            self._grace()
-            self._grace = None
+            self._grace()  # Home Assistant stops: nothing is resumed or read after this
         await self._store.async_save()
 
     def failovers_today(self, entry_id: str | None = None) -> int:
@@ -112,7 +111,7 @@ class FailoverPool:
         *,
         members: list[tuple[str, list[int]]],
         preferred: tuple[str, int] | None,
-        encoding: SmsEncoding | None,
+        encoding: SmsEncoding,
         status_report: bool,
         max_attempts: int = DEFAULT_ATTEMPTS,
         confirm_within: float = DEFAULT_CONFIRM_WITHIN,
@@ -123,7 +122,7 @@ class FailoverPool:
                 intent_id=uuid4().hex,
                 number=number,
                 text=text,
-                encoding=None if encoding is None else encoding.name,
+                encoding=encoding.name,
                 status_report=status_report,
                 members=members,
                 max_attempts=max_attempts,

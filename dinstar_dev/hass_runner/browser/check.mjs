@@ -3,8 +3,8 @@
 // its brand icon served; a balance check added through its form, whose port picker shows each
 // port's label; the logbook since the options were saved, with no line "became unavailable";
 // the "Add contact" form with all its texts, a contact added with it and changed through its
-// row's "Change contact" (May talk to Assist ticked, the second gateway chosen in "Fail over
-// to"); the dashboard while the port's SIM is pulled and plugged again, never with a row
+// row's "Change contact" (May talk to Assist ticked, the second gateway and its port 1 chosen
+// in "Fail over to"); the dashboard while the port's SIM is pulled and plugged again, never with a row
 // whose entity is gone.
 // Environment: HA_URL, HA_USERNAME, HA_PASSWORD, GATEWAY_DEVICE_ID, GATEWAY_NAMES (JSON list, the
 // first is GATEWAY_DEVICE_ID's), PORT_DEVICE_ID, PORT_NAME, SIM_CONTROL_URL (the simulator's
@@ -159,9 +159,14 @@ try {
   await dialog.getByText("Change the contact").waitFor();
   // The checkbox's own element takes the click for its inner input: forced, then checked.
   await dialog.getByRole("checkbox", { name: "May talk to Assist" }).check({ force: true });
-  // "Fail over to" lists the gateways by name: the other one chosen.
+  // "Fail over to" lists the gateways by name, each followed by its ports: the other gateway
+  // chosen, then its port 1 (kept, though the whole gateway wins when both are ticked).
   await dialog
     .getByRole("checkbox", { name: gatewayNames[1], exact: true })
+    .check({ force: true });
+  const secondPort = gatewayNames[1].replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + " port 1: ";
+  await dialog
+    .getByRole("checkbox", { name: new RegExp(`^${secondPort}`) })
     .check({ force: true });
   await page.waitForTimeout(500);
   await page.screenshot({ path: `${outDir}/contact-reconfigure.png` });

@@ -185,14 +185,21 @@ async def test_the_form_as_the_frontend_shows_it(
     garage: MockConfigEntry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    """Its fields, the port picker, and the gateways to fail over to (its own first)."""
+    """Its fields, the port picker, and the gateways to fail over to (its own first).
+
+    Each gateway is followed by its ports, labelled as the port picker labels them; the
+    garage's gateway is not loaded and has none to offer.
+    """
     result = await hass.config_entries.subentries.async_init(
         (entry.entry_id, "contact"), context={"source": SOURCE_USER}
     )
     assert (result["type"], result["step_id"]) == (FlowResultType.FORM, "user")
     fields = form_fields(result)
+    ports = fields["port"]["selector"]["select"]["options"]
+    assert len(ports) == 8
     assert fields["pool"]["selector"]["select"]["options"] == [
         {"value": entry.entry_id, "label": entry.title},
+        *({"value": f"{entry.entry_id}:{p['value']}", "label": p["label"]} for p in ports),
         {"value": garage.entry_id, "label": "Garage"},
         {"value": "all", "label": "all"},
     ]

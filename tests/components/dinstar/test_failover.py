@@ -19,6 +19,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.bus_events import EVENT_SMS_FINAL
 from custom_components.dinstar.const import DOMAIN
+from custom_components.dinstar.failover.store import STORAGE_KEY
 from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import WEBHOOK_ID
@@ -80,6 +81,8 @@ async def test_a_sim_out_of_credit_is_passed_over_once(
         "gateway": gateway.title,
         "port": SECOND,
     }
+    # The first attempt's user_id and parts; one attempt went, so not "both went".
+    assert (message["user_id"], message["parts"], message["both_went"]) == (1, 1, False)
     assert went(simulator) == [(SECOND, NUMBER)]
     await hass.async_block_till_done()
     (final,) = finals
@@ -103,6 +106,28 @@ async def test_every_attempt_listed_when_none_gets_out(
     assert len(simulator.state.sent_messages) == 3
     await hass.async_block_till_done()
     assert [event.data["outcome"] for event in finals] == ["failed"]
+
+
+async def test_no_port_able_to_send_answers_failed_with_no_attempt(
+    hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Every port unregistered: nothing reaches the gateway, and the answer has no attempt."""
+    for port in simulator.state.ports:
+        simulator.state.set_registration(port, "unregister")
+    await gateway.runtime_data.coordinator.async_refresh()
+    response = await send(hass, gateway, pool="all", wait="sent", timeout=10)
+    (message,) = response["messages"]
+    assert message == {
+        "number": NUMBER,
+        "outcome": "failed",
+        "user_id": None,
+        "parts": None,
+        "final_port": None,
+        "delivered": None,
+        "attempts": [],
+        "both_went": False,
+    }
+    assert simulator.state.sent_messages == []
 
 
 async def test_a_port_losing_its_network_mid_send(
@@ -307,3 +332,22 @@ async def test_a_wait_ends_at_its_timeout(
     assert message["outcome"] == "pending"
     assert tried(message) == [(BEST, "pending")]
     simulator.state.faults.hold_queue = False
+
+
+async def test_waiting_for_sent_does_not_wait_for_a_report(
+    hass: HomeAssistant, gateway: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    """No report asked: the answer comes once sent, not at the timeout; the message is done.
+
+    Done, it is forgotten: the pool's store no longer holds it.
+    """
+    async with asyncio.timeout(30):
+        response = await send(
+            hass, gateway, pool="all", wait="sent", timeout=3600, status_report=False
+        )
+    (message,) = response["messages"]
+    assert (message["outcome"], message["delivered"]) == ("sent", None)
+    # Written a second after the last change (a delayed write on the loop's own clock).
+    async with asyncio.timeout(5):
+        while hass_storage[STORAGE_KEY]["data"]["intents"]:
+            await asyncio.sleep(0.1)

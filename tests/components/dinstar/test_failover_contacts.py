@@ -105,3 +105,15 @@ def test_the_logbook_names_what_was_passed_over() -> None:
         == f"could not send to {NUMBER}: A port 1 failed, B port 2 refused (refused by the gateway)"
     )
     assert logbook_line(final("failed")) == f"could not send to {NUMBER}: no port could send it"
+    assert logbook_line(
+        final("sent", ("A", 1, "failed", None), ("A", 4, "not_sent", None), ("A", 2, "sent", None))
+    ) == (f"sent to {NUMBER} via A port 2 after port 1 failed, port 4 not sent")
+
+
+def test_the_logbook_reads_an_event_as_it_is() -> None:
+    """Anyone with an API token can fire the event: its outcome decides, a gap reads failed."""
+    partial = final("sent", ("A", 1, "failed", None), ("A", 2, "sent", None))
+    del partial["attempts"][0]["outcome"]
+    assert logbook_line(partial) == f"sent to {NUMBER} via A port 2 after port 1 failed"
+    claimed = {**final("failed", ("A", 1, "failed", None)), "final_port": {"port": 1}}
+    assert logbook_line(claimed) == f"could not send to {NUMBER}: A port 1 failed"

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_PORT, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
@@ -23,10 +24,11 @@ from custom_components.dinstar.bus_events import EVENT_SMS_FINAL
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.failover.pool import async_pool
 from dinstar_dev.gateway_simulator import Simulator, SimulatorConfig
+from dinstar_dev.gateway_simulator.models import OutgoingSms
 
 from .conftest import WEBHOOK_ID
+from .failover_store import NUMBER, intent, next_user_id, pending_attempt, store_intents
 
-NUMBER = "+4917612345678"
 SECOND_SERIAL = "da00-0030-1901-9999"
 SECOND_WEBHOOK_ID = "dinstar-test-webhook-second"
 # Registered ports by signal: first gateway 6, 1, 2, 4, 0, 5; second 1, 6, 0, 5, 2, 4.
@@ -263,13 +265,25 @@ async def test_a_contact_fails_over_to_the_gateways_it_names(
     first, second = gateways
     third_entry, third_sim = third
     options = await add_contact(hass, first, pool=[third_entry.entry_id])
-    # Its own gateway first, the others by name, then every gateway (also those added later).
-    assert options == [
+    # Its own gateway first, the others by name, each followed by its ports, then every
+    # gateway (also those added later).
+    gateway_options = [option for option in options if ":" not in option["value"]]
+    assert gateway_options == [
         {"value": first.entry_id, "label": first.title},
         {"value": second.entry_id, "label": "Gateway B"},
         {"value": third_entry.entry_id, "label": "Gateway C"},
         {"value": "all", "label": "all"},
     ]
+    assert [option["value"] for option in options] == [
+        value
+        for gateway in (first, second, third_entry)
+        for value in (gateway.entry_id, *(f"{gateway.entry_id}:{port}" for port in range(8)))
+    ] + ["all"]
+    # A port reads as in every port picker: its device's name and registration.
+    assert options[options.index({"value": second.entry_id, "label": "Gateway B"}) + 6] == {
+        "value": f"{second.entry_id}:5",
+        "label": "Gateway B port 5: Registered",
+    }
     simulator.state.faults.no_credit_ports = FIRST_PORTS
     final = await alert_ada(hass)
     assert tried(final)[:2] == [(first.title, 6, "failed"), (first.title, 1, "failed")]
@@ -304,7 +318,11 @@ async def test_a_removed_gateway_leaves_the_contact_sending(
     schema = result["data_schema"].schema
     pool_field = next(f for f in schema if f == "pool")
     assert pool_field.description is None
-    assert [o["value"] for o in schema[pool_field].config["options"]] == [first.entry_id, "all"]
+    assert [o["value"] for o in schema[pool_field].config["options"]] == [
+        first.entry_id,
+        *(f"{first.entry_id}:{port}" for port in range(8)),
+        "all",
+    ]
 
 
 async def test_a_contact_saved_before_gateways_could_be_listed(
@@ -328,3 +346,205 @@ async def test_a_contact_saved_before_gateways_could_be_listed(
     result = await first.start_subentry_reconfigure_flow(hass, ada.subentry_id)
     pool_field = next(f for f in result["data_schema"].schema if f == "pool")
     assert pool_field.description == {"suggested_value": [first.entry_id]}
+
+
+async def test_a_contact_fails_over_to_the_ports_it_names(
+    hass: HomeAssistant,
+    gateways: tuple[MockConfigEntry, MockConfigEntry],
+    simulator: Simulator,
+    other: Simulator,
+) -> None:
+    """Ada may use B's port 5 only (its best port is 1): that is where her alarm goes."""
+    first, second = gateways
+    await add_contact(hass, first, pool=[f"{second.entry_id}:5"])
+    simulator.state.faults.no_credit_ports = FIRST_PORTS
+    final = await alert_ada(hass)
+    assert tried(final) == [
+        (first.title, 6, "failed"),
+        (first.title, 1, "failed"),
+        ("Gateway B", 5, "sent"),
+    ]
+    assert went(other) == [5]
+
+
+async def test_a_contact_limited_to_some_ports_of_its_own_gateway(
+    hass: HomeAssistant,
+    gateways: tuple[MockConfigEntry, MockConfigEntry],
+    simulator: Simulator,
+    other: Simulator,
+) -> None:
+    """Ada prefers port 6 and may fail over to port 2 of her gateway only: not to 1, nor B."""
+    first, _second = gateways
+    await add_contact(hass, first, port="6", pool=[f"{first.entry_id}:2"])
+    simulator.state.faults.no_credit_ports = [6]
+    final = await alert_ada(hass)
+    assert tried(final) == [(first.title, 6, "failed"), (first.title, 2, "sent")]
+    assert went(simulator) == [2]
+    assert other.state.sent_messages == []
+
+
+async def test_a_gateway_ticked_whole_keeps_every_port(
+    hass: HomeAssistant,
+    gateways: tuple[MockConfigEntry, MockConfigEntry],
+    simulator: Simulator,
+    other: Simulator,
+) -> None:
+    """B and its port 5 both ticked: B whole, so its best port (1) takes over."""
+    first, second = gateways
+    await add_contact(hass, first, pool=[f"{second.entry_id}:5", second.entry_id])
+    simulator.state.faults.no_credit_ports = FIRST_PORTS
+    final = await alert_ada(hass)
+    assert tried(final)[2:] == [("Gateway B", 1, "sent")]
+
+
+async def test_ports_a_gateway_no_longer_has_are_left_out(
+    hass: HomeAssistant,
+    gateways: tuple[MockConfigEntry, MockConfigEntry],
+    simulator: Simulator,
+    other: Simulator,
+) -> None:
+    """Ada was saved with B's port 9, which B does not have: B is left out, not used whole.
+
+    Her form no longer offers nor ticks it.
+    """
+    first, second = gateways
+    await add_contact(hass, first)
+    (ada,) = first.subentries.values()
+    hass.config_entries.async_update_subentry(
+        first, ada, data={**ada.data, "pool": [f"{second.entry_id}:9"]}
+    )
+    await hass.async_block_till_done()
+    simulator.state.faults.no_credit_ports = [6]
+    final = await alert_ada(hass)
+    assert tried(final) == [(first.title, 6, "failed"), (first.title, 1, "sent")]
+    assert other.state.sent_messages == []
+
+    result = await first.start_subentry_reconfigure_flow(hass, ada.subentry_id)
+    pool_field = next(f for f in result["data_schema"].schema if f == "pool")
+    assert pool_field.description is None
+    values = [o["value"] for o in result["data_schema"].schema[pool_field].config["options"]]
+    assert f"{second.entry_id}:9" not in values
+
+
+async def test_a_gateway_away_keeps_the_ports_chosen_on_it(
+    hass: HomeAssistant,
+    gateways: tuple[MockConfigEntry, MockConfigEntry],
+    simulator: Simulator,
+    other: Simulator,
+) -> None:
+    """B is unloaded while Ada is changed: its port 5 is still offered, ticked, and kept."""
+    first, second = gateways
+    await add_contact(hass, first, pool=[f"{second.entry_id}:5"])
+    assert await hass.config_entries.async_unload(second.entry_id)
+    await hass.async_block_till_done()
+    (ada,) = first.subentries.values()
+    result = await first.start_subentry_reconfigure_flow(hass, ada.subentry_id)
+    schema = result["data_schema"].schema
+    pool_field = next(f for f in schema if f == "pool")
+    assert pool_field.description == {"suggested_value": [f"{second.entry_id}:5"]}
+    assert [
+        o for o in schema[pool_field].config["options"] if o["value"].startswith(second.entry_id)
+    ] == [
+        {"value": second.entry_id, "label": "Gateway B"},
+        {"value": f"{second.entry_id}:5", "label": "Gateway B port 5: Registration unknown"},
+    ]
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Ada", "number": NUMBER, "pool": [f"{second.entry_id}:5"]}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert first.subentries[ada.subentry_id].data["pool"] == [f"{second.entry_id}:5"]
+
+
+async def test_after_a_restart_each_gateway_is_asked_about_its_own_attempts(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+    other: Simulator,
+) -> None:
+    """Two alarms were out at the stop, one on each gateway, and both went.
+
+    Each gateway is asked about its own only: the first to load has no record of the other's
+    (its user_ids are its own), which must not read as "never arrived" and go again.
+    """
+    second = MockConfigEntry(
+        domain=DOMAIN,
+        title="Gateway B",
+        unique_id=SECOND_SERIAL,
+        data={**mock_config_entry.data, CONF_PORT: other.port, CONF_WEBHOOK_ID: SECOND_WEBHOOK_ID},
+    )
+    store_intents(
+        hass_storage,
+        intent("on-a", [mock_config_entry], [pending_attempt(mock_config_entry, 6, 41)]),
+        intent("on-b", [second], [pending_attempt(second, 1, 77)]),
+    )
+    for entry, sim, port, user_id in (
+        (mock_config_entry, simulator, 6, 41),
+        (second, other, 1, 77),
+    ):
+        next_user_id(hass_storage, entry, user_id + 1)
+        sim.state.sent_messages.append(
+            OutgoingSms(0, port, NUMBER, "Alarm", "gsm-7bit", user_id, False, 1, status="SENT_OK")
+        )
+    finals = async_capture_events(hass, EVENT_SMS_FINAL)
+    mock_config_entry.add_to_hass(hass)
+    second.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert second.state is ConfigEntryState.LOADED
+    assert sorted(tried(final.data) for final in finals) == [
+        [(mock_config_entry.title, 6, "sent")],
+        [("Gateway B", 1, "sent")],
+    ]
+    assert (len(simulator.state.sent_messages), len(other.state.sent_messages)) == (1, 1)
+
+
+async def test_an_attempt_on_a_gateway_that_stays_down_is_taken_over(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+    other: Simulator,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """The alarm was out on the first gateway, which is still down after the restart.
+
+    Nobody can ask it: after the grace its gateway gets to load, the attempt is taken as
+    timed out and the other gateway sends the alarm.
+    """
+    second = MockConfigEntry(
+        domain=DOMAIN,
+        title="Gateway B",
+        unique_id=SECOND_SERIAL,
+        data={**mock_config_entry.data, CONF_PORT: other.port, CONF_WEBHOOK_ID: SECOND_WEBHOOK_ID},
+    )
+    store_intents(
+        hass_storage,
+        intent("alarm", [mock_config_entry, second], [pending_attempt(mock_config_entry, 6, 41)]),
+    )
+    simulator.state.go_offline(None)
+    finals = async_capture_events(hass, EVENT_SMS_FINAL)
+    mock_config_entry.add_to_hass(hass)
+    second.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert (mock_config_entry.state, second.state) == (
+        ConfigEntryState.SETUP_RETRY,
+        ConfigEntryState.LOADED,
+    )
+    client = await hass_client_no_auth()
+    other.push_url = str(client.make_url(f"/api/webhook/{SECOND_WEBHOOK_ID}"))
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=4))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert other.state.sent_messages == []
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=5, seconds=1))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert [sms.number for sms in other.state.sent_messages] == [NUMBER]
+    async with asyncio.timeout(10):
+        while not finals:
+            await asyncio.sleep(0.02)
+    (final,) = finals
+    assert [(a["gateway"], a["outcome"]) for a in final.data["attempts"]] == [
+        (mock_config_entry.title, "timed_out"),
+        ("Gateway B", "sent"),
+    ]

@@ -2,79 +2,38 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 import time
 from typing import Any
 
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
 
-from custom_components.dinstar.bus_events import EVENT_SMS_FINAL
+from custom_components.dinstar.bus_events import EVENT_SMS_FINAL, EVENT_SMS_SENT
 from custom_components.dinstar.const import storage_key
-from custom_components.dinstar.failover.store import STORAGE_KEY
 from dinstar_dev.gateway_simulator import Simulator
 from dinstar_dev.gateway_simulator.models import OutgoingSms
 
-NUMBER = "+4917612345678"
+from .failover_store import NUMBER, intent, next_user_id, pending_attempt, store_intents
+
 USER_ID = 41
-BEST = 6
-
-
-def stored_intent(entry: MockConfigEntry, *, attempts: list[dict[str, Any]]) -> dict[str, Any]:
-    """What the pool wrote just before its attempt's request left, then Home Assistant stopped."""
-    return {
-        "version": 1,
-        "minor_version": 1,
-        "key": STORAGE_KEY,
-        "data": {
-            "intents": [
-                {
-                    "intent_id": "alarm",
-                    "number": NUMBER,
-                    "text": "Alarm",
-                    "encoding": "GSM_7BIT",
-                    "status_report": False,
-                    "members": [[entry.entry_id, []]],
-                    "max_attempts": 3,
-                    "confirm_within": 120,
-                    "created": time.time() - 60,
-                    "preferred": None,
-                    "attempts": attempts,
-                    "final": None,
-                    "both_went_told": False,
-                }
-            ],
-            "counts": {"day": "", "by_gateway": {}},
-        },
-    }
-
-
-def attempt(entry: MockConfigEntry, port: int, user_id: int) -> dict[str, Any]:
-    return {
-        "entry_id": entry.entry_id,
-        "gateway": entry.title,
-        "port": port,
-        "user_id": user_id,
-        "at": time.time() - 60,
-        "outcome": "pending",
-        "reason": None,
-        "parts": 1,
-        "delivered": None,
-    }
+BEST, SECOND = 6, 1
 
 
 @pytest.fixture
 def stored(hass_storage: dict[str, Any], mock_config_entry: MockConfigEntry) -> None:
     """An attempt on the best port was stored; the user ids after it are free."""
-    hass_storage[STORAGE_KEY] = stored_intent(
-        mock_config_entry, attempts=[attempt(mock_config_entry, BEST, USER_ID)]
+    store_intents(
+        hass_storage,
+        intent("alarm", [mock_config_entry], [pending_attempt(mock_config_entry, BEST, USER_ID)]),
     )
-    hass_storage[storage_key(mock_config_entry.entry_id, "user_ids")] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": storage_key(mock_config_entry.entry_id, "user_ids"),
-        "data": {"next": USER_ID + 1},
-    }
+    next_user_id(hass_storage, mock_config_entry, USER_ID + 1)
 
 
 async def setup(hass: HomeAssistant, entry: MockConfigEntry) -> list[Any]:
@@ -137,3 +96,92 @@ async def test_an_attempt_still_in_the_gateways_queue_is_waited_for(
     (final,) = finals
     assert final.data["outcome"] == "sent"
     assert len(simulator.state.sent_messages) == 1
+
+
+def outbox_follows(
+    hass_storage: dict[str, Any], entry: MockConfigEntry, *, wants_report: bool
+) -> None:
+    """The outbox was following the attempt at the stop, as it does from the send on."""
+    key = storage_key(entry.entry_id, "outbox")
+    tracked = {
+        "user_id": USER_ID,
+        "number": NUMBER,
+        "created": time.time() - 60,
+        "parts": 1,
+        "port": BEST,
+        "first_ref_id": None,
+        "wants_report": wants_report,
+        "sent": False,
+        "reported_parts": [],
+    }
+    hass_storage[key] = {
+        "version": 1,
+        "minor_version": 2,
+        "key": key,
+        "data": {"pending": [tracked], "counters": {}},
+    }
+
+
+async def test_an_attempt_the_outbox_follows_is_told_by_the_outbox(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    stored: None,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """Sent before the stop and followed by the outbox: its dinstar_sms_sent fires at once."""
+    outbox_follows(hass_storage, mock_config_entry, wants_report=False)
+    simulator.state.sent_messages.append(
+        OutgoingSms(0, BEST, NUMBER, "Alarm", "gsm-7bit", USER_ID, False, 1, status="SENT_OK")
+    )
+    sent = async_capture_events(hass, EVENT_SMS_SENT)
+    finals = await setup(hass, mock_config_entry)
+    assert [(event.data["user_id"], event.data["port"]) for event in sent] == [(USER_ID, BEST)]
+    (final,) = finals
+    assert [(a["port"], a["outcome"]) for a in final.data["attempts"]] == [(BEST, "sent")]
+    assert not mock_config_entry.runtime_data.outbox.tracker.is_pending(USER_ID)
+    assert len(simulator.state.sent_messages) == 1
+
+
+async def test_an_attempt_in_the_queue_keeps_what_the_outbox_knew(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    stored: None,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """Still SENDING, followed without a report asked: once sent it is done, not kept waiting."""
+    outbox_follows(hass_storage, mock_config_entry, wants_report=False)
+    held = OutgoingSms(0, BEST, NUMBER, "Alarm", "gsm-7bit", USER_ID, False, 1)
+    simulator.state.sent_messages.append(held)
+    finals = await setup(hass, mock_config_entry)
+    assert finals == []
+    held.status = "SENT_OK"
+    await mock_config_entry.runtime_data.outbox.async_poll_if_due(None)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    (final,) = finals
+    assert final.data["outcome"] == "sent"
+    assert not mock_config_entry.runtime_data.outbox.tracker.is_pending(USER_ID)
+
+
+async def test_a_read_back_that_fails_leaves_the_attempt_to_its_time(
+    hass: HomeAssistant, stored: None, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """The gateway cannot tell what became of it: nothing is resent until its window ends.
+
+    Out a minute before the stop with 2 minutes to confirm: at 30 s from now still waited
+    for; past its window, timed out as any attempt, and the next port takes over, once.
+    """
+    simulator.state.faults.error_500_paths = ["/api/query_sms_result"]
+    finals = await setup(hass, mock_config_entry)
+    assert simulator.state.sent_messages == []
+    assert finals == []
+    simulator.state.faults.error_500_paths = []
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=30))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert simulator.state.sent_messages == []
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=65))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert [(sms.port, sms.user_id) for sms in simulator.state.sent_messages] == [
+        (SECOND, USER_ID + 1)
+    ]
