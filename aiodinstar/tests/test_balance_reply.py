@@ -189,6 +189,12 @@ def test_a_users_pattern_with_group_one_or_amount() -> None:
     assert parse_balance("Left 2.5 GB", r"Left (\S+)") == reading("2.5")
 
 
+def test_a_users_group_bounds_the_number() -> None:
+    """The amount is the number in the user's group: not more of the text, nor a digit before."""
+    assert parse_balance("Credit: 12.50 EUR", r"Credit: (\d+)") == reading("12")
+    assert parse_balance("Ref 77  5.00 EUR", r"Ref 77(\s+[\d.]+)") == reading("5.00", "EUR", "EUR")
+
+
 def test_a_users_pattern_that_finds_nothing() -> None:
     assert parse_balance("Your balance is 39.24 EUR", r"Sold (\d+)") is None
     assert parse_balance("Bal: n/a", r"Bal: (\S+)") is None

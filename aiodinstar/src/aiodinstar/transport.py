@@ -274,7 +274,6 @@ class Transport:
             raise DinstarConnectionError(f"{path}: {str(err) or type(err).__name__}") from err
         if status == _HTTP_UNAUTHORIZED:
             if path in _DRP_PATHS:
-                self._drp_ready = False
                 self._refused = DinstarDrpAuthenticationError("the DRP server refused the account")
             else:
                 self._refused = DinstarAuthenticationError("the gateway refused the credentials")
