@@ -199,6 +199,8 @@ def test_a_users_pattern_that_finds_nothing() -> None:
     assert parse_balance("Your balance is 39.24 EUR", r"Sold (\d+)") is None
     assert parse_balance("Bal: n/a", r"Bal: (\S+)") is None
     assert parse_balance("Bal: n/a", r"Bal: (?:(\d+)|n/a)") is None
+    # Separators that contradict each other: no amount, though the group holds a number.
+    assert parse_balance("Bal 1.234.56 EUR", r"Bal (\S+)") is None
 
 
 @pytest.mark.parametrize("pattern", ["Bal: (", r"Bal: \d+", "(?P<amount"])
