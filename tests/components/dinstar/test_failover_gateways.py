@@ -46,6 +46,23 @@ async def other(simulator_config: SimulatorConfig) -> AsyncIterator[Simulator]:
         await sim.stop()
 
 
+def another_gateway(
+    first: MockConfigEntry,
+    sim: Simulator,
+    *,
+    title: str = "Gateway B",
+    serial: str = SECOND_SERIAL,
+    webhook_id: str = SECOND_WEBHOOK_ID,
+) -> MockConfigEntry:
+    """Another gateway's entry as the config flow makes it: the first's login, its own port."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=title,
+        unique_id=serial,
+        data={**first.data, CONF_PORT: sim.port, CONF_WEBHOOK_ID: webhook_id},
+    )
+
+
 @pytest.fixture
 async def gateways(
     hass: HomeAssistant,
@@ -55,12 +72,7 @@ async def gateways(
     hass_client_no_auth: ClientSessionGenerator,
 ) -> tuple[MockConfigEntry, MockConfigEntry]:
     """Both gateways set up, each pushing to its own webhook."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Gateway B",
-        unique_id=SECOND_SERIAL,
-        data={**init_integration.data, CONF_PORT: other.port, CONF_WEBHOOK_ID: SECOND_WEBHOOK_ID},
-    )
+    entry = another_gateway(init_integration, other)
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
@@ -205,11 +217,8 @@ async def third(
     """A third gateway beside the two, set up and pushing to its webhook."""
     sim = Simulator(replace(simulator_config, serial=THIRD_SERIAL, seed=3))
     await sim.start()
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Gateway C",
-        unique_id=THIRD_SERIAL,
-        data={**gateways[0].data, CONF_PORT: sim.port, CONF_WEBHOOK_ID: THIRD_WEBHOOK_ID},
+    entry = another_gateway(
+        gateways[0], sim, title="Gateway C", serial=THIRD_SERIAL, webhook_id=THIRD_WEBHOOK_ID
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
@@ -467,12 +476,7 @@ async def test_after_a_restart_each_gateway_is_asked_about_its_own_attempts(
     Each gateway is asked about its own only: the first to load has no record of the other's
     (its user_ids are its own), which must not read as "never arrived" and go again.
     """
-    second = MockConfigEntry(
-        domain=DOMAIN,
-        title="Gateway B",
-        unique_id=SECOND_SERIAL,
-        data={**mock_config_entry.data, CONF_PORT: other.port, CONF_WEBHOOK_ID: SECOND_WEBHOOK_ID},
-    )
+    second = another_gateway(mock_config_entry, other)
     store_intents(
         hass_storage,
         intent("on-a", [mock_config_entry], [pending_attempt(mock_config_entry, 6, 41)]),
@@ -512,12 +516,7 @@ async def test_an_attempt_on_a_gateway_that_stays_down_is_taken_over(
     Nobody can ask it: after the grace its gateway gets to load, the attempt is taken as
     timed out and the other gateway sends the alarm.
     """
-    second = MockConfigEntry(
-        domain=DOMAIN,
-        title="Gateway B",
-        unique_id=SECOND_SERIAL,
-        data={**mock_config_entry.data, CONF_PORT: other.port, CONF_WEBHOOK_ID: SECOND_WEBHOOK_ID},
-    )
+    second = another_gateway(mock_config_entry, other)
     store_intents(
         hass_storage,
         intent("alarm", [mock_config_entry, second], [pending_attempt(mock_config_entry, 6, 41)]),
