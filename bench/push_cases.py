@@ -92,7 +92,7 @@ async def gateway() -> AsyncIterator[Gateway]:
 
 async def _post(session: aiohttp.ClientSession, url: str, body: str) -> None:
     async with session.post(url, data=body) as response:
-        assert response.status == 200, response.status  # noqa: PLR2004
+        assert response.status == 200, response.status
 
 
 async def latency(delays: list[float], pushes: int) -> dict[str, list[float]]:

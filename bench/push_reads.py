@@ -180,7 +180,7 @@ def stream(found: dict[str, Path]) -> None:
         if name == "after":
             # Every message fired exactly once (the old tree's figures are reported as found).
             assert not any(wrong.values()), wrong
-            assert wall < 180, wall  # noqa: PLR2004
+            assert wall < 180, wall
         report(
             "fleet_stream",
             {

@@ -215,7 +215,7 @@ async def async_migrate_entry(hass: HomeAssistant, entry: DinstarConfigEntry) ->
     """
     if entry.version > 1:
         return False  # made by a newer version of the integration
-    if entry.minor_version < 2:  # noqa: PLR2004 - the minor version being migrated to
+    if entry.minor_version < 2:  # the minor version being migrated to
         hass.config_entries.async_update_entry(
             entry, data={CONF_AUTH_SCHEME: AuthScheme.DIGEST, **entry.data}, minor_version=2
         )

@@ -396,7 +396,7 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
         """The brand and the serial's last group: short, and distinct between gateways."""
         return f"Dinstar {(self.unique_id or '').rpartition('-')[2]}".strip()
 
-    async def _async_connect(self) -> dict[str, str]:  # noqa: PLR0911 - one answer per failure
+    async def _async_connect(self) -> dict[str, str]:  # one answer per failure
         """Read the gateway once; set its serial as the unique id. Returns field errors."""
         session = create_session(self.hass, self._data, auto_cleanup=False)
         client = create_client(session, self._data)
@@ -415,7 +415,7 @@ class DinstarConfigFlow(ConfigFlow, domain=DOMAIN):
             return {"base": "locked_out" if err.error_code == _HTTP_FORBIDDEN else "cannot_connect"}
         except DinstarError:
             return {"base": "cannot_connect"}
-        except Exception:  # noqa: BLE001 - any surprise must leave the flow usable
+        except Exception:  # any surprise must leave the flow usable
             LOGGER.exception("Unexpected error talking to %s", self._data.get(CONF_HOST))
             return {"base": "unknown"}
         finally:

@@ -16,7 +16,7 @@ CONF_CERTIFICATE: Final = "certificate"
 CONF_FINGERPRINT: Final = "fingerprint"
 CONF_SERIAL: Final = "serial"
 CONF_DRP_USERNAME: Final = "drp_username"
-CONF_DRP_PASSWORD: Final = "drp_password"  # noqa: S105 - a key, not a secret
+CONF_DRP_PASSWORD: Final = "drp_password"  # a key, not a secret
 CONF_MAC: Final = "mac"
 CONF_INCOMING_MODE: Final = "incoming_mode"
 CONF_PORTS: Final = "ports"
@@ -27,7 +27,7 @@ CONF_MESSAGES_DAYS: Final = "messages_days"
 CONF_MESSAGES_ALL_USERS: Final = "messages_all_users"
 
 DEFAULT_USERNAME: Final = "admin"
-DEFAULT_PASSWORD: Final = "admin"  # noqa: S105 - the factory default we warn about
+DEFAULT_PASSWORD: Final = "admin"  # the factory default we warn about
 DEFAULT_SCAN_INTERVAL: Final = 30
 MIN_SCAN_INTERVAL: Final = 10
 MAX_SCAN_INTERVAL: Final = 3600

@@ -88,7 +88,7 @@ def check_request(
     return numbers, params
 
 
-async def async_send_sms(  # noqa: PLR0913 - the action's fields
+async def async_send_sms(
     hass: HomeAssistant,
     entry: DinstarConfigEntry,
     numbers: list[str],
@@ -192,7 +192,7 @@ def _track(
         )
 
 
-async def async_send_attempt(  # noqa: PLR0913 - one message's request
+async def async_send_attempt(
     entry: DinstarConfigEntry,
     number: str,
     text: str,

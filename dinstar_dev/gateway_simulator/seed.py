@@ -36,7 +36,7 @@ def luhn(body: str) -> str:
     total = 0
     for index, char in enumerate(reversed(body)):
         digit = int(char) * (2 if index % 2 == 0 else 1)
-        total += digit - 9 if digit > 9 else digit  # noqa: PLR2004
+        total += digit - 9 if digit > 9 else digit
     return body + str((10 - total % 10) % 10)
 
 
@@ -61,7 +61,7 @@ def make_port(rng: random.Random, index: int, *, multi_sim: bool) -> Port:
         sim=make_sim(rng) if has_sim else None,
         reg=REGISTER_OK if has_sim else "NO_SIM",
         signal=rng.randint(12, 31),
-        gprs="attached" if rng.random() < 0.7 else "detached",  # noqa: PLR2004
+        gprs="attached" if rng.random() < 0.7 else "detached",
         slot=0 if multi_sim else NOT_MULTI_SIM,
         remain_credit=f"{rng.uniform(5, 50):.2f}",
     )
@@ -96,7 +96,7 @@ def more_cdrs(seed: int, port_count: int) -> list[dict[str, Any]]:
     records = []
     for number in range(port_count * 2):
         record = make_cdr(rng, number % 7 + 1, port_count) | {"port": number % port_count}
-        if number % 3 == 2:  # noqa: PLR2004
+        if number % 3 == 2:
             record |= {"answer_date": "", "duration": 0, "hangup": "calling", "gsm_code": 19}
         records.append(record)
     return records

@@ -59,7 +59,7 @@ class HomeAssistantApi:
             method, self.base_url + path, json=json, data=form, headers=headers
         ) as response:
             text = await response.text()
-            if response.status >= 300:  # noqa: PLR2004
+            if response.status >= 300:
                 msg = f"{method} {path}: HTTP {response.status}: {text[:500]}"
                 raise ApiError(msg)
             return await response.json() if text else None
@@ -76,7 +76,7 @@ class HomeAssistantApi:
         """Whether the owner exists already (then log in instead)."""
         async with self.session.get(f"{self.base_url}/api/onboarding") as response:
             # Once onboarding is complete its views are gone.
-            if response.status == 404:  # noqa: PLR2004
+            if response.status == 404:
                 return True
             steps = await response.json()
         return not any(step["step"] == "user" and not step["done"] for step in steps)

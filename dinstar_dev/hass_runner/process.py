@@ -149,7 +149,7 @@ async def wait_until_serving(process: Process, url: str) -> None:
                 process.check_running()
                 try:
                     async with session.get(url) as response:
-                        if response.status < 500:  # noqa: PLR2004
+                        if response.status < 500:
                             return
                 except aiohttp.ClientError:
                     pass

@@ -337,7 +337,7 @@ class FakeGateway:
             status=401, text="401 Unauthorized", headers={"WWW-Authenticate": header}
         )
 
-    def _check(self, request: web.Request) -> bool | None:  # noqa: PLR0911 - one answer per credential case
+    def _check(self, request: web.Request) -> bool | None:
         """True: good login, False: wrong login, None: no credentials (or not this scheme)."""
         header = request.headers.get("Authorization")
         if not header:
@@ -449,7 +449,7 @@ class FakeGateway:
     def _ok(self, code: int = 200, **extra: Any) -> web.Response:
         return web.json_response({"error_code": code, "sn": self.serial, **extra})
 
-    async def _dispatch(self, request: web.Request) -> web.StreamResponse:  # noqa: PLR0911, PLR0912 - one branch per call of the API
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:  # noqa: PLR0912 - one branch per call of the API
         name = request.path.removeprefix("/api/").removeprefix("/")
         body = request["json"]
         query = request.query

@@ -108,12 +108,12 @@ class DeliveryReport:
     @property
     def temporary_error(self) -> bool:
         """The network is still trying (codes 32 to 63)."""
-        return 32 <= self.status_code <= 63  # noqa: PLR2004 - the spec's range
+        return 32 <= self.status_code <= 63  # the spec's range
 
     @property
     def permanent_error(self) -> bool:
         """The part will never arrive (codes 64 to 255)."""
-        return self.status_code >= 64  # noqa: PLR2004 - the spec's range
+        return self.status_code >= 64  # the spec's range
 
     @classmethod
     def from_api(cls, data: Any) -> Self:

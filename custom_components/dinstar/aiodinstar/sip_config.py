@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import Field, dataclass, fields
 from typing import Any, ClassVar, Self
 
 from .parsing import as_int, as_list, as_mapping, as_str
@@ -18,6 +18,10 @@ class _ConfigRecord:
     the wire and booleans here, so one converter serves every section.
     """
 
+    # Declared, not set: every record is a dataclass, which sets it; declared, the type
+    # checker knows ``fields()`` may read the record.
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
+
     _int_fields: ClassVar[frozenset[str]] = frozenset()
     _bool_fields: ClassVar[frozenset[str]] = frozenset({"enable", "check_network_status"})
 
@@ -26,7 +30,7 @@ class _ConfigRecord:
         """Read one object of the section."""
         item = as_mapping(data, cls.__name__)
         values: dict[str, Any] = {}
-        for spec in fields(cls):  # type: ignore[arg-type]
+        for spec in fields(cls):
             raw = item.get(spec.name)
             if spec.name in cls._bool_fields:
                 values[spec.name] = as_str(raw, spec.name).lower() == _ON
@@ -41,7 +45,7 @@ class _ConfigRecord:
     def to_api(self) -> dict[str, Any]:
         """Write the record as the gateway expects it."""
         out: dict[str, Any] = {}
-        for spec in fields(self):  # type: ignore[arg-type]
+        for spec in fields(self):
             value = getattr(self, spec.name)
             if spec.name in self._bool_fields:
                 out[spec.name] = _ON if value else "off"

@@ -151,7 +151,7 @@ class SmsCalls:
         try:
             answer = await self._transport.call("GET", "/api/query_sms_in_queue")
         except DinstarApiError as err:
-            if err.error_code != 404:  # noqa: PLR2004 - HTTP not found
+            if err.error_code != 404:  # HTTP not found
                 raise
             answer = await self._transport.call("GET", "/api/query_sms_queue")
         return as_int(answer.get("in_queue"), "in_queue")

@@ -72,7 +72,7 @@ def auth_middlewares(username: str, password: str) -> tuple[aiohttp.ClientMiddle
 def normalise_fingerprint(fingerprint: str) -> str:
     """Lowercase hex without separators, as :func:`fetch_certificate_fingerprint` gives."""
     cleaned = fingerprint.replace(":", "").replace(" ", "").strip().lower()
-    if len(cleaned) != 64 or any(char not in "0123456789abcdef" for char in cleaned):  # noqa: PLR2004
+    if len(cleaned) != 64 or any(char not in "0123456789abcdef" for char in cleaned):
         msg = "a SHA-256 fingerprint is 64 hexadecimal digits"
         raise ValueError(msg)
     return cleaned
@@ -188,7 +188,7 @@ class Transport:
         """Where requests go (the DRP server when behind NAT)."""
         return self._base
 
-    async def call(  # noqa: PLR0913 - the union of what the spec's calls carry
+    async def call(
         self,
         method: str,
         path: str,
@@ -282,7 +282,7 @@ class Transport:
             self.auth_scheme = AuthScheme.DIGEST
         if status >= _HTTP_SERVER_ERROR:
             raise DinstarConnectionError(f"{path}: the gateway answered HTTP {status}")
-        if status >= 400:  # noqa: PLR2004 - any other HTTP error
+        if status >= 400:  # any other HTTP error
             if self._drp is not None and status == _HTTP_FORBIDDEN:
                 # The DRP server forgot us (restart, expiry): log in again next call.
                 self._drp_ready = False

@@ -105,7 +105,7 @@ class FailoverPool:
 
     # Sending
 
-    async def async_send(  # noqa: PLR0913 - what each intent of one call shares
+    async def async_send(
         self,
         messages: list[tuple[str, str]],
         *,

@@ -62,7 +62,7 @@ def pool_members(
     return list(members.items())
 
 
-async def async_send_pooled(  # noqa: PLR0913 - the action's fields
+async def async_send_pooled(
     hass: HomeAssistant,
     entry: DinstarConfigEntry,
     numbers: list[str],

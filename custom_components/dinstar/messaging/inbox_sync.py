@@ -77,7 +77,7 @@ class InboxSync:
         stored = await store.async_load()
         return cls(hass, entry, client, fire, audit, store=store, stored=stored)
 
-    def __init__(  # noqa: PLR0913 - the entry's parts, its store and what it held
+    def __init__(
         self,
         hass: HomeAssistant,
         entry: ConfigEntry,

@@ -68,7 +68,7 @@ _FOREIGN_OUTCOMES = {
 class OutboxSync:
     """Owns the entry's tracker, its counters and their store."""
 
-    def __init__(  # noqa: PLR0913 - the entry's parts and the three it reports to
+    def __init__(
         self,
         hass: HomeAssistant,
         entry: ConfigEntry,
@@ -381,7 +381,7 @@ class _OutboxStore(Store[dict[str, Any]]):
     async def _async_migrate_func(
         self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
     ) -> dict[str, Any]:
-        if old_minor_version < 2:  # noqa: PLR2004 - the version that changed the shape
+        if old_minor_version < 2:  # the version that changed the shape
             for item in old_data["pending"]:
                 # Only parts reported arrived (or done) were kept; JSON made their keys text.
                 item["reported_parts"] = sorted(int(ref_id) for ref_id in item.pop("part_codes"))

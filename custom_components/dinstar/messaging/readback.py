@@ -103,7 +103,7 @@ class _StateClaim:
 class Messaging:
     """Reads back what pushes announce, and decides what each refresh reads."""
 
-    def __init__(  # noqa: PLR0913 - the owners it drives
+    def __init__(
         self,
         hass: HomeAssistant,
         entry: ConfigEntry,

@@ -21,7 +21,8 @@ _FILE_ID = vol.All(vol.Coerce(int), vol.Range(min=0, max=31))
 
 
 async def _get_sip_config(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResponse:
-    return as_json(asdict(await entry.runtime_data.client.get_config()))  # type: ignore[no-any-return]
+    response: ServiceResponse = as_json(asdict(await entry.runtime_data.client.get_config()))
+    return response
 
 
 async def _set_sip_config(call: ServiceCall, entry: DinstarConfigEntry) -> ServiceResponse:

@@ -57,7 +57,7 @@ class _PortLine:
 class UssdSessions:
     """Sends each port's codes one at a time and takes their replies from the gateway."""
 
-    def __init__(  # noqa: PLR0913 - the entry's parts and the two it reports to
+    def __init__(
         self,
         hass: HomeAssistant,
         entry: ConfigEntry,
