@@ -135,6 +135,25 @@ async def test_someone_else_s_result_is_read_back_by_number_port_and_minute(
     ]
 
 
+async def test_a_forged_result_fires_nothing_and_is_logged_with_its_source(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """"Sent" for a message the gateway has no record of: the warning says what and from where."""
+    events = async_capture_events(hass, EVENT_SMS_SENT)
+    await push(hass, hass_client_no_auth, sms_result=[result(user_id=5)])
+    assert events == []
+    assert warnings(caplog) == [
+        (
+            f"{TITLE}: a push from 127.0.0.1 announced sent_ok for a message to {NUMBER}, "
+            "which the gateway does not confirm: ignored"
+        )
+    ]
+
+
 async def test_our_result_is_read_back_by_its_user_id(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
