@@ -184,6 +184,7 @@ _PORT_FIELDS: dict[str, tuple[Callable[[Any], Any], Callable[[GatewayState, Port
 FAULTS: dict[str, Callable[[Any], Any]] = {
     "error_500": _bool,
     "error_500_paths": _api_paths,
+    "drop_answers": _api_paths,
     "delay": _seconds,
     "drop_pushes": _bool,
     "malformed": _bool,

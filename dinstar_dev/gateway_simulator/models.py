@@ -255,6 +255,9 @@ class Faults:
     error_500: bool = False  # every API call answers HTTP 500
     # These API paths answer HTTP 500, the others work: a firmware with one broken call.
     error_500_paths: list[str] = field(default_factory=list)
+    # The next request to each listed API path is carried out, but its connection closes
+    # before the answer (a cable cut, a gateway restarting): each listing drops one answer.
+    drop_answers: list[str] = field(default_factory=list)
     delay: float = 0.0  # seconds before any API answer
     drop_pushes: bool = False  # pushes are counted as dropped, never sent
     malformed: bool = False  # the spec's broken JSON in answers and pushes

@@ -155,12 +155,18 @@ class Simulator:
         if state.faults.error_500 or request.path in state.faults.error_500_paths:
             raise web.HTTPInternalServerError
         try:
-            return await handler(request)
+            answer = await handler(request)
         except BadRequest as err:
             return error_answer(state, request.path, err.code)
         except web.HTTPMethodNotAllowed:
             # Real firmware answers a wrong method with 403 (get_status to a GET, for one).
             raise web.HTTPForbidden(text="Forbidden") from None
+        if request.path in state.faults.drop_answers:
+            # Carried out, then the connection ends before the answer: once per listing.
+            state.faults.drop_answers.remove(request.path)
+            if request.transport is not None:
+                request.transport.close()
+        return answer
 
     async def _reachable(self, request: web.Request) -> None:
         """Drop the connection of an offline gateway; wait out the ``delay`` fault."""

@@ -1,4 +1,4 @@
-"""The faults of the failover tests: no credit, a network lost mid-send, a hung queue, a broken call.
+"""Failover's faults: no credit, a network lost mid-send, a hung queue, a broken call, a lost answer.
 
 Each through the control API and the client, as the integration meets them.
 """
@@ -99,9 +99,22 @@ async def test_one_broken_call_answers_500_while_the_others_work(
     assert await outcome(client, 3) in (SmsStatus.SENT_OK, SmsStatus.DELIVERED)
 
 
+async def test_a_dropped_answer_leaves_the_request_carried_out(
+    client: DinstarClient, control: Control
+) -> None:
+    """The connection closes before the answer: the client sees a cut, the gateway sends."""
+    await control("POST", "faults", {"drop_answers": ["/api/send_sms"]})
+    with pytest.raises(DinstarConnectionError):
+        await client.send_sms("Alarm", [SmsRecipient("+4917612345678", 4)], ports=[0])
+    assert await outcome(client, 4) in (SmsStatus.SENT_OK, SmsStatus.DELIVERED)
+    # Once per listing: the next request is answered.
+    await client.send_sms("Alarm", [SmsRecipient("+4917612345678", 5)], ports=[0])
+
+
 @pytest.mark.parametrize(
     "body",
     [
+        {"drop_answers": ["send_sms"]},
         {"error_500_paths": "/api/query_sms_result"},
         {"error_500_paths": ["query_sms_result"]},
         {"no_credit_ports": 1},

@@ -288,15 +288,14 @@ class FailoverPool:
         if entry is not None and records is not None and attempt.reason == UNREACHABLE:
             if record is None:
                 attempt.outcome, attempt.reason = AttemptOutcome.NOT_SENT, NEVER_ARRIVED
-            elif entry.runtime_data.outbox.tracker.is_pending(attempt.user_id):
-                # Followed since it was cut: its outcome (or its place in the queue) reaches
-                # the pool through the outbox, with the events any SMS fires.
+            else:
+                # The outbox follows it since it was cut (its store keeps it across restarts)
+                # until an outcome, which would have changed this attempt's reason: the
+                # outcome, or its place in the queue, reaches the pool through the outbox, with
+                # the events any SMS fires.
                 if record.status in _RESULT_OUTCOMES:
                     entry.runtime_data.outbox.async_result(record)
                 return
-            elif record.status in _RESULT_OUTCOMES:
-                attempt.outcome, attempt.reason = _RESULT_OUTCOMES[record.status], None
-                attempt.port = record.port
         await self._async_advance(intent)
 
     def _start_timer(self, intent: Intent, attempt: Attempt, seconds: float) -> None:

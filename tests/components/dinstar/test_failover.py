@@ -274,6 +274,32 @@ async def test_a_cut_request_is_asked_about_before_the_message_fails(
     assert went(simulator) == [(BEST, NUMBER)]
 
 
+async def test_a_cut_request_the_gateway_got_is_followed_not_sent_again(
+    hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
+) -> None:
+    """The gateway carries the request out and the answer is lost; the SMS waits in its queue.
+
+    Asked after confirm_within, the gateway has it: it is followed, not sent again, and once
+    it goes the message is sent, from that one request.
+    """
+    finals = async_capture_events(hass, EVENT_SMS_FINAL)
+    simulator.state.faults.hold_queue = True
+    simulator.state.faults.drop_answers = ["/api/send_sms"]
+    response = await send(hass, gateway, pool="all", port=[BEST], confirm_within=30)
+    (message,) = response["messages"]
+    assert [(a["port"], a["outcome"], a["reason"]) for a in message["attempts"]] == [
+        (BEST, "timed_out", "gateway unreachable")
+    ]
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
+    await hass.async_block_till_done()
+    assert finals == []
+    assert len(simulator.state.sent_messages) == 1
+    simulator.state.faults.hold_queue = False
+    final = await _final(finals)
+    assert [(a["port"], a["outcome"]) for a in final["attempts"]] == [(BEST, "sent")]
+    assert went(simulator) == [(BEST, NUMBER)]
+
+
 async def test_a_gateway_still_unreachable_when_asked_fails_the_message(
     hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
 ) -> None:

@@ -142,7 +142,7 @@ async def test_a_forged_result_fires_nothing_and_is_logged_with_its_source(
     simulator: Simulator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """"Sent" for a message the gateway has no record of: the warning says what and from where."""
+    """A "sent" for a message the gateway has no record of: the warning says what, from where."""
     events = async_capture_events(hass, EVENT_SMS_SENT)
     await push(hass, hass_client_no_auth, sms_result=[result(user_id=5)])
     assert events == []
