@@ -19,6 +19,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.bus_events import EVENT_SMS_FINAL
 from custom_components.dinstar.const import DOMAIN
+from custom_components.dinstar.failover.pool import async_pool
 from custom_components.dinstar.failover.store import STORAGE_KEY
 from dinstar_dev.gateway_simulator import Simulator
 
@@ -298,6 +299,35 @@ async def test_a_cut_request_the_gateway_got_is_followed_not_sent_again(
     final = await _final(finals)
     assert [(a["port"], a["outcome"]) for a in final["attempts"]] == [(BEST, "sent")]
     assert went(simulator) == [(BEST, NUMBER)]
+
+
+async def test_two_cut_requests_are_each_asked_about(
+    hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Two numbers' requests cut at once: each is asked about, and each goes once."""
+    other = "+4915112345678"
+    finals = async_capture_events(hass, EVENT_SMS_FINAL)
+    simulator.state.go_offline(None)
+    await send(hass, gateway, number=[NUMBER, other], pool="all", port=[BEST], confirm_within=30)
+    simulator.state.go_online()
+    await gateway.runtime_data.coordinator.async_refresh()
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
+    await hass.async_block_till_done()
+    async with asyncio.timeout(10):
+        while len(finals) < 2:
+            await asyncio.sleep(0.02)
+    assert sorted(e.data["number"] for e in finals) == sorted([NUMBER, other])
+    assert sorted(went(simulator)) == sorted([(BEST, NUMBER), (BEST, other)])
+
+
+async def test_failovers_of_one_gateway_are_counted_each(
+    hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Two messages that needed another port today: the gateway's count is 2."""
+    simulator.state.faults.no_credit_ports = [BEST]
+    for _ in range(2):
+        await send(hass, gateway, pool="all", wait="sent", timeout=10)
+    assert async_pool(hass).failovers_today(gateway.entry_id) == 2
 
 
 async def test_a_gateway_still_unreachable_when_asked_fails_the_message(

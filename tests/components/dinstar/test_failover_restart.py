@@ -86,6 +86,7 @@ async def test_an_attempt_still_in_the_gateways_queue_is_waited_for(
     """SENDING on the gateway: watched again, not resent."""
     held = OutgoingSms(0, BEST, NUMBER, "Alarm", "gsm-7bit", USER_ID, False, 1)
     simulator.state.sent_messages.append(held)
+    sent = async_capture_events(hass, EVENT_SMS_SENT)
     finals = await setup(hass, mock_config_entry)
     assert finals == []
     assert len(simulator.state.sent_messages) == 1
@@ -96,6 +97,40 @@ async def test_an_attempt_still_in_the_gateways_queue_is_waited_for(
     (final,) = finals
     assert final.data["outcome"] == "sent"
     assert len(simulator.state.sent_messages) == 1
+    # Followed again as the message it is: its event names the number.
+    assert [(e.data["user_id"], e.data["number"]) for e in sent] == [(USER_ID, NUMBER)]
+
+
+async def test_every_attempt_out_on_a_gateway_is_read_back(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """Three alarms were out at the stop: two went (one the outbox followed), one is queued.
+
+    Each is read back and decided on its own; none is sent again.
+    """
+    store_intents(
+        hass_storage,
+        *(
+            intent(
+                f"alarm-{uid}", [mock_config_entry], [pending_attempt(mock_config_entry, 6, uid)]
+            )
+            for uid in (41, 42, 43, 44)
+        ),
+    )
+    next_user_id(hass_storage, mock_config_entry, 45)
+    outbox_follows(hass_storage, mock_config_entry, wants_report=False)  # user_id 41
+    for uid, status in ((41, "SENT_OK"), (42, "SENDING"), (43, "SENT_OK"), (44, "SENDING")):
+        simulator.state.sent_messages.append(
+            OutgoingSms(0, BEST, NUMBER, "Alarm", "gsm-7bit", uid, False, 1, status=status)
+        )
+    finals = await setup(hass, mock_config_entry)
+    assert sorted(e.data["user_id"] for e in finals) == [41, 43]
+    outbox = mock_config_entry.runtime_data.outbox
+    assert (outbox.tracker.is_pending(42), outbox.tracker.is_pending(44)) == (True, True)
+    assert len(simulator.state.sent_messages) == 4
 
 
 def outbox_follows(
