@@ -136,7 +136,7 @@ def event_for(event: DirectEvent) -> tuple[str, int | None, dict[str, Any]]:
 
 
 # Events of what the gateway sent: listed on the gateway's device page (its Activity card).
-_GATEWAY_ACTIVITY: Final = frozenset({EVENT_SMS_SENT, EVENT_SMS_DELIVERY})
+_GATEWAY_ACTIVITY: Final = frozenset({EVENT_SMS_SENT, EVENT_SMS_DELIVERY, EVENT_SMS_FINAL})
 
 
 def event_firer(hass: HomeAssistant, entry: ConfigEntry) -> FireEvent:

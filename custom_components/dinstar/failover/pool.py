@@ -326,8 +326,8 @@ class FailoverPool:
                 ", ".join(f"{a.gateway} port {a.port}" for a in intent.sent_attempts),
             )
         entry_id, port, data = final_event(intent, revised=revised)
-        entry = None if entry_id is None else self._hass.config_entries.async_get_entry(entry_id)
-        if entry is None:
+        if (entry := self._hass.config_entries.async_get_entry(entry_id)) is None:
+            # Removed since: the event still names it, with no device left to name.
             self._hass.bus.async_fire(
                 EVENT_SMS_FINAL, {"config_entry_id": entry_id, "device_id": None, **data}
             )

@@ -41,16 +41,18 @@ def answer(intent: Intent) -> dict[str, Any]:
     }
 
 
-def final_event(intent: Intent, *, revised: bool) -> tuple[str | None, int | None, dict[str, Any]]:
+def final_event(intent: Intent, *, revised: bool) -> tuple[str, int | None, dict[str, Any]]:
     """The gateway and port the final event names, and its fields.
 
-    ``revised``: an earlier final event of this message told otherwise (a late "sent").
+    The gateway it went from (or was last tried on); with no attempt at all, the gateway the
+    message was asked of. ``revised``: an earlier final event of this message told otherwise
+    (a late "sent").
     """
     attempt = _final_attempt(intent)
     data = answer(intent)
     data["revised"] = revised
     if attempt is None:
-        return None, None, data
+        return intent.members[0][0], None, data
     return attempt.entry_id, attempt.port, data
 
 

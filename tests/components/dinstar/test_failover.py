@@ -8,6 +8,7 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -55,6 +56,14 @@ async def send(hass: HomeAssistant, entry: MockConfigEntry, **data: Any) -> dict
     return response
 
 
+def gateway_device_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, entry.unique_id or ""), entry.entry_id
+    )
+    assert device is not None
+    return device.id
+
+
 def went(simulator: Simulator) -> list[tuple[int, str]]:
     """Each message the gateway got out: port and number."""
     return [
@@ -90,6 +99,11 @@ async def test_a_sim_out_of_credit_is_passed_over_once(
     assert final.data["outcome"] == "sent"
     assert final.data["revised"] is False
     assert [a["port"] for a in final.data["attempts"]] == [BEST, SECOND]
+    # An outcome of what the gateway sent: its device page lists it, the port is in the data.
+    assert (final.data["config_entry_id"], final.data["device_id"]) == (
+        gateway.entry_id,
+        gateway_device_id(hass, gateway),
+    )
 
 
 async def test_every_attempt_listed_when_none_gets_out(
@@ -113,6 +127,7 @@ async def test_no_port_able_to_send_answers_failed_with_no_attempt(
     hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
 ) -> None:
     """Every port unregistered: nothing reaches the gateway, and the answer has no attempt."""
+    finals = async_capture_events(hass, EVENT_SMS_FINAL)
     for port in simulator.state.ports:
         simulator.state.set_registration(port, "unregister")
     await gateway.runtime_data.coordinator.async_refresh()
@@ -129,6 +144,14 @@ async def test_no_port_able_to_send_answers_failed_with_no_attempt(
         "both_went": False,
     }
     assert simulator.state.sent_messages == []
+    await hass.async_block_till_done()
+    # The final event names the gateway the message was asked of.
+    (final,) = finals
+    assert (final.data["config_entry_id"], final.data["device_id"]) == (
+        gateway.entry_id,
+        gateway_device_id(hass, gateway),
+    )
+    assert final.data["outcome"] == "failed"
 
 
 async def test_a_port_losing_its_network_mid_send(
@@ -318,6 +341,22 @@ async def test_two_cut_requests_are_each_asked_about(
             await asyncio.sleep(0.02)
     assert sorted(e.data["number"] for e in finals) == sorted([NUMBER, other])
     assert sorted(went(simulator)) == sorted([(BEST, NUMBER), (BEST, other)])
+
+
+async def test_the_final_event_of_a_removed_gateway_still_names_it(
+    hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Its gateway removed while the SMS waited in the queue: it fails, naming that gateway."""
+    finals = async_capture_events(hass, EVENT_SMS_FINAL)
+    simulator.state.faults.hold_queue = True
+    await send(hass, gateway, pool="all", confirm_within=30)
+    assert await hass.config_entries.async_remove(gateway.entry_id)
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
+    await hass.async_block_till_done()
+    (final,) = finals
+    assert (final.data["config_entry_id"], final.data["device_id"]) == (gateway.entry_id, None)
+    assert (final.data["outcome"], final.data["number"]) == ("failed", NUMBER)
+    assert [(a["port"], a["outcome"]) for a in final.data["attempts"]] == [(BEST, "timed_out")]
 
 
 async def test_failovers_of_one_gateway_are_counted_each(
