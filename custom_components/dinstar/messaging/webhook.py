@@ -56,7 +56,8 @@ class PushReceiver:
         # When a push carrying the entry's serial last came (anyone can write one: this only
         # feeds the diagnostic "Last push" sensor).
         self.last_push: datetime | None = None
-        self._local_only = True  # as registered; set by _async_listen
+        # Whether only the local network may push, as the webhook is (or will be) registered.
+        self._local_only = webhook_local_only(entry)
 
     @callback
     def async_register(self) -> None:
@@ -72,13 +73,13 @@ class PushReceiver:
     @callback
     def async_follow_options(self) -> None:
         """Listen again if the options changed who may push; the URL stays the same."""
-        if webhook_local_only(self._entry) != self._local_only:
+        if (local_only := webhook_local_only(self._entry)) != self._local_only:
             webhook.async_unregister(self._hass, self._entry.data[CONF_WEBHOOK_ID])
+            self._local_only = local_only
             self._async_listen()
 
     @callback
     def _async_listen(self) -> None:
-        self._local_only = webhook_local_only(self._entry)
         webhook.async_register(
             self._hass,
             DOMAIN,
