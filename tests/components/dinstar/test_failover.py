@@ -203,7 +203,10 @@ async def test_no_pool_sends_as_before(
 
 
 async def test_a_hung_queue_times_out_then_both_went_is_told(
-    hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
+    hass: HomeAssistant,
+    gateway: MockConfigEntry,
+    simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """No outcome within the time set: the next port; a late "sent" afterwards is reported."""
     finals = async_capture_events(hass, EVENT_SMS_FINAL)
@@ -228,6 +231,10 @@ async def test_a_hung_queue_times_out_then_both_went_is_told(
     assert all(e.data["outcome"] == "sent" and e.data["revised"] for e in finals[1:])
     assert [a["outcome"] for a in finals[-1].data["attempts"]] == ["sent", "sent"]
     assert sorted(went(simulator)) == [(SECOND, NUMBER), (BEST, NUMBER)]
+    assert (
+        f"The SMS to {NUMBER} went more than once: {gateway.title} port {BEST}, "
+        f"{gateway.title} port {SECOND}"
+    ) in caplog.messages
 
 
 @pytest.mark.parametrize(
@@ -402,6 +409,37 @@ async def test_the_named_port_goes_first_with_the_encoding_asked(
     assert tried(message) == [(THIRD, "sent")]
     (sms,) = simulator.state.sent_messages
     assert (sms.port, sms.encoding) == (THIRD, "unicode")
+
+
+@pytest.mark.parametrize(
+    ("message", "encoding"), [("Alarm #param#", "gsm_7bit"), ("Тревога #param#", "unicode")]
+)
+async def test_each_number_gets_its_values_in_the_encoding_its_text_needs(
+    hass: HomeAssistant,
+    gateway: MockConfigEntry,
+    simulator: Simulator,
+    message: str,
+    encoding: str,
+) -> None:
+    """Unasked, the encoding is chosen by the texts; each number's #param# is its own."""
+    other = "+4915112345678"
+    response = await send(
+        hass,
+        gateway,
+        number=[NUMBER, other],
+        message=message,
+        params={NUMBER: ["zone 3"], other: ["zone 4"]},
+        pool="all",
+        wait="sent",
+        timeout=10,
+    )
+    assert response["encoding"] == encoding
+    assert sorted(
+        (sms.number, sms.text, sms.encoding) for sms in simulator.state.sent_messages
+    ) == [
+        (other, message.replace("#param#", "zone 4"), encoding.replace("_", "-")),
+        (NUMBER, message.replace("#param#", "zone 3"), encoding.replace("_", "-")),
+    ]
 
 
 async def test_waiting_for_delivery_ends_when_none_can_come(

@@ -374,6 +374,25 @@ async def test_a_contact_fails_over_to_the_ports_it_names(
         ("Gateway B", 5, "sent"),
     ]
     assert went(other) == [5]
+    # The final event names the gateway it went from.
+    assert final["config_entry_id"] == second.entry_id
+
+
+async def test_the_final_failure_names_the_gateway_last_tried(
+    hass: HomeAssistant,
+    gateways: tuple[MockConfigEntry, MockConfigEntry],
+    simulator: Simulator,
+    other: Simulator,
+) -> None:
+    """Every SIM Ada may use is out of credit: the failure is told on B, where it ended."""
+    first, second = gateways
+    await add_contact(hass, first, pool=[f"{second.entry_id}:5"])
+    simulator.state.faults.no_credit_ports = FIRST_PORTS
+    other.state.faults.no_credit_ports = [5]
+    final = await alert_ada(hass)
+    assert final["outcome"] == "failed"
+    assert tried(final)[-1] == ("Gateway B", 5, "failed")
+    assert final["config_entry_id"] == second.entry_id
 
 
 async def test_a_contact_limited_to_some_ports_of_its_own_gateway(
