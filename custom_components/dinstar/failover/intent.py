@@ -69,7 +69,7 @@ class Intent:
     intent_id: str
     number: str
     text: str
-    encoding: str | None  # the encoding's name; None: chosen by the text
+    encoding: str  # the encoding's name, chosen by the texts when the action named none
     status_report: bool
     members: list[tuple[str, list[int]]]  # gateways of the pool and their ports ([]: every)
     max_attempts: int

@@ -216,7 +216,7 @@ class FailoverPool:
                 intent.text,
                 port=port,
                 user_id=user_id,
-                encoding=None if intent.encoding is None else SmsEncoding[intent.encoding],
+                encoding=SmsEncoding[intent.encoding],
                 status_report=intent.status_report,
             )
         except DinstarConnectionError as err:

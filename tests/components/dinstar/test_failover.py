@@ -18,7 +18,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.dinstar.bus_events import EVENT_SMS_FINAL
+from custom_components.dinstar.bus_events import EVENT_SMS_FINAL, EVENT_SMS_SENT
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.failover.pool import async_pool
 from custom_components.dinstar.failover.store import STORAGE_KEY
@@ -93,6 +93,7 @@ async def test_a_sim_out_of_credit_is_passed_over_once(
     }
     # The first attempt's user_id and parts; one attempt went, so not "both went".
     assert (message["user_id"], message["parts"], message["both_went"]) == (1, 1, False)
+    assert [a["user_id"] for a in message["attempts"]] == [1, 2]  # one id an attempt
     assert went(simulator) == [(SECOND, NUMBER)]
     await hass.async_block_till_done()
     (final,) = finals
@@ -314,9 +315,12 @@ async def test_a_cut_request_the_gateway_got_is_followed_not_sent_again(
     it goes the message is sent, from that one request.
     """
     finals = async_capture_events(hass, EVENT_SMS_FINAL)
+    sent = async_capture_events(hass, EVENT_SMS_SENT)
     simulator.state.faults.hold_queue = True
     simulator.state.faults.drop_answers = ["/api/send_sms"]
-    response = await send(hass, gateway, pool="all", port=[BEST], confirm_within=30)
+    response = await send(
+        hass, gateway, pool="all", port=[BEST], confirm_within=30, status_report=False
+    )
     (message,) = response["messages"]
     assert [(a["port"], a["outcome"], a["reason"]) for a in message["attempts"]] == [
         (BEST, "timed_out", "gateway unreachable")
@@ -329,6 +333,10 @@ async def test_a_cut_request_the_gateway_got_is_followed_not_sent_again(
     final = await _final(finals)
     assert [(a["port"], a["outcome"]) for a in final["attempts"]] == [(BEST, "sent")]
     assert went(simulator) == [(BEST, NUMBER)]
+    # Followed as the message it is: its number, and no report waited for (none was asked).
+    assert [e.data["number"] for e in sent] == [NUMBER]
+    user_id = final["attempts"][0]["user_id"]
+    assert not gateway.runtime_data.outbox.tracker.is_pending(user_id)
 
 
 async def test_two_cut_requests_are_each_asked_about(
