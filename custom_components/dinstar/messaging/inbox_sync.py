@@ -193,9 +193,9 @@ class InboxSync:
                 del self._announced[sms_id]
             if self.baseline_pending:
                 self.baseline_pending = False
-                kept = sum(sms.incoming_sms_id not in announced for sms in new)
-                LOGGER.debug("%s messages already on the gateway are not fired", kept)
+                on_the_gateway = len(new)
                 new = [sms for sms in new if sms.incoming_sms_id in announced]
+                LOGGER.debug("%s messages on the gateway are not fired", on_the_gateway - len(new))
             self._note_announcements(announced, cursor, new, late=late)
             for sms in new:
                 self._fire(sms, caught_up=late and sms.incoming_sms_id not in announced)

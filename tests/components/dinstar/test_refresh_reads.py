@@ -23,7 +23,7 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.dinstar.bus_events import EVENT_SMS_RECEIVED
-from custom_components.dinstar.const import CONF_INCOMING_MODE, DOMAIN, IncomingMode
+from custom_components.dinstar.const import CONF_INCOMING_MODE, DOMAIN, IncomingMode, storage_key
 from custom_components.dinstar.messaging.inbox_sync import ANNOUNCE_GRACE, Pushes, expects_pushes
 from custom_components.dinstar.messaging.readback import SAFETY_READ_EVERY
 from dinstar_dev.gateway_simulator import Simulator
@@ -47,6 +47,12 @@ async def flowing(
     await push(hass, hass_client_no_auth, sms=[simulator.state.inbox[-1].as_api()])
     assert init_integration.runtime_data.inbox.pushes is Pushes.FLOWING
     return init_integration
+
+
+async def grace_over(hass: HomeAssistant) -> None:
+    """The time a push may come after its SMS was read has passed."""
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=ANNOUNCE_GRACE + 1))
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def refresh_reads(hass: HomeAssistant, entry: MockConfigEntry, simulator: Simulator) -> int:
@@ -96,6 +102,9 @@ async def test_after_an_outage_the_first_good_refresh_reads_what_came_meanwhile(
     simulator.receive_sms(2, "+4930111", "while away")
     assert await refresh_reads(hass, flowing, simulator) == 1
     assert [(e.data["text"], e.data["caught_up"]) for e in events] == [("while away", True)]
+    # Late news, not a lost push: pushes still count as flowing once the grace is over.
+    await grace_over(hass)
+    assert flowing.runtime_data.inbox.pushes is Pushes.FLOWING
 
 
 async def test_a_confirmed_power_on_reads_what_came_while_the_gateway_restarted(
@@ -109,6 +118,7 @@ async def test_a_confirmed_power_on_reads_what_came_while_the_gateway_restarted(
     simulator.receive_sms(3, "+4930111", "during the restart")
     await push_power(hass, hass_client_no_auth, "power_on")
     assert [(e.data["text"], e.data["caught_up"]) for e in events] == [("during the restart", True)]
+    await grace_over(hass)
     assert flowing.runtime_data.inbox.pushes is Pushes.FLOWING
 
 
@@ -133,6 +143,62 @@ async def test_an_sms_no_push_announced_turns_polling_on_and_raises_the_repair(
         )
     ]
     assert await refresh_reads(hass, flowing, simulator) == 1
+
+
+async def test_a_push_that_comes_after_its_sms_was_read_was_only_late(
+    hass: HomeAssistant,
+    flowing: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Read by the safety read, then its push arrives within the grace: nothing is missing."""
+    flowing.runtime_data.inbox.last_read = None  # the safety read is due
+    simulator.receive_sms(1, "+4930111", "read first")
+    assert await refresh_reads(hass, flowing, simulator) == 1
+    await push(hass, hass_client_no_auth, sms=[simulator.state.inbox[-1].as_api()])
+    await grace_over(hass)
+    assert flowing.runtime_data.inbox.pushes is Pushes.FLOWING
+    assert issue_registry.async_get_issue(DOMAIN, f"no_push_{flowing.entry_id}") is None
+
+
+async def test_one_late_push_does_not_vouch_for_another_sms_never_announced(
+    hass: HomeAssistant,
+    flowing: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
+) -> None:
+    """Two SMS read in two reads within the grace; only the second's push comes: missing."""
+    inbox = flowing.runtime_data.inbox
+    for text in ("never announced", "announced late"):
+        inbox.last_read = None
+        simulator.receive_sms(1, "+4930111", text)
+        assert await refresh_reads(hass, flowing, simulator) == 1
+    await push(hass, hass_client_no_auth, sms=[simulator.state.inbox[-1].as_api()])
+    await grace_over(hass)
+    assert inbox.pushes is Pushes.MISSING
+
+
+async def test_what_pushes_did_is_remembered_across_a_restart(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """Pushes were flowing before the restart: refreshes do not read the inbox again."""
+    key = storage_key(mock_config_entry.entry_id, "inbox")
+    cursor = max((sms.incoming_sms_id for sms in simulator.state.inbox), default=0)
+    hass_storage[key] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": key,
+        "data": {"cursor": cursor, "handled_above": [], "pushes": "flowing"},
+    }
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert mock_config_entry.runtime_data.inbox.pushes is Pushes.FLOWING
+    assert await refresh_reads(hass, mock_config_entry, simulator) == 0
 
 
 @pytest.mark.parametrize(
