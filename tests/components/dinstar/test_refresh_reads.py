@@ -179,6 +179,21 @@ async def test_one_late_push_does_not_vouch_for_another_sms_never_announced(
     assert inbox.pushes is Pushes.MISSING
 
 
+async def test_a_repeated_push_of_the_last_sms_is_no_forgery(
+    hass: HomeAssistant,
+    flowing: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Gateways push again what they are not sure arrived: the last SMS handled, pushed anew."""
+    events = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    await push(hass, hass_client_no_auth, sms=[simulator.state.inbox[-1].as_api()])
+    assert events == []
+    assert flowing.runtime_data.messaging.audit.unconfirmed == 0
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
 async def test_what_pushes_did_is_remembered_across_a_restart(
     hass: HomeAssistant,
     hass_storage: dict[str, Any],
