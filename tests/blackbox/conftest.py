@@ -64,19 +64,32 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 @pytest.fixture
 async def gateway(socket_enabled: None) -> AsyncIterator[FakeGateway]:
     """A running fake gateway."""
-    gw = FakeGateway()
-    await gw.start()
-    yield gw
-    await gw.stop()
+    async with _started(FakeGateway()) as gw:
+        yield gw
 
 
 @pytest.fixture
 async def second_gateway(socket_enabled: None) -> AsyncIterator[FakeGateway]:
     """Another fake gateway with its own serial number."""
-    gw = FakeGateway(serial="fa0e-0000-0000-0002", mac="F8-A0-3D-00-00-02")
+    async with _started(FakeGateway(serial="fa0e-0000-0000-0002", mac="F8-A0-3D-00-00-02")) as gw:
+        yield gw
+
+
+@pytest.fixture
+async def third_gateway(socket_enabled: None) -> AsyncIterator[FakeGateway]:
+    """A third fake gateway, for a contact's pool spanning three."""
+    async with _started(FakeGateway(serial="fa0e-0000-0000-0003", mac="F8-A0-3D-00-00-03")) as gw:
+        yield gw
+
+
+@asynccontextmanager
+async def _started(gw: FakeGateway) -> AsyncIterator[FakeGateway]:
+    """A fake gateway serving until the test ends."""
     await gw.start()
-    yield gw
-    await gw.stop()
+    try:
+        yield gw
+    finally:
+        await gw.stop()
 
 
 # What the integration uses of Home Assistant's HTTP side, set up before the server starts.

@@ -32,6 +32,15 @@ def pushing(added: Added, http: TestClient, air_delay: float | None = 0.02) -> A
     return added
 
 
+async def joined(
+    hass: HomeAssistant, http: TestClient, gateway: FakeGateway, air_delay: float | None = 0.02
+) -> Added:
+    """One more gateway in Home Assistant, pushing, idle."""
+    added = pushing(await add_gateway(hass, gateway), http, air_delay)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return added
+
+
 async def two_gateways(
     hass: HomeAssistant,
     http: TestClient,
@@ -40,10 +49,8 @@ async def two_gateways(
     air_delay: float | None = 0.02,
 ) -> tuple[Added, Added]:
     """Gateway A and gateway B in one Home Assistant, both pushing, both idle."""
-    first = pushing(await add_gateway(hass, gateway), http, air_delay)
-    second = pushing(await add_gateway(hass, second_gateway), http, air_delay)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    return first, second
+    first = await joined(hass, http, gateway, air_delay)
+    return first, await joined(hass, http, second_gateway, air_delay)
 
 
 async def send(hass: HomeAssistant, entry_id: str, **data: Any) -> dict[str, Any]:

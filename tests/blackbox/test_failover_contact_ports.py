@@ -16,7 +16,6 @@ outcome is judged by what each gateway's network carried and by ``dinstar_sms_fi
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -28,12 +27,12 @@ from homeassistant.helpers.translation import async_get_translations
 from homeassistant.setup import async_setup_component
 import pytest
 
-from .conftest import DOMAIN, Added, add_gateway, advance, gateway_read, record_events, wait_for
+from .conftest import DOMAIN, Added, advance, gateway_read, record_events, wait_for
 from .failover import (
     NUMBER,
     carried,
     entry_of,
-    pushing,
+    joined,
     send_requests,
     settle,
     two_gateways,
@@ -44,15 +43,6 @@ from .gateway import FakeGateway
 ALICE = "notify.alice_sms"
 EVERY_PORT = {0, 1, 2, 3}
 FLOWS = "/api/config/config_entries/subentries/flow"
-
-
-@pytest.fixture
-async def third_gateway(socket_enabled: None) -> AsyncIterator[FakeGateway]:
-    """Gateway C: a third serial number on loopback."""
-    gw = FakeGateway(serial="fa0e-0000-0000-0003", mac="F8-A0-3D-00-00-03")
-    await gw.start()
-    yield gw
-    await gw.stop()
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -104,12 +94,6 @@ def path(final: dict[str, Any], **gateways: Added) -> list[tuple[str, int, str]]
 def ports_asked(gateway: FakeGateway) -> list[list[int] | None]:
     """The ports each send request to ``gateway`` named, in order."""
     return [ports for _, ports, _ in send_requests(gateway)]
-
-
-async def one_gateway_more(hass: HomeAssistant, http: TestClient, gateway: FakeGateway) -> Added:
-    added = pushing(await add_gateway(hass, gateway), http)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    return added
 
 
 async def ports_gone(hass: HomeAssistant, gateway: FakeGateway, keep: int) -> None:
@@ -256,7 +240,7 @@ async def test_ports_of_two_other_gateways_each_limit_their_gateway(
     """Three gateways, "Fail over to" B port 2 and C port 1: B port 2 fails, C port 1 sends."""
     gateway.unregistered = {0, 2, 3}
     a, b = await two_gateways(hass, http, gateway, second_gateway)
-    c = await one_gateway_more(hass, http, third_gateway)
+    c = await joined(hass, http, third_gateway)
     await add_contact(hass, a, [port_of(b, 2), port_of(c, 1)], port=1)
     finals = record_events(hass, "dinstar_sms_final")
     gateway.no_credit = {1}
@@ -448,7 +432,7 @@ async def test_a_removed_gateways_ports_are_left_out(
     """B port 2 and C port 1 were chosen; C is deleted since: the alarm goes from B port 2."""
     gateway.unregistered = {0, 2, 3}
     a, b = await two_gateways(hass, http, gateway, second_gateway)
-    c = await one_gateway_more(hass, http, third_gateway)
+    c = await joined(hass, http, third_gateway)
     await add_contact(hass, a, [port_of(c, 1), port_of(b, 2)], port=1)
     await hass.config_entries.async_remove(entry_of(c))
     await hass.async_block_till_done(wait_background_tasks=True)
