@@ -1,4 +1,4 @@
-"""Base entities: of the gateway's device, or of one SIM port's device linked to it."""
+"""Base entities: of the gateway's device, of one SIM port's or one contact's device linked to it."""
 
 from __future__ import annotations
 
@@ -6,17 +6,27 @@ from abc import abstractmethod
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
+from homeassistant.config_entries import (
+    SIGNAL_CONFIG_ENTRY_CHANGED,
+    ConfigEntry,
+    ConfigEntryChange,
+    ConfigSubentry,
+)
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .aiodinstar import DinstarClient, PortInfo
+from .const import DOMAIN
 from .coordinator import DinstarCoordinator
 from .devices import gateway_device_info
 from .errors import gateway_errors
 from .runtime import DinstarConfigEntry
+from .subentries import SUBENTRY_CONTACT
 
 
 class DinstarEntity(CoordinatorEntity[DinstarCoordinator]):
@@ -30,6 +40,71 @@ class DinstarEntity(CoordinatorEntity[DinstarCoordinator]):
         self.entity_description = description
         self._attr_unique_id = f"{entry.unique_id}-{description.key}"
         self._attr_device_info = gateway_device_info(self.coordinator)
+
+
+class DinstarContactEntity(DinstarEntity):
+    """An entity of one contact (a config subentry): a device of its own, via the gateway's."""
+
+    def __init__(
+        self, entry: DinstarConfigEntry, subentry: ConfigSubentry, description: EntityDescription
+    ) -> None:
+        """Attach to the contact's device, named as the contact is."""
+        super().__init__(entry, description)
+        self.subentry_id = subentry.subentry_id
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, f"{entry.unique_id or ''}-contact-{subentry.subentry_id}")},
+            name=subentry.title,
+            entry_type=DeviceEntryType.SERVICE,
+            via_device_id=entry.runtime_data.ports.gateway_device_id,
+        )
+
+    @callback
+    def async_follow(self, subentry: ConfigSubentry) -> None:
+        """The contact changed: its device takes its new name (the entity's name follows it)."""
+        if self.device_entry is not None and self.device_entry.name != subentry.title:
+            dr.async_get(self.hass).async_update_device(self.device_entry.id, name=subentry.title)
+
+
+@callback
+def async_add_contact_entities(
+    hass: HomeAssistant,
+    entry: DinstarConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    make: Callable[[DinstarConfigEntry, ConfigSubentry], DinstarContactEntity],
+) -> None:
+    """Add a platform's entity for every contact; follow contacts added, changed and deleted.
+
+    None of it reloads the gateway. A deleted contact's entities and device go with its
+    subentry (Home Assistant removes what belongs to it).
+    """
+    entities: dict[str, DinstarContactEntity] = {}
+
+    @callback
+    def follow_contacts() -> None:
+        contacts = {
+            subentry_id: subentry
+            for subentry_id, subentry in entry.subentries.items()
+            if subentry.subentry_type == SUBENTRY_CONTACT
+        }
+        for subentry_id in entities.keys() - contacts.keys():
+            del entities[subentry_id]
+        for subentry_id, subentry in contacts.items():
+            if (entity := entities.get(subentry_id)) is not None:
+                entity.async_follow(subentry)
+                continue
+            entities[subentry_id] = make(entry, subentry)
+            async_add_entities([entities[subentry_id]], config_subentry_id=subentry_id)
+
+    follow_contacts()
+
+    @callback
+    def on_entry_changed(change: ConfigEntryChange, changed: ConfigEntry) -> None:
+        if change is ConfigEntryChange.UPDATED and changed.entry_id == entry.entry_id:
+            follow_contacts()
+
+    entry.async_on_unload(
+        async_dispatcher_connect(hass, SIGNAL_CONFIG_ENTRY_CHANGED, on_entry_changed)
+    )
 
 
 class DinstarPortEntity(CoordinatorEntity[DinstarCoordinator]):

@@ -8,25 +8,16 @@ from typing import Any
 from homeassistant.components.notify import NotifyEntity
 from homeassistant.components.notify.const import ATTR_TARGET, ATTR_TITLE
 from homeassistant.components.notify.legacy import NOTIFY_SERVICES, BaseNotificationService
-from homeassistant.config_entries import (
-    SIGNAL_CONFIG_ENTRY_CHANGED,
-    ConfigEntry,
-    ConfigEntryChange,
-    ConfigEntryState,
-    ConfigSubentry,
-)
+from homeassistant.config_entries import ConfigEntryState, ConfigSubentry
 from homeassistant.const import CONF_PORT
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.service import async_get_config_entry
 from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 
 from .const import DOMAIN
-from .entity import DinstarEntity
+from .entity import DinstarContactEntity, async_add_contact_entities
 from .errors import invalid_input
 from .failover.send import (
     CONF_CONFIG_ENTRY_ID,
@@ -38,14 +29,7 @@ from .failover.send import (
 from .failover.snapshot import loaded_entry
 from .runtime import DinstarConfigEntry
 from .sending import async_send_sms
-from .subentries import (
-    CONF_NUMBER,
-    CONF_POOL,
-    POOL_ALL_GATEWAYS,
-    SUBENTRY_CONTACT,
-    pool_by_gateway,
-    saved_pool,
-)
+from .subentries import CONF_NUMBER, CONF_POOL, POOL_ALL_GATEWAYS, pool_by_gateway, saved_pool
 
 PARALLEL_UPDATES = 1
 DISCOVERY_ENTRY_ID = "entry_id"
@@ -113,56 +97,19 @@ async def async_setup_entry(
     entry: DinstarConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a notify entity for every contact; follow contacts added, changed and deleted.
-
-    None of it reloads the gateway. A deleted contact's entity and device go with its
-    subentry (Home Assistant removes what belongs to it).
-    """
-    entities: dict[str, DinstarContactNotify] = {}
-
-    @callback
-    def follow_contacts() -> None:
-        contacts = {
-            subentry_id: subentry
-            for subentry_id, subentry in entry.subentries.items()
-            if subentry.subentry_type == SUBENTRY_CONTACT
-        }
-        for subentry_id in entities.keys() - contacts.keys():
-            del entities[subentry_id]
-        for subentry_id, subentry in contacts.items():
-            if (entity := entities.get(subentry_id)) is not None:
-                entity.async_follow(subentry)
-                continue
-            entities[subentry_id] = DinstarContactNotify(entry, subentry)
-            async_add_entities([entities[subentry_id]], config_subentry_id=subentry_id)
-
-    follow_contacts()
-
-    @callback
-    def on_entry_changed(change: ConfigEntryChange, changed: ConfigEntry) -> None:
-        if change is ConfigEntryChange.UPDATED and changed.entry_id == entry.entry_id:
-            follow_contacts()
-
-    entry.async_on_unload(
-        async_dispatcher_connect(hass, SIGNAL_CONFIG_ENTRY_CHANGED, on_entry_changed)
-    )
+    """Add a notify entity for every contact, following contacts without a reload."""
+    async_add_contact_entities(hass, entry, async_add_entities, DinstarContactNotify)
 
 
-class DinstarContactNotify(DinstarEntity, NotifyEntity):
-    """Send an SMS to one contact: a device of its own (as its subentry is), via the gateway."""
+class DinstarContactNotify(DinstarContactEntity, NotifyEntity):
+    """Send an SMS to one contact, via the gateway (failing over if the contact chose so)."""
 
     def __init__(self, entry: DinstarConfigEntry, subentry: ConfigSubentry) -> None:
-        """Bound to the contact's number and preferred port."""
+        """Bound to the contact's number, preferred port and pool."""
         super().__init__(
             entry,
+            subentry,
             EntityDescription(key=f"contact-{subentry.subentry_id}", translation_key="contact"),
-        )
-        serial = entry.unique_id or ""
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, f"{serial}-contact-{subentry.subentry_id}")},
-            name=subentry.title,
-            entry_type=DeviceEntryType.SERVICE,
-            via_device_id=entry.runtime_data.ports.gateway_device_id,
         )
         self._entry = entry
         self._number: str = subentry.data[CONF_NUMBER]
@@ -179,8 +126,7 @@ class DinstarContactNotify(DinstarEntity, NotifyEntity):
         self._number = subentry.data[CONF_NUMBER]
         self._port = subentry.data.get(CONF_PORT)
         self._pool = subentry.data.get(CONF_POOL)
-        if self.device_entry is not None and self.device_entry.name != subentry.title:
-            dr.async_get(self.hass).async_update_device(self.device_entry.id, name=subentry.title)
+        super().async_follow(subentry)
 
     def _pool_members(self) -> list[PoolMember] | None:
         """The gateways and ports this contact's SMS may fail over to; ``None``: no failover.
@@ -236,4 +182,5 @@ class DinstarContactNotify(DinstarEntity, NotifyEntity):
             encoding=None,
             status_report=True,
             params={},
+            contact=self.subentry_id,
         )

@@ -21,6 +21,7 @@ from homeassistant.components.sensor import (
     SensorExtraStoredData,
     SensorStateClass,
 )
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import (
     PERCENTAGE,
     SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
@@ -40,11 +41,13 @@ from .bus_events import EVENT_SMS_RECEIVED, EVENT_USSD_RECEIVED
 from .const import CONF_PRIVATE_SMS
 from .coordinator import DinstarData
 from .entity import (
+    DinstarContactEntity,
     DinstarEntity,
     DinstarPortEntity,
     DinstarPortEventEntity,
     PortEventRouter,
     async_add_balance_entities,
+    async_add_contact_entities,
     async_add_port_entities,
 )
 from .failover.pool import async_pool
@@ -290,6 +293,7 @@ async def async_setup_entry(
     """Add the gateway's sensors now and each port's as its port is shown."""
     async_add_entities(DinstarGatewaySensor(entry, description) for description in GATEWAY_SENSORS)
     async_add_entities([DinstarFailoverSensor(entry, FAILOVER_SENSOR)])
+    async_add_contact_entities(hass, entry, async_add_entities, DinstarContactFailoverSensor)
     routers = {
         description.key: PortEventRouter(hass, entry, description.event_type)
         for description in MESSAGE_SENSORS
@@ -336,14 +340,21 @@ class DinstarGatewaySensor(DinstarEntity, SensorEntity):
 FAILOVER_SENSOR = SensorEntityDescription(key="failovers_today", translation_key="failovers_today")
 
 
-class DinstarFailoverSensor(DinstarEntity, SensorEntity):
-    """Messages whose first attempt was on this gateway and that needed another, today.
+class FailoverCountSensor(SensorEntity):
+    """A count of today's failovers: Home Assistant's own, so it stays while a gateway is down.
 
-    The count of every gateway (the "all" pool) is its ``all_gateways`` attribute.
+    Written when a failover is counted, and at midnight when the count starts again.
     """
 
+    _attr_state_class = SensorStateClass.TOTAL_INCREASING
+
+    @property
+    def available(self) -> bool:
+        """The pool counts, not the gateway: an alarm failing over is when it is looked at."""
+        return True
+
     async def async_added_to_hass(self) -> None:
-        """Written when a failover is counted, and at midnight when the count starts again."""
+        """Follow the pool's counts and the day."""
         await super().async_added_to_hass()
         self.async_on_remove(
             async_dispatcher_connect(self.hass, failover_signal(), self.async_write_ha_state)
@@ -357,6 +368,13 @@ class DinstarFailoverSensor(DinstarEntity, SensorEntity):
         """A new day: the count starts again (a callback: it runs in the event loop)."""
         self.async_write_ha_state()
 
+
+class DinstarFailoverSensor(FailoverCountSensor, DinstarEntity):
+    """Messages whose first attempt was on this gateway and that needed another, today.
+
+    The count of every gateway (the "all" pool) is its ``all_gateways`` attribute.
+    """
+
     @property
     def native_value(self) -> int:
         """Today's count of this gateway."""
@@ -366,6 +384,30 @@ class DinstarFailoverSensor(DinstarEntity, SensorEntity):
     def extra_state_attributes(self) -> dict[str, Any]:
         """Today's count of every gateway."""
         return {"all_gateways": async_pool(self.hass).failovers_today()}
+
+
+class DinstarContactFailoverSensor(FailoverCountSensor, DinstarContactEntity):
+    """A contact's messages that needed another attempt today: its pool's count.
+
+    Whichever gateway sent them; only what its notify entity sent (``send_sms`` names no
+    contact).
+    """
+
+    def __init__(self, entry: DinstarConfigEntry, subentry: ConfigSubentry) -> None:
+        """On the contact's device."""
+        super().__init__(
+            entry,
+            subentry,
+            SensorEntityDescription(
+                key=f"contact-{subentry.subentry_id}-failovers_today",
+                translation_key="failovers_today",
+            ),
+        )
+
+    @property
+    def native_value(self) -> int:
+        """Today's count of this contact."""
+        return async_pool(self.hass).contact_failovers_today(self.subentry_id)
 
 
 class DinstarPortSensor(DinstarPortEntity, SensorEntity):

@@ -76,6 +76,7 @@ class Intent:
     confirm_within: float
     created: float
     preferred: tuple[str, int] | None = None
+    contact: str | None = None  # the contact (subentry id) whose SMS it is: its pool's count
     attempts: list[Attempt] = field(default_factory=list)
     final: Step | None = None  # SENT or FAILED once decided, as told in the final event
     both_went_told: bool = False

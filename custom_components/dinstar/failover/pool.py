@@ -103,6 +103,10 @@ class FailoverPool:
         """Messages that needed another attempt today: of one gateway, or of all (``None``)."""
         return self._counts.of(dt_util.now().date(), entry_id)
 
+    def contact_failovers_today(self, contact: str) -> int:
+        """Messages to one contact (its subentry id) that needed another attempt today."""
+        return self._counts.of_contact(dt_util.now().date(), contact)
+
     # Sending
 
     async def async_send(
@@ -115,6 +119,7 @@ class FailoverPool:
         status_report: bool,
         max_attempts: int = DEFAULT_ATTEMPTS,
         confirm_within: float = DEFAULT_CONFIRM_WITHIN,
+        contact: str | None = None,
     ) -> list[Intent]:
         """Start one intent per (number, text); each has made its first attempt on return."""
         intents = [
@@ -129,6 +134,7 @@ class FailoverPool:
                 confirm_within=confirm_within,
                 created=time.time(),
                 preferred=preferred,
+                contact=contact,
             )
             for number, text in messages
         ]
@@ -205,7 +211,7 @@ class FailoverPool:
         user_id = (await entry.runtime_data.user_ids.async_allocate(1))[0]
         attempt = Attempt(entry.entry_id, entry.title, port, user_id, time.time())
         if len(intent.attempts) == 1:
-            self._counts.add(dt_util.now().date(), intent.attempts[0].entry_id)
+            self._counts.add(dt_util.now().date(), intent.attempts[0].entry_id, intent.contact)
             async_dispatcher_send(self._hass, failover_signal())
         intent.attempts.append(attempt)
         await self._store.async_save()

@@ -77,10 +77,12 @@ async def async_send_pooled(
     wait_seconds: float = 0,
     attempts: int = DEFAULT_ATTEMPTS,
     confirm_within: float = DEFAULT_CONFIRM_WITHIN,
+    contact: str | None = None,
 ) -> dict[str, Any]:
     """Send each number its own intent; answer at once, or once ``wait`` (sent, delivered) is.
 
     The checks are the ones of a plain send, made against ``entry`` (the gateway named).
+    ``contact``: the subentry id of the contact whose SMS it is, counted in its pool's sensor.
     """
     numbers, params = check_request(entry, numbers, message, ports=[], params=params)
     texts = [(number, filled(message, tuple(params.get(number, ())))) for number in numbers]
@@ -98,6 +100,7 @@ async def async_send_pooled(
         status_report=status_report,
         max_attempts=attempts,
         confirm_within=confirm_within,
+        contact=contact,
     )
     if wait is not None:
         await pool.async_wait(intents, delivered=wait == "delivered", seconds=wait_seconds)

@@ -21,15 +21,18 @@ SAVE_DELAY = 1.0
 
 @dataclass(slots=True)
 class FailoverCounts:
-    """Messages that needed failover today, by the gateway of their first attempt."""
+    """Messages that needed failover today: by the gateway of their first attempt, by contact."""
 
     day: str = ""
     by_gateway: dict[str, int] = field(default_factory=dict)
+    by_contact: dict[str, int] = field(default_factory=dict)
 
-    def add(self, today: date, entry_id: str) -> None:
-        """One more message of ``entry_id``'s needed another attempt."""
+    def add(self, today: date, entry_id: str, contact: str | None) -> None:
+        """One more message of ``entry_id``'s (and of ``contact``'s) needed another attempt."""
         self._roll(today)
         self.by_gateway[entry_id] = self.by_gateway.get(entry_id, 0) + 1
+        if contact is not None:
+            self.by_contact[contact] = self.by_contact.get(contact, 0) + 1
 
     def of(self, today: date, entry_id: str | None = None) -> int:
         """Today's count of one gateway, or of every gateway (``None``)."""
@@ -38,10 +41,16 @@ class FailoverCounts:
             return sum(self.by_gateway.values())
         return self.by_gateway.get(entry_id, 0)
 
+    def of_contact(self, today: date, contact: str) -> int:
+        """Today's count of one contact's messages (its pool, whichever gateway sent them)."""
+        self._roll(today)
+        return self.by_contact.get(contact, 0)
+
     def _roll(self, today: date) -> None:
         if self.day != today.isoformat():
             self.day = today.isoformat()
             self.by_gateway.clear()
+            self.by_contact.clear()
 
 
 class FailoverStore:
@@ -60,7 +69,12 @@ class FailoverStore:
         counts = stored.get("counts", {})
         return (
             [Intent.from_dict(item) for item in stored.get("intents", [])],
-            FailoverCounts(counts.get("day", ""), dict(counts.get("by_gateway", {}))),
+            FailoverCounts(
+                counts.get("day", ""),
+                dict(counts.get("by_gateway", {})),
+                # Counts stored before contacts had their own.
+                dict(counts.get("by_contact", {})),
+            ),
         )
 
     async def async_save(self) -> None:
@@ -75,5 +89,9 @@ class FailoverStore:
         intents, counts = self._contents()
         return {
             "intents": [intent.as_dict() for intent in intents],
-            "counts": {"day": counts.day, "by_gateway": dict(counts.by_gateway)},
+            "counts": {
+                "day": counts.day,
+                "by_gateway": dict(counts.by_gateway),
+                "by_contact": dict(counts.by_contact),
+            },
         }

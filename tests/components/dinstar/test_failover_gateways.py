@@ -301,6 +301,13 @@ async def test_a_contact_fails_over_to_the_gateways_it_names(
     ]
     assert went(third_sim) == [final["final_port"]["port"]]
     assert other.state.sent_messages == []
+    # Counted on Ada's device (its pool) and on the gateway of its first attempt.
+    await hass.async_block_till_done()
+    counts = [
+        hass.states.get(f"sensor.{name}_sms_failed_over_today")
+        for name in ("ada", "dinstar_da00_0030_1901_2817", "gateway_c")
+    ]
+    assert [state.state if state else None for state in counts] == ["1", "1", "0"]
 
 
 async def test_a_removed_gateway_leaves_the_contact_sending(
