@@ -79,6 +79,10 @@ class FailoverPool:
         self._grace: CALLBACK_TYPE | None = None
         # Cut attempts already asked about (see _look_again_later): never twice in a run.
         self._looked: set[tuple[str, int]] = set()
+        # Home Assistant's stop has begun: a request cut from here on was cut by it. Its own
+        # state cannot tell: the connections close as it stops, and the cut reaches the
+        # request once it is "not running", as it is before a start.
+        self._stopping = False
 
     async def async_load(self) -> None:
         """Read the intents a restart interrupted; they resume as their gateways load."""
@@ -92,6 +96,7 @@ class FailoverPool:
             self._grace = async_call_later(self._hass, RESUME_GRACE, self._async_resume_orphans)
 
     async def _async_stop(self, _event: Event) -> None:
+        self._stopping = True
         for cancel in self._timers.values():
             cancel()
         self._timers.clear()
@@ -226,7 +231,7 @@ class FailoverPool:
                 status_report=intent.status_report,
             )
         except DinstarConnectionError as err:
-            if self._hass.is_stopping:
+            if self._stopping:
                 # Cut by Home Assistant's own stop: whether it left is read back by its user_id
                 # after the restart, and the message goes on from there.
                 self._store.async_delay_save()

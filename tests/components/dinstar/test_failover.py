@@ -124,6 +124,24 @@ async def test_every_attempt_listed_when_none_gets_out(
     assert [event.data["outcome"] for event in finals] == ["failed"]
 
 
+async def test_a_send_the_gateway_refuses_goes_from_the_next_port_at_once(
+    hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
+) -> None:
+    """The best SIM lost its network since the last refresh: the gateway answers 550."""
+    port = simulator.state.ports[BEST]
+    port.reg = "UNREGISTERED"  # unseen by Home Assistant: no push, no refresh since
+    response = await send(hass, gateway, pool="all", wait="sent", timeout=10)
+    (message,) = response["messages"]
+    assert message["outcome"] == "sent"
+    assert [(a["port"], a["outcome"], a["reason"]) for a in message["attempts"]] == [
+        (BEST, "refused", "refused by the gateway"),
+        (SECOND, "sent", None),
+    ]
+    # Refused at once: no wait for an outcome of the refused attempt.
+    assert message["attempts"][1]["at"] - message["attempts"][0]["at"] < 5
+    assert went(simulator) == [(SECOND, NUMBER)]
+
+
 async def test_no_port_able_to_send_answers_failed_with_no_attempt(
     hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
 ) -> None:

@@ -573,3 +573,72 @@ async def test_an_attempt_on_a_gateway_that_stays_down_is_taken_over(
         (mock_config_entry.title, "timed_out"),
         ("Gateway B", "sent"),
     ]
+
+
+async def level(
+    hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator, signal: int, **apart: int
+) -> list[int]:
+    """Every SIM of ``sim`` at one signal (``port_<n>=`` sets one apart), read by a refresh.
+
+    Returns the registered ports.
+    """
+    for port in sim.state.ports:
+        port.signal = apart.get(f"port_{port.index}", signal)
+    await entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    return [port.index for port in sim.state.ports if port.registered]
+
+
+async def test_equal_ports_of_two_gateways_go_by_the_pools_order(
+    hass: HomeAssistant,
+    gateways: tuple[MockConfigEntry, MockConfigEntry],
+    third: tuple[MockConfigEntry, Simulator],
+    simulator: Simulator,
+    other: Simulator,
+) -> None:
+    """The first gateway failed twice; B and C are alike in all but their place in the pool.
+
+    C's lowest port is a lower port number than any of B's left: the pool's order decides first.
+    """
+    first, second = gateways
+    third_entry, third_sim = third
+    simulator.state.faults.no_credit_ports = FIRST_PORTS
+    other.state.ports[0].reg = "UNREGISTERED"
+    b_ports = await level(hass, second, other, 20)
+    c_ports = await level(hass, third_entry, third_sim, 20)
+    assert min(c_ports) < min(b_ports)
+    response = await send(hass, first, pool="all", wait="sent", timeout=10)
+    (message,) = response["messages"]
+    assert tried(message) == [
+        (first.title, 6, "failed"),
+        (first.title, 1, "failed"),
+        ("Gateway B", min(b_ports), "sent"),
+    ]
+    assert third_sim.state.sent_messages == []
+
+
+async def test_the_next_port_is_on_the_gateway_last_tried(
+    hass: HomeAssistant,
+    gateways: tuple[MockConfigEntry, MockConfigEntry],
+    third: tuple[MockConfigEntry, Simulator],
+    simulator: Simulator,
+    other: Simulator,
+) -> None:
+    """C's best SIM failed: C's next port goes before B's stronger ones (one request, same queue)."""
+    first, second = gateways
+    third_entry, third_sim = third
+    simulator.state.faults.no_credit_ports = FIRST_PORTS
+    await level(hass, second, other, 20)
+    best, after, *_ = [port.index for port in third_sim.state.ports if port.registered]
+    third_sim.state.faults.no_credit_ports = [best]
+    apart = {f"port_{best}": 28, f"port_{after}": 12}
+    await level(hass, third_entry, third_sim, 10, **apart)
+    response = await send(hass, first, pool="all", attempts=4, wait="sent", timeout=10)
+    (message,) = response["messages"]
+    assert tried(message) == [
+        (first.title, 6, "failed"),
+        (first.title, 1, "failed"),
+        ("Gateway C", best, "failed"),
+        ("Gateway C", after, "sent"),
+    ]
+    assert other.state.sent_messages == []

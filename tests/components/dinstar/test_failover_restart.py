@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 import time
 from typing import Any
@@ -16,7 +17,8 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.dinstar.bus_events import EVENT_SMS_FINAL, EVENT_SMS_SENT
-from custom_components.dinstar.const import storage_key
+from custom_components.dinstar.const import DOMAIN, storage_key
+from custom_components.dinstar.failover.store import STORAGE_KEY
 from dinstar_dev.gateway_simulator import Simulator
 from dinstar_dev.gateway_simulator.models import OutgoingSms
 
@@ -220,3 +222,41 @@ async def test_a_read_back_that_fails_leaves_the_attempt_to_its_time(
     assert [(sms.port, sms.user_id) for sms in simulator.state.sent_messages] == [
         (SECOND, USER_ID + 1)
     ]
+
+
+async def test_a_request_cut_by_the_stop_is_left_to_the_next_start(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Home Assistant stops while the gateway has not answered: nothing is decided or told.
+
+    Whether the SMS left is read back by its user_id after the start (the tests above).
+    """
+    finals = async_capture_events(hass, EVENT_SMS_FINAL)
+    simulator.state.faults.delay = 30.0  # the request is at the gateway, its answer far off
+    sending = asyncio.create_task(
+        hass.services.async_call(
+            DOMAIN,
+            "send_sms",
+            {
+                "config_entry_id": init_integration.entry_id,
+                "number": NUMBER,
+                "message": "Alarm",
+                "pool": "all",
+            },
+            blocking=True,
+            return_response=True,
+        )
+    )
+    async with asyncio.timeout(5):  # the attempt is stored just before its request leaves
+        while not hass_storage.get(STORAGE_KEY, {}).get("data", {}).get("intents"):
+            await asyncio.sleep(0.02)
+    await hass.async_stop()
+    async with asyncio.timeout(5):
+        await asyncio.gather(sending, return_exceptions=True)
+    assert finals == []
+    (stored_intent,) = hass_storage[STORAGE_KEY]["data"]["intents"]
+    assert stored_intent["final"] is None
+    assert [(a["port"], a["outcome"]) for a in stored_intent["attempts"]] == [(BEST, "pending")]
