@@ -1,4 +1,4 @@
-"""Base entities: of the gateway's device, of one SIM port's or one contact's device linked to it."""
+"""Base entities: of the gateway's device, or of a SIM port's or a contact's device linked to it."""
 
 from __future__ import annotations
 

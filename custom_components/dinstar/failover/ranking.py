@@ -80,8 +80,9 @@ def rank_ports(ports: Iterable[PortSnapshot], preference: Preference) -> list[Po
     """The usable ports, best first.
 
     Healthy before troubled before those that cannot pay; then those of gateways not demoted,
-    the preferred port, the home gateway's ports, the shorter queue, the stronger signal (unknown last), the pool's order
-    and the port number, so that the same state always gives the same choice.
+    the preferred port, the home gateway's ports, the shorter queue, the stronger signal
+    (unknown last), the pool's order and the port number, so that the same state always gives
+    the same choice.
     """
     order = {entry_id: index for index, entry_id in enumerate(preference.order)}
 
