@@ -11,8 +11,9 @@ from homeassistant.const import CONF_NAME, CONF_PASSWORD, CONF_USERNAME, CONF_WE
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_DRP_PASSWORD, CONF_DRP_USERNAME, CONF_FINGERPRINT, CONF_MAC, CONF_SERIAL
+from .failover.pool import async_pool
 from .runtime import DinstarConfigEntry
-from .subentries import CONF_PIN
+from .subentries import CONF_PIN, SUBENTRY_CONTACT
 
 TO_REDACT = {
     CONF_PASSWORD,
@@ -43,6 +44,7 @@ async def async_get_config_entry_diagnostics(
     """What support needs to see, and nothing that identifies a person or a SIM."""
     runtime = entry.runtime_data
     data = runtime.coordinator.data
+    pool = async_pool(hass)
     return async_redact_data(
         {
             "entry": {"data": dict(entry.data), "options": dict(entry.options)},
@@ -60,6 +62,18 @@ async def async_get_config_entry_diagnostics(
                 "unconfirmed": runtime.messaging.audit.unconfirmed,
             },
             "ports": [asdict(info) for _, info in sorted(data.ports.items())],
+            # Why an alarm went where it went: the messages the pool still sees out that may go
+            # from this gateway, each attempt with its port, outcome and reason (the number and
+            # the text redacted), and today's counts.
+            "failover": {
+                "failed_over_today": pool.failovers_today(entry.entry_id),
+                "contacts_failed_over_today": {
+                    subentry_id: pool.contact_failovers_today(subentry_id)
+                    for subentry_id, subentry in entry.subentries.items()
+                    if subentry.subentry_type == SUBENTRY_CONTACT
+                },
+                "messages": [intent.as_dict() for intent in pool.intents_of(entry.entry_id)],
+            },
             # What was set up on the gateway: a contact's name and number, and the PIN, are
             # redacted; the rest (ports, limits, choices) is what support asks about.
             "subentries": [

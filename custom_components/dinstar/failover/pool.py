@@ -108,6 +108,14 @@ class FailoverPool:
         """Messages that needed another attempt today: of one gateway, or of all (``None``)."""
         return self._counts.of(dt_util.now().date(), entry_id)
 
+    def intents_of(self, entry_id: str) -> list[Intent]:
+        """The messages still being seen out that may go from this gateway."""
+        return [
+            intent
+            for intent in self._intents.values()
+            if any(member == entry_id for member, _ports in intent.members)
+        ]
+
     def contact_failovers_today(self, contact: str) -> int:
         """Messages to one contact (its subentry id) that needed another attempt today."""
         return self._counts.of_contact(dt_util.now().date(), contact)

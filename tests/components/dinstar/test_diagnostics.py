@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 from typing import Any
 
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
@@ -16,7 +18,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
 from custom_components.dinstar.const import CONF_DRP_PASSWORD, CONF_DRP_USERNAME, CONF_SERIAL
-from dinstar_dev.gateway_simulator import SimulatorConfig
+from dinstar_dev.gateway_simulator import Simulator, SimulatorConfig
 
 from .conftest import PASSWORD, SERIAL, USERNAME
 
@@ -99,4 +101,53 @@ class TestSubentries:
             item["subentry_id"] for item in diagnostics["subentries"]
         }
         for secret in ("Ada Lovelace", "+4917612345678", "975310"):
+            assert secret not in str(diagnostics)
+
+
+class TestFailover:
+    """Why an alarm went where it went: the pool's messages of this gateway, who and what redacted."""
+
+    @pytest.fixture
+    def subentries(self) -> list[tuple[str, dict[str, Any]]]:
+        return [
+            ("contact", {"name": "Ada", "number": "+4917612345678", "port": 6, "pool": "all"}),
+        ]
+
+    async def test_messages_out_and_todays_counts(
+        self,
+        hass: HomeAssistant,
+        hass_client: ClientSessionGenerator,
+        init_with_subentries: MockConfigEntry,
+        simulator: Simulator,
+    ) -> None:
+        (ada,) = init_with_subentries.subentries
+        simulator.state.faults.hold_queue = True  # accepted, never sent nor reported
+        await hass.services.async_call(
+            "notify",
+            "send_message",
+            {"entity_id": "notify.contact_sms", "message": "Alarm at home"},
+            blocking=True,
+        )
+        # No outcome within 2 minutes: the next port takes it over, a failover.
+        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=121))
+        await hass.async_block_till_done()
+        diagnostics = await get_diagnostics_for_config_entry(
+            hass, hass_client, init_with_subentries
+        )
+        failover = diagnostics["failover"]
+        assert (failover["failed_over_today"], failover["contacts_failed_over_today"]) == (
+            1,
+            {ada: 1},
+        )
+        (message,) = failover["messages"]
+        assert (message["number"], message["text"], message["contact"]) == (
+            "**REDACTED**",
+            "**REDACTED**",
+            ada,
+        )
+        assert [(a["port"], a["outcome"], a["reason"]) for a in message["attempts"]] == [
+            (6, "timed_out", "no outcome within 120 s"),
+            (1, "pending", None),
+        ]
+        for secret in ("+4917612345678", "Alarm at home"):
             assert secret not in str(diagnostics)
