@@ -7,13 +7,18 @@ carried is in its ``on_air``, so a test counts what really went out, and where.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 
-from .conftest import DOMAIN, Added, add_gateway, wait_for
+from .conftest import DOMAIN, Added, add_gateway, record_events, wait_for
 from .gateway import FakeGateway
+from .restart import restarted
 
 NUMBER = "+4915100000009"
 
@@ -94,3 +99,41 @@ def entry_of(added: Added) -> str:
 async def until_final(hass: HomeAssistant, finals: list[dict[str, Any]]) -> None:
     assert await wait_for(hass, lambda: bool(finals), timeout=5), "no final outcome"
     await settle(hass)
+
+
+@asynccontextmanager
+async def restarted_with_gateways(
+    first: HomeAssistant, *gateways: Added, air_delay: float | None = None
+) -> AsyncIterator[tuple[HomeAssistant, list[dict[str, Any]], list[dict[str, Any]]]]:
+    """Stop ``first`` without unloading; start another on the same storage, its webhooks served.
+
+    Yields the new instance and the ``dinstar_sms_final`` and ``dinstar_sms_sent`` events it
+    fires from its very start (recorded before the integration is set up). The gateways push
+    to the new instance's webhooks; nothing goes on the air by itself until the test says so,
+    unless ``air_delay`` is given.
+    """
+    for added in gateways:
+        added.gateway.push_to = None
+        added.gateway.air_delay = None
+    async with restarted(first, "homeassistant", "webhook", "repairs", "notify") as second:
+        client = TestClient(TestServer(second.http.app))
+        await client.start_server()
+        for added in gateways:
+            pushing(added, client, air_delay)
+        finals = record_events(second, "dinstar_sms_final")
+        outcomes = record_events(second, "dinstar_sms_sent")
+        try:
+            yield second, finals, outcomes
+        finally:
+            for added in gateways:
+                added.gateway.push_to = None
+            await client.close()
+
+
+async def start_integration(hass: HomeAssistant, *gateways: Added) -> None:
+    assert await async_setup_component(hass, DOMAIN, {})
+    await hass.async_block_till_done()
+    for added in gateways:
+        entry = hass.config_entries.async_get_entry(added.entry.entry_id)
+        assert entry is not None
+        assert entry.state is ConfigEntryState.LOADED

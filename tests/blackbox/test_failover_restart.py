@@ -9,69 +9,29 @@ every case the number gets the SMS exactly once, or the final outcome is failed.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
-from aiohttp.test_utils import TestClient, TestServer
-from homeassistant.config_entries import ConfigEntryState
+from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
-from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from .conftest import DOMAIN, Added, add_gateway, advance, record_events, wait_for
+from .conftest import Added, add_gateway, advance, record_events, wait_for
 from .failover import (
     NUMBER,
     carried,
     message_for,
     pushing,
+    restarted_with_gateways,
     send,
     send_requests,
     settle,
+    start_integration,
     two_gateways,
 )
 from .gateway import FakeGateway, Fault
-from .restart import restarted
-
-
-@asynccontextmanager
-async def restarted_with_gateways(
-    first: HomeAssistant, *gateways: Added
-) -> AsyncIterator[tuple[HomeAssistant, list[dict[str, Any]], list[dict[str, Any]]]]:
-    """Stop ``first`` without unloading; start another on the same storage, its webhooks served.
-
-    Yields the new instance and the ``dinstar_sms_final`` and ``dinstar_sms_sent`` events it
-    fires from its very start (recorded before the integration is set up). The gateways push
-    to the new instance's webhooks; nothing goes on the air by itself until the test says so.
-    """
-    for added in gateways:
-        added.gateway.push_to = None
-        added.gateway.air_delay = None
-    async with restarted(first, "homeassistant", "webhook", "repairs", "notify") as second:
-        client = TestClient(TestServer(second.http.app))
-        await client.start_server()
-        for added in gateways:
-            added.gateway.push_to = (client, added.webhook_path)
-        finals = record_events(second, "dinstar_sms_final")
-        outcomes = record_events(second, "dinstar_sms_sent")
-        try:
-            yield second, finals, outcomes
-        finally:
-            for added in gateways:
-                added.gateway.push_to = None
-            await client.close()
-
-
-async def start_integration(hass: HomeAssistant, *gateways: Added) -> None:
-    assert await async_setup_component(hass, DOMAIN, {})
-    await hass.async_block_till_done()
-    for added in gateways:
-        entry = hass.config_entries.async_get_entry(added.entry.entry_id)
-        assert entry is not None
-        assert entry.state is ConfigEntryState.LOADED
 
 
 async def one_attempt_out(

@@ -10,12 +10,12 @@ down, are kept across a restart and are back to 0 at midnight.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import (
     SIGNAL_CONFIG_ENTRY_CHANGED,
@@ -28,26 +28,26 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
-from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from .conftest import DOMAIN, Added, add_gateway, advance, record_events, wait_for
+from .conftest import Added, add_gateway, advance, form_defaults, record_events, wait_for
 from .failover import (
     NUMBER,
     carried,
     entry_of,
     joined,
     pushing,
+    restarted_with_gateways,
     send,
     send_requests,
     settle,
+    start_integration,
     two_gateways,
     until_final,
 )
 from .gateway import FakeGateway
-from .restart import restarted
 
 
 async def add_failover_contact(
@@ -234,13 +234,8 @@ async def rename_contact(hass: HomeAssistant, added: Added, subentry_id: str, na
         context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry_id},
     )
     assert result["type"] is FlowResultType.FORM, result
-    data: dict[str, Any] = {}
+    data = form_defaults(result)
     for key in result["data_schema"].schema:
-        default = getattr(key, "default", None)
-        if callable(default):
-            value = default()
-            if value is not None and not isinstance(value, type):
-                data[key.schema] = value
         suggested = (getattr(key, "description", None) or {}).get("suggested_value")
         if suggested is not None:
             data[key.schema] = suggested
@@ -317,37 +312,6 @@ def reloads(hass: HomeAssistant, entry: ConfigEntry) -> Iterator[list[str]]:
     finally:
         for undo in unsubscribe:
             undo()
-
-
-@asynccontextmanager
-async def restarted_with_integration(
-    first: HomeAssistant, *gateways: Added
-) -> AsyncIterator[HomeAssistant]:
-    """Stop ``first`` without unloading, start another on the same storage with the gateways.
-
-    The gateways push to the new instance's webhooks, and SMS go on the air by themselves.
-    """
-    for added in gateways:
-        added.gateway.push_to = None
-        added.gateway.air_delay = None
-    async with restarted(first, "homeassistant", "webhook", "repairs", "notify") as second:
-        client = TestClient(TestServer(second.http.app))
-        await client.start_server()
-        try:
-            for added in gateways:
-                pushing(added, client)
-            assert await async_setup_component(second, DOMAIN, {})
-            await second.async_block_till_done(wait_background_tasks=True)
-            for added in gateways:
-                entry = second.config_entries.async_get_entry(entry_of(added))
-                assert entry is not None
-                assert entry.state is ConfigEntryState.LOADED
-            yield second
-        finally:
-            for added in gateways:
-                added.gateway.push_to = None
-                added.gateway.air_delay = None
-            await client.close()
 
 
 # -- each contact's "SMS failed over today" ---------------------------------------------------
@@ -580,7 +544,8 @@ async def test_the_contacts_count_is_kept_across_a_restart(
     """
     a, b, _ = await failed_over_once(hass, http, gateway, second_gateway)
 
-    async with restarted_with_integration(hass, a, b) as second:
+    async with restarted_with_gateways(hass, a, b, air_delay=0.02) as (second, _, _):
+        await start_integration(second, a, b)
         await settle(second)
         assert contact_count(second, "alice") == "1"
         assert failed_over(second, "0001") == ("1", 1)
