@@ -142,6 +142,31 @@ async def test_a_send_the_gateway_refuses_goes_from_the_next_port_at_once(
     assert went(simulator) == [(SECOND, NUMBER)]
 
 
+@pytest.mark.parametrize(
+    ("limit", "remaining", "first"),
+    [
+        ("remain_daily_credit", "0.00", SECOND),  # spent: the best SIM goes last
+        ("remain_monthly_credit", "0.00", SECOND),
+        ("remain_credit", "0.00", SECOND),
+        ("remain_daily_credit", "1.00", BEST),  # one SMS left: it may still pay
+    ],
+)
+async def test_a_port_whose_gateway_allowance_is_spent_goes_last(
+    hass: HomeAssistant,
+    gateway: MockConfigEntry,
+    simulator: Simulator,
+    limit: str,
+    remaining: str,
+    first: int,
+) -> None:
+    """The gateway's own SMS limit on the best port, as its last refresh read it."""
+    setattr(simulator.state.ports[BEST], limit, remaining)
+    await gateway.runtime_data.coordinator.async_refresh()
+    response = await send(hass, gateway, pool="all", wait="sent", timeout=10)
+    (message,) = response["messages"]
+    assert tried(message) == [(first, "sent")]
+
+
 async def test_no_port_able_to_send_answers_failed_with_no_attempt(
     hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
 ) -> None:

@@ -145,10 +145,12 @@ async def test_each_contact_counts_what_it_sent(
     state = hass.states.get(GATEWAY_SENSOR)
     assert state is not None
     assert (state.state, state.attributes["all_gateways"]) == ("1", 1)
+    await alert(hass, "notify.ada_sms", finals, 2)
+    assert (count_of(hass, "ada"), count_of(hass, "bob")) == ("2", "0")
     # A message that needed no other attempt is no failover.
     simulator.state.faults.no_credit_ports = []
-    await alert(hass, "notify.ada_sms", finals, 2)
-    assert count_of(hass, "ada") == "1"
+    await alert(hass, "notify.ada_sms", finals, 3)
+    assert count_of(hass, "ada") == "2"
 
 
 async def test_a_send_through_the_action_counts_on_its_gateway_only(
