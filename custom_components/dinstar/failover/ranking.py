@@ -25,8 +25,9 @@ class PortSnapshot:
     registered: bool
     gateway_available: bool = True
     signal_dbm: int | None = None
+    # SIM health's problems, a balance under its check's threshold among them (low_balance,
+    # raised from the same reading the moment it is read).
     problems: frozenset[str] = frozenset()
-    balance_low: bool = False  # a balance known and below its threshold
     allowance_used_up: bool = False  # the gateway's own limit on the port reached
     queue: int = 0  # messages waiting in the gateway's send queue
 
@@ -38,7 +39,7 @@ class PortSnapshot:
     @property
     def cannot_pay(self) -> bool:
         """Its SIM or its gateway would most likely refuse another SMS."""
-        return self.balance_low or self.allowance_used_up or bool(self.problems & _CANNOT_PAY)
+        return self.allowance_used_up or bool(self.problems & _CANNOT_PAY)
 
     @property
     def troubled(self) -> bool:
@@ -108,7 +109,7 @@ def failure_reason(port: PortSnapshot | None) -> str | None:
         return "gateway unavailable"
     if not port.registered:
         return "no network"
-    if port.balance_low or port.problems & _CANNOT_PAY:
+    if port.problems & _CANNOT_PAY:
         return "no credit"
     if port.allowance_used_up:
         return "allowance used up"

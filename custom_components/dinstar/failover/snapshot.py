@@ -30,13 +30,12 @@ def _allowance_used_up(info: PortInfo) -> bool:
 
 
 def port_snapshot(entry: DinstarConfigEntry, port: int) -> PortSnapshot:
-    """One port as its gateway's last refresh, SIM health and balance check left it."""
+    """One port as its gateway's last refresh and SIM health (its balance checks included) left it."""
     runtime = entry.runtime_data
     data = runtime.coordinator.data
     info = data.ports.get(port)
     if info is None:
         return PortSnapshot(entry.entry_id, port, registered=False)
-    amount, threshold = runtime.balance.amount(port), runtime.balance.threshold(port)
     return PortSnapshot(
         entry_id=entry.entry_id,
         port=port,
@@ -44,7 +43,6 @@ def port_snapshot(entry: DinstarConfigEntry, port: int) -> PortSnapshot:
         gateway_available=runtime.coordinator.last_update_success,
         signal_dbm=info.signal_dbm,
         problems=frozenset(problem.value for problem in runtime.sim_watch.problems(port)),
-        balance_low=amount is not None and threshold is not None and amount < threshold,
         allowance_used_up=_allowance_used_up(info),
         queue=data.sms_in_queue,
     )

@@ -6,6 +6,7 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
@@ -21,7 +22,10 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.dinstar.bus_events import EVENT_SMS_FINAL, EVENT_SMS_SENT
 from custom_components.dinstar.const import DOMAIN
 from custom_components.dinstar.failover.pool import async_pool
+from custom_components.dinstar.failover.ranking import PortSnapshot, Preference, rank_ports
+from custom_components.dinstar.failover.snapshot import port_snapshot
 from custom_components.dinstar.failover.store import STORAGE_KEY
+from custom_components.dinstar.sim import ussd
 from dinstar_dev.gateway_simulator import Simulator
 
 from .conftest import WEBHOOK_ID
@@ -165,6 +169,72 @@ async def test_a_port_whose_gateway_allowance_is_spent_goes_last(
     response = await send(hass, gateway, pool="all", wait="sent", timeout=10)
     (message,) = response["messages"]
     assert tried(message) == [(first, "sent")]
+
+
+@pytest.mark.freeze_time(tick=True)
+async def test_a_preferred_sim_with_a_weak_signal_for_hours_yields(
+    hass: HomeAssistant,
+    gateway: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A weak preferred SIM goes first; weak for 2 hours (a SIM problem), it yields.
+
+    Its signal alone ranks after the preference; the problem before it.
+    """
+    simulator.state.ports[BEST].signal = 3  # -107 dBm
+    await gateway.runtime_data.coordinator.async_refresh()
+    response = await send(hass, gateway, port=[BEST], pool="all", wait="sent", timeout=10)
+    assert tried(response["messages"][0]) == [(BEST, "sent")]
+    freezer.tick(timedelta(hours=2, minutes=1))
+    await gateway.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert gateway.runtime_data.sim_watch.problems(BEST) == {"weak_signal"}
+    response = await send(hass, gateway, port=[BEST], pool="all", wait="sent", timeout=10)
+    assert tried(response["messages"][0]) == [(SECOND, "sent")]
+
+
+class TestLowBalance:
+    """A balance check of the preferred port reads less than its threshold: it cannot pay."""
+
+    @pytest.fixture
+    def subentries(self) -> list[tuple[str, dict[str, Any]]]:
+        check = {"ports": [BEST], "code": "*100#", "interval": 24, "reply_wait": 10}
+        return [("balance", {**check, "currency": "EUR", "threshold": 10_000})]
+
+    @pytest.fixture
+    def fast_ussd_polling(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """No push carries the reply: the gateway is asked for it at once."""
+        monkeypatch.setattr(ussd, "USSD_POLL_AFTER", 0.05)
+
+    async def test_a_preferred_port_whose_balance_is_low_goes_last(
+        self,
+        hass: HomeAssistant,
+        init_with_subentries: MockConfigEntry,
+        simulator: Simulator,
+        fast_ussd_polling: None,
+        hass_client_no_auth: ClientSessionGenerator,
+    ) -> None:
+        entry = init_with_subentries
+        client = await hass_client_no_auth()
+        simulator.push_url = str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
+        response = await send(hass, entry, port=[BEST], pool="all", wait="sent", timeout=10)
+        assert tried(response["messages"][0]) == [(BEST, "sent")]  # not checked yet
+        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=1, seconds=1))
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert entry.runtime_data.sim_watch.problems(BEST) == {"low_balance"}
+        response = await send(hass, entry, port=[BEST], pool="all", wait="sent", timeout=10)
+        assert tried(response["messages"][0]) == [(SECOND, "sent")]
+
+
+async def test_a_port_the_gateway_does_not_report_is_no_choice(
+    hass: HomeAssistant, gateway: MockConfigEntry
+) -> None:
+    """A port gone from the gateway's answer (a pool saved before): that port, never usable."""
+    assert 31 not in gateway.runtime_data.coordinator.data.ports
+    snapshot = port_snapshot(gateway, 31)
+    assert snapshot == PortSnapshot(gateway.entry_id, 31, registered=False)
+    assert rank_ports([snapshot], Preference()) == []
 
 
 async def test_no_port_able_to_send_answers_failed_with_no_attempt(

@@ -44,11 +44,11 @@ def test_only_usable_ports_are_ranked() -> None:
 def test_health_comes_first_then_the_preferred_port() -> None:
     """A preferred port that cannot pay, or has a SIM problem, yields to a healthy one."""
     ports = [
-        port(A, 0, balance_low=True),
+        port(A, 0, problems=frozenset({"low_balance"})),
         port(A, 1, problems=frozenset({"weak_signal"})),
         port(A, 2),
         port(A, 3, allowance_used_up=True),
-        port(A, 4, problems=frozenset({"low_balance"})),
+        port(A, 4, problems=frozenset({"low_balance", "weak_signal"})),
     ]
     assert keys(rank_ports(ports, Preference(preferred=(A, 0)))) == [
         (A, 2),
@@ -85,7 +85,6 @@ def test_failure_reasons_from_the_port_state() -> None:
     assert failure_reason(None) == "gateway unavailable"
     assert failure_reason(port(A, 0, gateway_available=False)) == "gateway unavailable"
     assert failure_reason(port(A, 0, registered=False)) == "no network"
-    assert failure_reason(port(A, 0, balance_low=True)) == "no credit"
     assert failure_reason(port(A, 0, problems=frozenset({"low_balance"}))) == "no credit"
     assert failure_reason(port(A, 0, allowance_used_up=True)) == "allowance used up"
     assert failure_reason(port(A, 0, problems=frozenset({"weak_signal"}))) is None
@@ -97,7 +96,7 @@ def test_a_demoted_gateway_comes_after_the_others() -> None:
     ranked = rank_ports(ports, Preference(home=A, preferred=(A, 2), demoted=frozenset({A})))
     assert keys(ranked) == [(B, 1), (A, 2), (A, 1)]
     # Health still comes first: a demoted gateway's healthy port beats one that cannot pay.
-    ports = [port(A, 1), port(B, 1, balance_low=True)]
+    ports = [port(A, 1), port(B, 1, problems=frozenset({"low_balance"}))]
     assert keys(rank_ports(ports, Preference(demoted=frozenset({A})))) == [(A, 1), (B, 1)]
 
 
