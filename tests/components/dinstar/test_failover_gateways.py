@@ -642,3 +642,35 @@ async def test_the_next_port_is_on_the_gateway_last_tried(
         ("Gateway C", after, "sent"),
     ]
     assert other.state.sent_messages == []
+
+
+async def test_equal_ports_go_to_the_gateway_with_the_shorter_queue(
+    hass: HomeAssistant,
+    gateways: tuple[MockConfigEntry, MockConfigEntry],
+    third: tuple[MockConfigEntry, Simulator],
+    simulator: Simulator,
+    other: Simulator,
+) -> None:
+    """The first gateway failed twice; B, named before C, has two SMS waiting: C takes it.
+
+    B's port 1 is busy with one SMS (held on the air) and two more wait behind it.
+    """
+    first, second = gateways
+    third_entry, third_sim = third
+    simulator.state.faults.no_credit_ports = FIRST_PORTS
+    other.state.faults.hold_queue = True
+    waiting = ["+4915100000001", "+4915100000002", "+4915100000003"]
+    await send(hass, second, number=waiting, port=[1])
+    b_ports = await level(hass, second, other, 20)
+    c_ports = await level(hass, third_entry, third_sim, 20)
+    assert second.runtime_data.coordinator.data.sms_in_queue == 2
+    assert third_entry.runtime_data.coordinator.data.sms_in_queue == 0
+    assert c_ports
+    assert b_ports
+    response = await send(hass, first, pool="all", wait="sent", timeout=10)
+    (message,) = response["messages"]
+    assert tried(message) == [
+        (first.title, 6, "failed"),
+        (first.title, 1, "failed"),
+        ("Gateway C", min(c_ports), "sent"),
+    ]
