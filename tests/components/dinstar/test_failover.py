@@ -452,6 +452,52 @@ async def test_a_cut_request_the_gateway_got_is_followed_not_sent_again(
     assert not gateway.runtime_data.outbox.tracker.is_pending(user_id)
 
 
+async def test_a_cut_request_is_followed_to_the_delivery_report_it_asked_for(
+    hass: HomeAssistant,
+    gateway: MockConfigEntry,
+    simulator: Simulator,
+    hass_storage: dict[str, Any],
+) -> None:
+    """As above, with a report asked for: seen out only once its report came.
+
+    The report says it never arrived (a permanent error): the result stays "sent", so only the
+    report itself can tell the pool there is nothing left to learn.
+    """
+    finals = async_capture_events(hass, EVENT_SMS_FINAL)
+    simulator.state.faults.hold_queue = True
+    simulator.state.faults.drop_answers = ["/api/send_sms"]
+    simulator.state.faults.delivery_failures = {NUMBER: 70}
+    await send(hass, gateway, pool="all", port=[BEST], confirm_within=30, status_report=True)
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
+    await hass.async_block_till_done()
+    simulator.state.faults.hold_queue = False
+    final = await _final(finals)
+    assert [(a["port"], a["outcome"]) for a in final["attempts"]] == [(BEST, "sent")]
+    user_id = final["attempts"][0]["user_id"]
+    async with asyncio.timeout(10):
+        while (
+            gateway.runtime_data.outbox.tracker.is_pending(user_id)
+            or hass_storage[STORAGE_KEY]["data"]["intents"]
+        ):
+            await asyncio.sleep(0.05)
+    (sms,) = simulator.state.sent_messages
+    assert sms.status == "SENT_OK"
+
+
+async def test_every_gateway_is_only_this_integrations(
+    hass: HomeAssistant,
+    gateway: MockConfigEntry,
+    simulator: Simulator,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The pool "all" holds every Dinstar gateway, not the config entries of other integrations."""
+    MockConfigEntry(domain="other_integration", title="A").add_to_hass(hass)
+    simulator.state.faults.hold_queue = True  # the message stays out: its intent is stored
+    await send(hass, gateway, pool="all")
+    (stored,) = hass_storage[STORAGE_KEY]["data"]["intents"]
+    assert stored["members"] == [[gateway.entry_id, []]]
+
+
 async def test_two_cut_requests_are_each_asked_about(
     hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
 ) -> None:
