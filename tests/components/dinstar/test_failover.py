@@ -379,9 +379,9 @@ async def test_a_pool_port_the_gateway_lacks_is_refused(
     hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
 ) -> None:
     with pytest.raises(ServiceValidationError) as err:
-        await send(hass, gateway, pool=[{"config_entry_id": gateway.entry_id, "port": [9]}])
+        await send(hass, gateway, pool=[{"config_entry_id": gateway.entry_id, "port": [1, 9, 8]}])
     assert err.value.translation_key == "invalid_pool_port"
-    assert err.value.translation_placeholders == {"gateway": gateway.title, "port": "9"}
+    assert err.value.translation_placeholders == {"gateway": gateway.title, "port": "8, 9"}
 
 
 async def _final(finals: list[Any]) -> dict[str, Any]:

@@ -674,3 +674,29 @@ async def test_equal_ports_go_to_the_gateway_with_the_shorter_queue(
         (first.title, 1, "failed"),
         ("Gateway C", min(c_ports), "sent"),
     ]
+
+
+async def test_a_gateway_named_without_ports_may_use_every_port(
+    hass: HomeAssistant,
+    gateways: tuple[MockConfigEntry, MockConfigEntry],
+    simulator: Simulator,
+    other: Simulator,
+) -> None:
+    """``{config_entry_id: B}`` with no ``port``: all of B's ports, as B's entry ID alone."""
+    first, second = gateways
+    simulator.state.faults.no_credit_ports = FIRST_PORTS
+    response = await send(
+        hass,
+        first,
+        pool=[{"config_entry_id": second.entry_id}],
+        attempts=3,
+        wait="sent",
+        timeout=10,
+    )
+    (message,) = response["messages"]
+    assert [(gateway, outcome) for gateway, _, outcome in tried(message)] == [
+        (first.title, "failed"),
+        (first.title, "failed"),
+        ("Gateway B", "sent"),
+    ]
+    assert len(went(other)) == 1
