@@ -79,10 +79,6 @@ class FailoverPool:
         self._grace: CALLBACK_TYPE | None = None
         # Cut attempts already asked about (see _look_again_later): never twice in a run.
         self._looked: set[tuple[str, int]] = set()
-        # Home Assistant's stop has begun: a request cut from here on was cut by it. Its own
-        # state cannot tell: the connections close as it stops, and the cut reaches the
-        # request once it is "not running", as it is before a start.
-        self._stopping = False
 
     async def async_load(self) -> None:
         """Read the intents a restart interrupted; they resume as their gateways load."""
@@ -96,7 +92,6 @@ class FailoverPool:
             self._grace = async_call_later(self._hass, RESUME_GRACE, self._async_resume_orphans)
 
     async def _async_stop(self, _event: Event) -> None:
-        self._stopping = True
         for cancel in self._timers.values():
             cancel()
         self._timers.clear()
@@ -239,12 +234,11 @@ class FailoverPool:
                 status_report=intent.status_report,
             )
         except DinstarConnectionError as err:
-            if self._stopping:
-                # Cut by Home Assistant's own stop: whether it left is read back by its user_id
-                # after the restart, and the message goes on from there.
-                self._store.async_delay_save()
-                return True
             # It may have reached the gateway all the same: followed, so a late "sent" counts.
+            # A request cut by Home Assistant's own stop ends here too, once it is no longer
+            # running (its connections close last): nothing is written after the stop's final
+            # write and nothing else can leave, so the attempt stored as pending at the stop is
+            # read back by its user_id after the start.
             LOGGER.debug("Sending to %s via %s failed: %s", intent.number, entry.title, err)
             attempt.outcome, attempt.reason = AttemptOutcome.TIMED_OUT, UNREACHABLE
             entry.runtime_data.outbox.async_track(
