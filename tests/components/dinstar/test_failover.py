@@ -498,6 +498,34 @@ async def test_every_gateway_is_only_this_integrations(
     assert stored["members"] == [[gateway.entry_id, []]]
 
 
+async def test_a_cut_request_the_gateway_sent_is_known_when_asked(
+    hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Its answer and its result's push both lost: the gateway's record, when asked, says sent.
+
+    Pushes worked a moment ago, so nothing else reads results meanwhile: the record read by
+    the look-again is what tells the outcome, at once.
+    """
+    sent = async_capture_events(hass, EVENT_SMS_SENT)
+    await send(hass, gateway, number="+4915100000001", status_report=False)
+    async with asyncio.timeout(5):
+        while not sent:
+            await asyncio.sleep(0.02)
+    finals = async_capture_events(hass, EVENT_SMS_FINAL)
+    simulator.state.faults.drop_pushes = True
+    simulator.state.faults.drop_answers = ["/api/send_sms"]
+    await send(hass, gateway, pool="all", port=[BEST], confirm_within=30, status_report=False)
+    async with asyncio.timeout(5):
+        while not went(simulator)[1:]:
+            await asyncio.sleep(0.02)
+    assert finals == []
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
+    await hass.async_block_till_done()
+    final = await _final(finals)
+    assert [(a["port"], a["outcome"]) for a in final["attempts"]] == [(BEST, "sent")]
+    assert went(simulator)[1:] == [(BEST, NUMBER)]
+
+
 async def test_two_cut_requests_are_each_asked_about(
     hass: HomeAssistant, gateway: MockConfigEntry, simulator: Simulator
 ) -> None:
