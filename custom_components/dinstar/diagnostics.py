@@ -13,7 +13,7 @@ from homeassistant.core import HomeAssistant
 from .const import CONF_DRP_PASSWORD, CONF_DRP_USERNAME, CONF_FINGERPRINT, CONF_MAC, CONF_SERIAL
 from .failover.pool import async_pool
 from .runtime import DinstarConfigEntry
-from .subentries import CONF_PIN, SUBENTRY_CONTACT
+from .subentries import CONF_PIN, contacts
 
 TO_REDACT = {
     CONF_PASSWORD,
@@ -69,8 +69,7 @@ async def async_get_config_entry_diagnostics(
                 "failed_over_today": pool.failovers_today(entry.entry_id),
                 "contacts_failed_over_today": {
                     subentry_id: pool.contact_failovers_today(subentry_id)
-                    for subentry_id, subentry in entry.subentries.items()
-                    if subentry.subentry_type == SUBENTRY_CONTACT
+                    for subentry_id in contacts(entry)
                 },
                 "messages": [intent.as_dict() for intent in pool.intents_of(entry.entry_id)],
             },

@@ -26,7 +26,7 @@ from .coordinator import DinstarCoordinator
 from .devices import gateway_device_info
 from .errors import gateway_errors
 from .runtime import DinstarConfigEntry
-from .subentries import SUBENTRY_CONTACT
+from .subentries import contacts
 
 
 class DinstarEntity(CoordinatorEntity[DinstarCoordinator]):
@@ -81,14 +81,10 @@ def async_add_contact_entities(
 
     @callback
     def follow_contacts() -> None:
-        contacts = {
-            subentry_id: subentry
-            for subentry_id, subentry in entry.subentries.items()
-            if subentry.subentry_type == SUBENTRY_CONTACT
-        }
-        for subentry_id in entities.keys() - contacts.keys():
+        now = contacts(entry)
+        for subentry_id in entities.keys() - now.keys():
             del entities[subentry_id]
-        for subentry_id, subentry in contacts.items():
+        for subentry_id, subentry in now.items():
             if (entity := entities.get(subentry_id)) is not None:
                 entity.async_follow(subentry)
                 continue

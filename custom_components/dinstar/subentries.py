@@ -6,7 +6,10 @@ Assist by SMS, notify) need no flow, and no flow's import of the entry's runtime
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 
 SUBENTRY_CONTACT: Final = "contact"
 CONF_NUMBER: Final = "number"
@@ -21,6 +24,15 @@ POOL_ALL_GATEWAYS: Final = "all"
 POOL_THIS_GATEWAY: Final = "this_gateway"
 # Config entry ids are ULIDs: letters and digits, never this.
 _PORT_SEPARATOR: Final = ":"
+
+
+def contacts(entry: ConfigEntry) -> dict[str, ConfigSubentry]:
+    """The gateway's contacts, by subentry id."""
+    return {
+        subentry_id: subentry
+        for subentry_id, subentry in entry.subentries.items()
+        if subentry.subentry_type == SUBENTRY_CONTACT
+    }
 
 
 def saved_pool(stored: str | list[str] | None, own_entry_id: str) -> list[str]:

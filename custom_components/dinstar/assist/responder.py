@@ -49,7 +49,7 @@ from custom_components.dinstar.subentries import (
     CONF_PIN,
     CONF_RATE_LIMIT,
     DEFAULT_CONTACT_DAILY_CAP,
-    SUBENTRY_CONTACT,
+    contacts,
 )
 
 from .config import PinChoice, assist_options, pin_choice
@@ -166,8 +166,8 @@ class AssistResponder:
         settings = AssistSettings(
             allowed={
                 subentry.data[CONF_NUMBER]: subentry.data[CONF_NAME]
-                for subentry in self._entry.subentries.values()
-                if subentry.subentry_type == SUBENTRY_CONTACT and subentry.data.get(CONF_ASSIST)
+                for subentry in contacts(self._entry).values()
+                if subentry.data.get(CONF_ASSIST)
             },
             pin=options.get(CONF_PIN),
             country=self._hass.config.country,

@@ -23,7 +23,7 @@ from custom_components.dinstar.aiodinstar import MAX_PORT, MAX_TEXT_BYTES
 from custom_components.dinstar.const import CONF_PRIVATE_SMS
 from custom_components.dinstar.errors import invalid_input
 from custom_components.dinstar.sending import async_send_sms
-from custom_components.dinstar.subentries import CONF_NUMBER, SUBENTRY_CONTACT
+from custom_components.dinstar.subentries import CONF_NUMBER, contacts
 
 from .access import visible_entries
 from .feed import thread_of_number
@@ -73,8 +73,7 @@ def _contacts(hass: HomeAssistant, entries: dict[str, ConfigEntry]) -> dict[str,
     return {
         thread_of_number(hass, str(subentry.data[CONF_NUMBER])): str(subentry.data[CONF_NAME])
         for entry in entries.values()
-        for subentry in entry.subentries.values()
-        if subentry.subentry_type == SUBENTRY_CONTACT
+        for subentry in contacts(entry).values()
     }
 
 
