@@ -52,13 +52,20 @@ def intent(
     }
 
 
-def store_intents(hass_storage: dict[str, Any], *intents: dict[str, Any]) -> None:
-    """The pool's store holding ``intents``."""
+def store_intents(
+    hass_storage: dict[str, Any],
+    *intents: dict[str, Any],
+    counts: dict[str, Any] | None = None,
+) -> None:
+    """The pool's store holding ``intents`` and ``counts`` (none counted by default)."""
     hass_storage[STORAGE_KEY] = {
         "version": 1,
         "minor_version": 1,
         "key": STORAGE_KEY,
-        "data": {"intents": list(intents), "counts": {"day": "", "by_gateway": {}}},
+        "data": {
+            "intents": list(intents),
+            "counts": {"day": "", "by_gateway": {}} if counts is None else counts,
+        },
     }
 
 

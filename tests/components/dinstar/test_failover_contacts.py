@@ -30,6 +30,7 @@ from dinstar_dev.gateway_simulator import Simulator
 from tests.conftest import SERIAL
 
 from .conftest import WEBHOOK_ID
+from .failover_store import store_intents
 
 ADA, BOB = "+4917612345678", "+4915112345678"
 BEST, SECOND = 6, 1
@@ -91,14 +92,19 @@ def count_of(hass: HomeAssistant, subentry_id: str) -> str:
     return state_of(hass, entity_id)
 
 
-async def alert(hass: HomeAssistant, entity_id: str, finals: list[Any], expected: int) -> None:
-    """Send "Alarm" through a contact's notify entity; wait for ``expected`` final events."""
+async def notify(hass: HomeAssistant, entity_id: str) -> None:
+    """Send "Alarm" through a contact's notify entity."""
     await hass.services.async_call(
         NOTIFY_DOMAIN,
         SERVICE_SEND_MESSAGE,
         {ATTR_ENTITY_ID: entity_id, "message": "Alarm"},
         blocking=True,
     )
+
+
+async def alert(hass: HomeAssistant, entity_id: str, finals: list[Any], expected: int) -> None:
+    """Send "Alarm" through a contact's notify entity; wait for ``expected`` final events."""
+    await notify(hass, entity_id)
     async with asyncio.timeout(5):
         while len(finals) < expected:
             await asyncio.sleep(0.02)
@@ -111,12 +117,7 @@ async def test_a_contact_fails_over_from_its_preferred_port(
     finals = async_capture_events(hass, EVENT_SMS_FINAL)
     simulator.state.faults.no_credit_ports = [BEST]
     for entity_id in ("notify.ada_sms", "notify.bob_sms"):
-        await hass.services.async_call(
-            NOTIFY_DOMAIN,
-            SERVICE_SEND_MESSAGE,
-            {ATTR_ENTITY_ID: entity_id, "message": "Alarm"},
-            blocking=True,
-        )
+        await notify(hass, entity_id)
     async with asyncio.timeout(5):
         while not finals:
             await asyncio.sleep(0.02)
@@ -286,19 +287,14 @@ async def test_a_restart_keeps_todays_counts(
     stored: dict[str, Any],
     expected: tuple[str, str],
 ) -> None:
-    hass_storage[STORAGE_KEY] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": STORAGE_KEY,
-        "data": {
-            "intents": [],
-            "counts": {
-                "day": dt_util.now().date().isoformat(),
-                "by_gateway": {mock_config_entry.entry_id: 3},
-                **stored,
-            },
+    store_intents(
+        hass_storage,
+        counts={
+            "day": dt_util.now().date().isoformat(),
+            "by_gateway": {mock_config_entry.entry_id: 3},
+            **stored,
         },
-    }
+    )
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
@@ -310,19 +306,14 @@ async def test_yesterdays_counts_are_not_todays(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, hass_storage: dict[str, Any]
 ) -> None:
     yesterday = (dt_util.now() - timedelta(days=1)).date().isoformat()
-    hass_storage[STORAGE_KEY] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": STORAGE_KEY,
-        "data": {
-            "intents": [],
-            "counts": {
-                "day": yesterday,
-                "by_gateway": {mock_config_entry.entry_id: 3},
-                "by_contact": {"ada": 2},
-            },
+    store_intents(
+        hass_storage,
+        counts={
+            "day": yesterday,
+            "by_gateway": {mock_config_entry.entry_id: 3},
+            "by_contact": {"ada": 2},
         },
-    }
+    )
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()

@@ -589,6 +589,19 @@ async def level(
     return [port.index for port in sim.state.ports if port.registered]
 
 
+async def after_the_first_failed_twice(
+    hass: HomeAssistant, first: MockConfigEntry, **data: Any
+) -> list[tuple[str, int, str]]:
+    """A pooled alarm from the first gateway, none of whose SIMs can pay: its best two fail.
+
+    Returns the attempts after those two.
+    """
+    response = await send(hass, first, pool="all", wait="sent", timeout=10, **data)
+    (message,) = response["messages"]
+    assert tried(message)[:2] == [(first.title, 6, "failed"), (first.title, 1, "failed")]
+    return tried(message)[2:]
+
+
 async def test_equal_ports_of_two_gateways_go_by_the_pools_order(
     hass: HomeAssistant,
     gateways: tuple[MockConfigEntry, MockConfigEntry],
@@ -607,13 +620,7 @@ async def test_equal_ports_of_two_gateways_go_by_the_pools_order(
     b_ports = await level(hass, second, other, 20)
     c_ports = await level(hass, third_entry, third_sim, 20)
     assert min(c_ports) < min(b_ports)
-    response = await send(hass, first, pool="all", wait="sent", timeout=10)
-    (message,) = response["messages"]
-    assert tried(message) == [
-        (first.title, 6, "failed"),
-        (first.title, 1, "failed"),
-        ("Gateway B", min(b_ports), "sent"),
-    ]
+    assert await after_the_first_failed_twice(hass, first) == [("Gateway B", min(b_ports), "sent")]
     assert third_sim.state.sent_messages == []
 
 
@@ -633,11 +640,7 @@ async def test_the_next_port_is_on_the_gateway_last_tried(
     third_sim.state.faults.no_credit_ports = [best]
     apart = {f"port_{best}": 28, f"port_{after}": 12}
     await level(hass, third_entry, third_sim, 10, **apart)
-    response = await send(hass, first, pool="all", attempts=4, wait="sent", timeout=10)
-    (message,) = response["messages"]
-    assert tried(message) == [
-        (first.title, 6, "failed"),
-        (first.title, 1, "failed"),
+    assert await after_the_first_failed_twice(hass, first, attempts=4) == [
         ("Gateway C", best, "failed"),
         ("Gateway C", after, "sent"),
     ]
@@ -667,13 +670,7 @@ async def test_equal_ports_go_to_the_gateway_with_the_shorter_queue(
     assert third_entry.runtime_data.coordinator.data.sms_in_queue == 0
     assert c_ports
     assert b_ports
-    response = await send(hass, first, pool="all", wait="sent", timeout=10)
-    (message,) = response["messages"]
-    assert tried(message) == [
-        (first.title, 6, "failed"),
-        (first.title, 1, "failed"),
-        ("Gateway C", min(c_ports), "sent"),
-    ]
+    assert await after_the_first_failed_twice(hass, first) == [("Gateway C", min(c_ports), "sent")]
 
 
 async def test_a_gateway_named_without_ports_may_use_every_port(
